@@ -1,0 +1,172 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// tokenPrefix marks the service's API tokens so they are easy to recognise
+// in logs and secret scanners.
+const tokenPrefix = "cid_"
+
+// newToken returns a fresh random API token and its stored digest.
+func newToken() (string, []byte) {
+	b := make([]byte, 32)
+	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+// hashToken returns the digest stored for a token.
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// NewAccount is what CreateAccount returns: the account, its first
+// administrator and that user's API token (shown once).
+type NewAccount struct {
+	AccountID string `json:"accountId"`
+	UserID    string `json:"userId"`
+	Token     string `json:"token"`
+}
+
+// CreateAccount creates an account with one administrator user and an API
+// token for it. The user is named after the account.
+func (s *Store) CreateAccount(ctx context.Context, name string) (NewAccount, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return NewAccount{}, UserErrors{{Field: []string{"name"}, Message: "must not be blank", Code: Invalid}}
+	}
+	var out NewAccount
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &out.AccountID, `INSERT INTO accounts (name) VALUES ($1) RETURNING id`, name); err != nil {
+			return fmt.Errorf("insert account: %w", err)
+		}
+		u, token, err := insertUser(ctx, tx, out.AccountID, name+" Admin", "admin@account.invalid", Administrator)
+		if err != nil {
+			return err
+		}
+		out.UserID, out.Token = u.ID, token
+		return nil
+	})
+	return out, err
+}
+
+// insertUser creates a user with an API token.
+func insertUser(ctx context.Context, tx *sqlx.Tx, acct, name, email string, role Role) (User, string, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, `INSERT INTO users (account_id, name, email, role) VALUES ($1, $2, $3, $4)
+		RETURNING id, name, email, role, created_at`, acct, name, email, role)
+	if uniqueViolation(err, "") {
+		return User{}, "", UserErrors{{Field: []string{"input", "email"}, Message: "a user with this email already exists", Code: Taken}}
+	} else if err != nil {
+		return User{}, "", fmt.Errorf("insert user: %w", err)
+	}
+	token, digest := newToken()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (account_id, user_id, token_hash) VALUES ($1, $2, $3)`,
+		acct, u.ID, digest); err != nil {
+		return User{}, "", fmt.Errorf("insert token: %w", err)
+	}
+	return u, token, nil
+}
+
+// CreateUserInput describes a new user.
+type CreateUserInput struct {
+	Name, Email *string
+	Role        *Role
+}
+
+// CreateUser creates a user in the caller's account and returns it with its
+// API token. ErrForbidden unless the caller is an administrator; UserErrors
+// INVALID for a blank name or bad email, TAKEN for an email already used.
+func (s *Store) CreateUser(ctx context.Context, a Actor, in CreateUserInput) (User, string, error) {
+	if !a.IsAdmin() {
+		return User{}, "", ErrForbidden
+	}
+	var errs UserErrors
+	name := deref(blankToNil(in.Name))
+	if name == "" {
+		errs.Add(Invalid, "must not be blank", "input", "name")
+	}
+	email, ok := NormalizeEmail(deref(in.Email))
+	if !ok {
+		errs.Add(Invalid, "is not a valid email address", "input", "email")
+	}
+	role := Agent
+	if in.Role != nil {
+		role = *in.Role
+	}
+	if len(errs) > 0 {
+		return User{}, "", errs
+	}
+	var u User
+	var token string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		u, token, err = insertUser(ctx, tx, a.AccountID, name, email, role)
+		return err
+	})
+	return u, token, err
+}
+
+// Authenticate returns the actor an API token belongs to, or
+// ErrUnauthenticated.
+func (s *Store) Authenticate(ctx context.Context, token string) (Actor, error) {
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return Actor{}, ErrUnauthenticated
+	}
+	digest := hashToken(token)
+	var row struct {
+		Actor
+		Hash []byte `db:"token_hash"`
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
+		FROM api_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
+		WHERE t.token_hash = $1`, digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, ErrUnauthenticated
+	} else if err != nil {
+		return Actor{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if subtle.ConstantTimeCompare(row.Hash, digest) != 1 {
+		return Actor{}, ErrUnauthenticated
+	}
+	return row.Actor, nil
+}
+
+// Viewer returns the calling user.
+func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
+		a.AccountID, a.UserID)
+	if err != nil {
+		return User{}, fmt.Errorf("viewer: %w", err)
+	}
+	return u, nil
+}
+
+// UsersByID returns the account's users among ids, keyed by id.
+func (s *Store) UsersByID(ctx context.Context, a Actor, ids []string) (map[string]*User, error) {
+	var rows []*User
+	err := s.db.SelectContext(ctx, &rows, `SELECT id, name, email, role, created_at FROM users
+		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
+	if err != nil {
+		return nil, fmt.Errorf("users by id: %w", err)
+	}
+	out := make(map[string]*User, len(rows))
+	for _, u := range rows {
+		out[u.ID] = u
+	}
+	return out, nil
+}

@@ -1,0 +1,338 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// ErrNotFound is returned by reads of a single object that does not exist in
+// the caller's account.
+var ErrNotFound = errors.New("not found")
+
+// Contact is a person known to the account.
+type Contact struct {
+	ID                   string         `db:"id"`
+	FirstName            *string        `db:"first_name"`
+	LastName             *string        `db:"last_name"`
+	Identifier           *string        `db:"identifier"`
+	Status               *string        `db:"status"`
+	PipelineID           *string        `db:"pipeline_id"`
+	PipelineStage        *string        `db:"pipeline_stage"`
+	OutreachConfigID     *string        `db:"outreach_config_id"`
+	Thumbnail            *string        `db:"thumbnail"`
+	Emails               pq.StringArray `db:"emails"`
+	PhoneNumbers         pq.StringArray `db:"phone_numbers"`
+	AssigneeIDs          pq.StringArray `db:"assignee_ids"`
+	Labels               pq.StringArray `db:"labels"`
+	CustomAttributes     JSONObject     `db:"custom_attributes"`
+	AdditionalAttributes JSONObject     `db:"additional_attributes"`
+	Documents            Documents      `db:"documents"`
+	Misc                 JSONObject     `db:"misc"`
+	Blocked              bool           `db:"blocked"`
+	Version              int            `db:"version"`
+	CreatedAt            time.Time      `db:"created_at"`
+	UpdatedAt            time.Time      `db:"updated_at"`
+	LastActivityAt       *time.Time     `db:"last_activity_at"`
+}
+
+// Name returns first and last name joined by a space, or "" when both are blank.
+func (c *Contact) Name() string {
+	return strings.TrimSpace(deref(c.FirstName) + " " + deref(c.LastName))
+}
+
+// Email returns the primary email, or nil.
+func (c *Contact) Email() *string { return first(c.Emails) }
+
+// PhoneNumber returns the primary phone number, or nil.
+func (c *Contact) PhoneNumber() *string { return first(c.PhoneNumbers) }
+
+// first returns a pointer to the first element, or nil.
+func first(list []string) *string {
+	if len(list) == 0 {
+		return nil
+	}
+	v := list[0]
+	return &v
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// contactColumns selects a Contact from contacts aliased c.
+const contactColumns = `c.id, c.first_name, c.last_name, c.identifier, c.status, c.pipeline_id,
+	c.pipeline_stage, c.outreach_config_id, c.thumbnail, c.assignee_ids, c.labels,
+	c.custom_attributes, c.additional_attributes, c.documents, c.misc, c.blocked, c.version,
+	c.created_at, c.updated_at, c.last_activity_at,
+	ARRAY(SELECT e.email FROM contact_emails e
+	      WHERE e.account_id = c.account_id AND e.contact_id = c.id ORDER BY e.position) AS emails,
+	ARRAY(SELECT p.phone_number FROM contact_phone_numbers p
+	      WHERE p.account_id = c.account_id AND p.contact_id = c.id ORDER BY p.position) AS phone_numbers`
+
+// getContact reads one live contact, locking its row when forUpdate is set.
+// It returns ErrNotFound for an unknown id.
+func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Contact, error) {
+	if id = canonicalID(id); id == "" {
+		return nil, ErrNotFound
+	}
+	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.account_id = $1 AND c.id = $2`
+	if forUpdate {
+		query += ` FOR UPDATE OF c`
+	}
+	var c Contact
+	if err := sqlx.GetContext(ctx, db, &c, query, acct, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("get contact: %w", err)
+	}
+	return &c, nil
+}
+
+// Contact returns the contact with the given id, following the redirect a
+// merge leaves, so a merged-away id returns the survivor. ErrNotFound when
+// there is no such contact in the caller's account.
+func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, error) {
+	if id = canonicalID(id); id == "" {
+		return nil, ErrNotFound
+	}
+	var target string
+	err := sqlx.GetContext(ctx, s.db, &target, `SELECT new_contact_id FROM contact_redirects
+		WHERE account_id = $1 AND old_contact_id = $2`, a.AccountID, id)
+	switch {
+	case err == nil:
+		id = target
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("follow redirect: %w", err)
+	}
+	return getContact(ctx, s.db, a.AccountID, id, false)
+}
+
+// ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
+// are absent from the map.
+func (s *Store) ContactsByID(ctx context.Context, a Actor, ids []string) (map[string]*Contact, error) {
+	var rows []*Contact
+	err := sqlx.SelectContext(ctx, s.db, &rows, `SELECT `+contactColumns+` FROM contacts c
+		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
+	if err != nil {
+		return nil, fmt.Errorf("contacts by id: %w", err)
+	}
+	out := make(map[string]*Contact, len(rows))
+	for _, c := range rows {
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// validIDs returns the canonical form of the well-formed ids, dropping the rest.
+func validIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if c := canonicalID(id); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MergedContactIDs returns every id that was merged into the given contact,
+// directly or through earlier merges, keyed by survivor id.
+func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
+	var rows []struct {
+		Old string `db:"old_contact_id"`
+		New string `db:"new_contact_id"`
+	}
+	err := sqlx.SelectContext(ctx, s.db, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
+		WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[]) ORDER BY created_at, old_contact_id`,
+		a.AccountID, pq.Array(validIDs(ids)))
+	if err != nil {
+		return nil, fmt.Errorf("merged contact ids: %w", err)
+	}
+	out := map[string][]string{}
+	for _, r := range rows {
+		out[r.New] = append(out[r.New], r.Old)
+	}
+	return out, nil
+}
+
+// ContactFilter narrows a contact listing.
+type ContactFilter struct {
+	Search string // substring of name, identifier, an email or a phone number
+	Label  string // exact label
+}
+
+// Contacts lists the live contacts of the caller's account, newest first.
+// It returns an INVALID UserErrors for a malformed cursor.
+func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args PageArgs) (Page[Contact], error) {
+	c, err := decodeCursor(args.After)
+	if err != nil {
+		return Page[Contact]{}, err
+	}
+	var afterAt *time.Time
+	var afterID *string
+	if c != nil {
+		afterAt, afterID = &c.At, &c.ID
+	}
+	pattern := ""
+	if s := strings.TrimSpace(f.Search); s != "" {
+		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+	}
+	filter := `c.account_id = $1
+		AND ($2 = '' OR c.labels @> ARRAY[$2::text])
+		AND ($3 = '' OR concat_ws(' ', c.first_name, c.last_name) ILIKE $3 OR c.identifier ILIKE $3
+			OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.account_id = c.account_id AND e.contact_id = c.id AND e.email ILIKE $3)
+			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`
+	var rows []Contact
+	err = sqlx.SelectContext(ctx, s.db, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
+		AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid))
+		ORDER BY c.created_at DESC, c.id DESC LIMIT $6`,
+		a.AccountID, f.Label, pattern, afterAt, afterID, args.First+1)
+	if err != nil {
+		return Page[Contact]{}, fmt.Errorf("list contacts: %w", err)
+	}
+	var total int
+	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
+		a.AccountID, f.Label, pattern); err != nil {
+		return Page[Contact]{}, fmt.Errorf("count contacts: %w", err)
+	}
+	return pageOf(rows, args, total, func(c Contact) (time.Time, string) { return c.CreatedAt, c.ID }), nil
+}
+
+// CreateContact validates f and inserts a contact. It returns UserErrors with
+// INVALID for malformed values, NOT_FOUND for unknown assignees and TAKEN for
+// an email or phone number another contact of the account already has.
+func (s *Store) CreateContact(ctx context.Context, a Actor, f ContactFields) (*Contact, error) {
+	var out *Contact
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		c := &Contact{}
+		if err := f.apply(ctx, tx, a.AccountID, c, true); err != nil {
+			return err
+		}
+		id, err := insertContact(ctx, tx, a.AccountID, c)
+		if err != nil {
+			return err
+		}
+		out, err = getContact(ctx, tx, a.AccountID, id, false)
+		return err
+	})
+	return out, err
+}
+
+// UpdateContact applies the fields set in f to the contact and bumps its
+// version. UserErrors: NOT_FOUND for an unknown id, CONFLICT when
+// expectedVersion is given and stale, and those of CreateContact.
+func (s *Store) UpdateContact(ctx context.Context, a Actor, id string, expectedVersion *int, f ContactFields) (*Contact, error) {
+	var out *Contact
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := getContact(ctx, tx, a.AccountID, id, true)
+		if errors.Is(err, ErrNotFound) {
+			return notFound("contact", "id")
+		} else if err != nil {
+			return err
+		}
+		if expectedVersion != nil && *expectedVersion != c.Version {
+			return UserErrors{{Field: []string{"input", "expectedVersion"}, Code: Conflict,
+				Message: fmt.Sprintf("the contact is at version %d, not %d: reload it and retry", c.Version, *expectedVersion)}}
+		}
+		if err := f.apply(ctx, tx, a.AccountID, c, false); err != nil {
+			return err
+		}
+		if err := updateContact(ctx, tx, a.AccountID, c); err != nil {
+			return err
+		}
+		out, err = getContact(ctx, tx, a.AccountID, c.ID, false)
+		return err
+	})
+	return out, err
+}
+
+// DeleteContact deletes a live contact and everything it owns. NOT_FOUND
+// UserErrors for an unknown id.
+func (s *Store) DeleteContact(ctx context.Context, a Actor, id string) (string, error) {
+	var deleted string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := getContact(ctx, tx, a.AccountID, id, true)
+		if errors.Is(err, ErrNotFound) {
+			return notFound("contact", "id")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = $2`, a.AccountID, c.ID); err != nil {
+			return fmt.Errorf("delete contact: %w", err)
+		}
+		deleted = c.ID
+		return nil
+	})
+	return deleted, err
+}
+
+// insertContact writes a new contact row and its addresses and returns its id.
+func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) (string, error) {
+	var id string
+	err := tx.GetContext(ctx, &id, `INSERT INTO contacts (account_id, first_name, last_name, identifier,
+		status, pipeline_id, pipeline_stage, outreach_config_id, thumbnail, assignee_ids, labels,
+		custom_attributes, additional_attributes, documents, misc, blocked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, $15, $16) RETURNING id`,
+		acct, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
+		c.OutreachConfigID, c.Thumbnail, pq.Array(c.AssigneeIDs), pq.Array(c.Labels),
+		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked)
+	if err != nil {
+		return "", fmt.Errorf("insert contact: %w", err)
+	}
+	c.ID = id
+	return id, writeAddresses(ctx, tx, acct, c)
+}
+
+// updateContact writes every field of c over its row, bumps the version and
+// replaces its addresses.
+func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) error {
+	_, err := tx.ExecContext(ctx, `UPDATE contacts SET first_name = $3, last_name = $4, identifier = $5,
+		status = $6, pipeline_id = $7, pipeline_stage = $8, outreach_config_id = $9, thumbnail = $10,
+		assignee_ids = $11::uuid[], labels = $12, custom_attributes = $13, additional_attributes = $14,
+		documents = $15, misc = $16, blocked = $17, version = version + 1, updated_at = now()
+		WHERE account_id = $1 AND id = $2`,
+		acct, c.ID, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
+		c.OutreachConfigID, c.Thumbnail, pq.Array(c.AssigneeIDs), pq.Array(c.Labels),
+		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked)
+	if err != nil {
+		return fmt.Errorf("update contact: %w", err)
+	}
+	return writeAddresses(ctx, tx, acct, c)
+}
+
+// writeAddresses replaces the contact's emails and phone numbers with c's,
+// in order. A unique violation (a concurrent writer took an address) becomes
+// a TAKEN user error.
+func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) error {
+	for _, t := range []struct {
+		table, col string
+		values     []string
+		field      string
+	}{
+		{"contact_emails", "email", c.Emails, "emails"},
+		{"contact_phone_numbers", "phone_number", c.PhoneNumbers, "phoneNumbers"},
+	} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE account_id = $1 AND contact_id = $2`, acct, c.ID); err != nil {
+			return fmt.Errorf("clear %s: %w", t.table, err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (account_id, `+t.col+`, contact_id, position)
+			SELECT $1, v, $2, o - 1 FROM unnest($3::text[]) WITH ORDINALITY AS x(v, o)`, acct, c.ID, pq.Array(t.values))
+		if uniqueViolation(err, "") {
+			return UserErrors{{Field: []string{"input", t.field}, Code: Taken, Message: "already belongs to another contact"}}
+		} else if err != nil {
+			return fmt.Errorf("write %s: %w", t.table, err)
+		}
+	}
+	return nil
+}

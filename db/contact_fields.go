@@ -1,0 +1,249 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Opt is an optional input value: Set reports whether the caller gave it
+// (possibly as null, in which case Value is the zero value).
+type Opt[T any] struct {
+	Set   bool
+	Value T
+}
+
+// Some returns a set Opt holding v.
+func Some[T any](v T) Opt[T] { return Opt[T]{Set: true, Value: v} }
+
+// ContactFields holds the contact fields a create or update gives. For an
+// update, fields not Set keep their value and a nil Value clears them.
+type ContactFields struct {
+	FirstName, LastName, Identifier, Status, PipelineID, PipelineStage, OutreachConfigID, Thumbnail Opt[*string]
+
+	Email, PhoneNumber                           Opt[*string]
+	Emails, PhoneNumbers, Labels, AssigneeIDs    Opt[[]string]
+	CustomAttributes, AdditionalAttributes, Misc Opt[JSONObject]
+	Documents                                    Opt[[]Document]
+	Blocked                                      Opt[*bool]
+}
+
+// apply validates f and writes it onto c, checking assignees and address
+// uniqueness against the database. creating selects create semantics for the
+// email/phoneNumber shortcuts. It returns UserErrors on bad input.
+func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact, creating bool) error {
+	var errs UserErrors
+	for _, s := range []struct {
+		opt Opt[*string]
+		dst **string
+	}{
+		{f.FirstName, &c.FirstName}, {f.LastName, &c.LastName}, {f.Identifier, &c.Identifier},
+		{f.Status, &c.Status}, {f.PipelineID, &c.PipelineID}, {f.PipelineStage, &c.PipelineStage},
+		{f.OutreachConfigID, &c.OutreachConfigID}, {f.Thumbnail, &c.Thumbnail},
+	} {
+		if s.opt.Set {
+			*s.dst = blankToNil(s.opt.Value)
+		}
+	}
+	c.Emails = resolveList(&errs, "email", "emails", f.Email, f.Emails, c.Emails, creating, NormalizeEmail, "is not a valid email address")
+	c.PhoneNumbers = resolveList(&errs, "phoneNumber", "phoneNumbers", f.PhoneNumber, f.PhoneNumbers, c.PhoneNumbers, creating, NormalizePhone,
+		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all")
+	if f.Labels.Set {
+		c.Labels = cleanLabels(f.Labels.Value)
+	}
+	if f.AssigneeIDs.Set {
+		c.AssigneeIDs = canonicalIDs(f.AssigneeIDs.Value)
+	}
+	if c.Labels == nil {
+		c.Labels = []string{}
+	}
+	if c.AssigneeIDs == nil {
+		c.AssigneeIDs = []string{}
+	}
+	for _, o := range []struct {
+		opt Opt[JSONObject]
+		dst *JSONObject
+	}{{f.CustomAttributes, &c.CustomAttributes}, {f.AdditionalAttributes, &c.AdditionalAttributes}, {f.Misc, &c.Misc}} {
+		if o.opt.Set {
+			*o.dst = o.opt.Value
+		}
+		if *o.dst == nil {
+			*o.dst = JSONObject{}
+		}
+	}
+	if f.Documents.Set {
+		c.Documents = Documents(f.Documents.Value)
+		for i, d := range c.Documents {
+			if strings.TrimSpace(d.Name) == "" || strings.TrimSpace(d.URL) == "" {
+				errs.Add(Invalid, "a document needs a name and a url", "input", "documents", strconv.Itoa(i))
+			}
+		}
+	}
+	if c.Documents == nil {
+		c.Documents = Documents{}
+	}
+	if f.Blocked.Set && f.Blocked.Value != nil {
+		c.Blocked = *f.Blocked.Value
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if f.AssigneeIDs.Set {
+		uerrs, err := checkUsers(ctx, db, acct, c.AssigneeIDs, "input", "assigneeIds")
+		if err != nil {
+			return err
+		}
+		errs = append(errs, uerrs...)
+	}
+	uerrs, err := checkAddressesFree(ctx, db, acct, c.ID, c.Emails, c.PhoneNumbers, "input")
+	if err != nil {
+		return err
+	}
+	errs = append(errs, uerrs...)
+	return errs.Err()
+}
+
+// blankToNil trims s and returns nil for a blank string.
+func blankToNil(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	if t == "" {
+		return nil
+	}
+	return &t
+}
+
+// cleanLabels trims labels and drops blanks and repeats, keeping order.
+func cleanLabels(in []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, l := range in {
+		l = strings.TrimSpace(l)
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// resolveList computes a contact's new email or phone list from the
+// single-value shortcut (one) and the whole-list field (all): the list
+// replaces everything; the shortcut replaces the primary (null removes it).
+// Each value is normalised; bad or repeated values are INVALID.
+func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], all Opt[[]string], current []string,
+	creating bool, norm func(string) (string, bool), badMsg string) []string {
+	if one.Set && all.Set {
+		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), "input", oneName)
+		return current
+	}
+	var raw []string
+	var paths [][]string
+	switch {
+	case all.Set:
+		raw = all.Value
+		for i := range raw {
+			paths = append(paths, []string{"input", allName, strconv.Itoa(i)})
+		}
+	case one.Set:
+		rest := current
+		if len(rest) > 0 && !creating {
+			rest = rest[1:]
+		}
+		if one.Value != nil {
+			raw = []string{*one.Value}
+			paths = [][]string{{"input", oneName}}
+		}
+		for _, v := range rest {
+			raw = append(raw, v)
+			paths = append(paths, []string{"input", oneName})
+		}
+	default:
+		if current == nil {
+			return []string{}
+		}
+		return current
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for i, v := range raw {
+		n, ok := norm(v)
+		switch {
+		case !ok:
+			errs.Add(Invalid, fmt.Sprintf("%q %s", v, badMsg), paths[i]...)
+		case seen[n]:
+			if all.Set {
+				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", n), paths[i]...)
+			}
+		default:
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// checkUsers returns a NOT_FOUND user error (path field + index) for each id
+// that is not a user of the account.
+func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...string) (UserErrors, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var found []string
+	if err := sqlx.SelectContext(ctx, db, &found, `SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::uuid[])`,
+		acct, pq.Array(validIDs(ids))); err != nil {
+		return nil, fmt.Errorf("check users: %w", err)
+	}
+	known := map[string]bool{}
+	for _, id := range found {
+		known[id] = true
+	}
+	var errs UserErrors
+	for i, id := range ids {
+		if !known[id] {
+			errs.Add(NotFound, "user not found", append(append([]string{}, field...), strconv.Itoa(i))...)
+		}
+	}
+	return errs, nil
+}
+
+// checkAddressesFree returns a TAKEN user error for each email or phone number
+// that a contact other than self (empty for a new contact) already has. Paths
+// start with prefix and name the list field and index.
+func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, prefix ...string) (UserErrors, error) {
+	var selfID *string
+	if self != "" {
+		selfID = &self
+	}
+	var taken []string
+	err := sqlx.SelectContext(ctx, db, &taken, `
+		SELECT email FROM contact_emails WHERE account_id = $1 AND email = ANY($2) AND ($4::uuid IS NULL OR contact_id <> $4)
+		UNION ALL
+		SELECT phone_number FROM contact_phone_numbers WHERE account_id = $1 AND phone_number = ANY($3) AND ($4::uuid IS NULL OR contact_id <> $4)`,
+		acct, pq.Array(emails), pq.Array(phones), selfID)
+	if err != nil {
+		return nil, fmt.Errorf("check addresses: %w", err)
+	}
+	isTaken := map[string]bool{}
+	for _, t := range taken {
+		isTaken[t] = true
+	}
+	var errs UserErrors
+	for _, l := range []struct {
+		name   string
+		values []string
+	}{{"emails", emails}, {"phoneNumbers", phones}} {
+		for i, v := range l.values {
+			if isTaken[v] {
+				errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", v), append(append([]string{}, prefix...), l.name, strconv.Itoa(i))...)
+			}
+		}
+	}
+	return errs, nil
+}

@@ -1,0 +1,168 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// conversationColumns selects a Conversation.
+const conversationColumns = `id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at, updated_at`
+
+// conversationTable pages conversations by contact.
+var conversationTable = childTable[Conversation]{
+	table: "conversations", parentCol: "contact_id", columns: conversationColumns,
+	parentOf: func(c Conversation) string { return c.ContactID },
+	keyOf:    func(c Conversation) (time.Time, string) { return c.CreatedAt, c.ID },
+}
+
+// ConversationPages returns one page of conversations per contact key.
+func (s *Store) ConversationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Conversation], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, conversationTable, keys)
+}
+
+// CreateConversationInput describes a new conversation. Channel defaults to
+// the inbox's channel type and Status to OPEN.
+type CreateConversationInput struct {
+	ContactID, InboxID string
+	Channel, Subject   *string
+	Status             *ConversationStatus
+	AssigneeIDs        []string
+}
+
+// requireContact locks a live contact against concurrent merges (FOR SHARE)
+// and returns a NOT_FOUND user error at field when it does not exist.
+func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...string) (string, error) {
+	var got string
+	err := getOne(ctx, tx, &got, `SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR SHARE`, acct, id)
+	if err == ErrNotFound {
+		return "", notFound("contact", field...)
+	}
+	return got, err
+}
+
+// CreateConversation opens a conversation. UserErrors: NOT_FOUND for an
+// unknown contact, inbox or assignee.
+func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConversationInput) (Conversation, error) {
+	var out Conversation
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var errs UserErrors
+		contactID, err := requireContact(ctx, tx, a.AccountID, in.ContactID, "input", "contactId")
+		if u, ok := AsUserErrors(err); ok {
+			errs = append(errs, u...)
+		} else if err != nil {
+			return err
+		}
+		inbox, err := getInbox(ctx, tx, a.AccountID, in.InboxID)
+		if err == ErrNotFound {
+			errs.Add(NotFound, "inbox not found", "input", "inboxId")
+		} else if err != nil {
+			return err
+		}
+		assignees := canonicalIDs(in.AssigneeIDs)
+		uerrs, err := checkUsers(ctx, tx, a.AccountID, assignees, "input", "assigneeIds")
+		if err != nil {
+			return err
+		}
+		if errs = append(errs, uerrs...); len(errs) > 0 {
+			return errs
+		}
+		channel := inbox.ChannelType
+		if c := blankToNil(in.Channel); c != nil {
+			channel = *c
+		}
+		status := ConversationStatus("OPEN")
+		if in.Status != nil {
+			status = *in.Status
+		}
+		return tx.GetContext(ctx, &out, `INSERT INTO conversations (account_id, contact_id, inbox_id, channel, subject, status, assignee_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[]) RETURNING `+conversationColumns,
+			a.AccountID, contactID, inbox.ID, channel, blankToNil(in.Subject), status, pq.Array(assignees))
+	})
+	return out, err
+}
+
+// UpdateConversationInput changes a conversation; nil fields are kept and an
+// empty subject clears it.
+type UpdateConversationInput struct {
+	Channel, Subject *string
+	Status           *ConversationStatus
+	AssigneeIDs      []string
+}
+
+// UpdateConversation changes a conversation. UserErrors: NOT_FOUND for an
+// unknown conversation or assignee, INVALID for a blank channel.
+func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in UpdateConversationInput) (Conversation, error) {
+	var out Conversation
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		cur, err := getConversation(ctx, tx, a.AccountID, id, true)
+		if err == ErrNotFound {
+			return notFound("conversation", "id")
+		} else if err != nil {
+			return err
+		}
+		var errs UserErrors
+		if in.Channel != nil {
+			if c := blankToNil(in.Channel); c == nil {
+				errs.Add(Invalid, "must not be blank", "input", "channel")
+			} else {
+				cur.Channel = *c
+			}
+		}
+		if in.Subject != nil {
+			cur.Subject = blankToNil(in.Subject)
+		}
+		if in.Status != nil {
+			cur.Status = *in.Status
+		}
+		if in.AssigneeIDs != nil {
+			cur.AssigneeIDs = canonicalIDs(in.AssigneeIDs)
+			uerrs, err := checkUsers(ctx, tx, a.AccountID, cur.AssigneeIDs, "input", "assigneeIds")
+			if err != nil {
+				return err
+			}
+			errs = append(errs, uerrs...)
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		return tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
+			assignee_ids = $6::uuid[], updated_at = now() WHERE account_id = $1 AND id = $2 RETURNING `+conversationColumns,
+			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs))
+	})
+	return out, err
+}
+
+// getConversation reads one conversation, optionally locking it; ErrNotFound
+// when unknown.
+func getConversation(ctx context.Context, db q, acct, id string, forUpdate bool) (Conversation, error) {
+	query := `SELECT ` + conversationColumns + ` FROM conversations WHERE account_id = $1 AND id = $2`
+	if forUpdate {
+		query += ` FOR UPDATE`
+	}
+	var c Conversation
+	err := getOne(ctx, db, &c, query, acct, id)
+	return c, err
+}
+
+// Conversation returns one conversation of the account, or ErrNotFound.
+func (s *Store) Conversation(ctx context.Context, a Actor, id string) (Conversation, error) {
+	return getConversation(ctx, s.db, a.AccountID, id, false)
+}
+
+// ConversationsByID returns the account's conversations among ids, keyed by id.
+func (s *Store) ConversationsByID(ctx context.Context, a Actor, ids []string) (map[string]*Conversation, error) {
+	var rows []*Conversation
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+conversationColumns+` FROM conversations
+		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
+		return nil, fmt.Errorf("conversations by id: %w", err)
+	}
+	out := make(map[string]*Conversation, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}

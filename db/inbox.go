@@ -1,0 +1,86 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// inboxColumns selects an Inbox.
+const inboxColumns = `id, name, channel_type, created_at`
+
+// CreateInboxInput describes a new inbox.
+type CreateInboxInput struct {
+	Name, ChannelType *string
+}
+
+// CreateInbox creates an inbox. UserErrors INVALID when a field is blank.
+func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (Inbox, error) {
+	var errs UserErrors
+	name, channel := blankToNil(in.Name), blankToNil(in.ChannelType)
+	if name == nil {
+		errs.Add(Invalid, "must not be blank", "input", "name")
+	}
+	if channel == nil {
+		errs.Add(Invalid, "must not be blank", "input", "channelType")
+	}
+	if len(errs) > 0 {
+		return Inbox{}, errs
+	}
+	var ib Inbox
+	err := s.db.GetContext(ctx, &ib, `INSERT INTO inboxes (account_id, name, channel_type) VALUES ($1, $2, $3)
+		RETURNING `+inboxColumns, a.AccountID, *name, *channel)
+	if err != nil {
+		return Inbox{}, fmt.Errorf("insert inbox: %w", err)
+	}
+	return ib, nil
+}
+
+// Inboxes lists the account's inboxes, oldest first.
+func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
+	out := []Inbox{}
+	if err := s.db.SelectContext(ctx, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
+		ORDER BY created_at, id`, a.AccountID); err != nil {
+		return nil, fmt.Errorf("list inboxes: %w", err)
+	}
+	return out, nil
+}
+
+// InboxesByID returns the account's inboxes among ids, keyed by id.
+func (s *Store) InboxesByID(ctx context.Context, a Actor, ids []string) (map[string]*Inbox, error) {
+	var rows []*Inbox
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inboxes
+		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
+		return nil, fmt.Errorf("inboxes by id: %w", err)
+	}
+	out := make(map[string]*Inbox, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// getInbox reads one inbox of the account, or returns ErrNotFound.
+func getInbox(ctx context.Context, db q, acct, id string) (Inbox, error) {
+	var ib Inbox
+	err := getOne(ctx, db, &ib, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1 AND id = $2`, acct, id)
+	return ib, err
+}
+
+// getOne reads one row by (account, id) into dest; ErrNotFound for an unknown
+// or malformed id.
+func getOne(ctx context.Context, db q, dest any, query, acct, id string) error {
+	if id = canonicalID(id); id == "" {
+		return ErrNotFound
+	}
+	err := sqlx.GetContext(ctx, db, dest, query, acct, id)
+	if isNoRows(err) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("get: %w", err)
+	}
+	return nil
+}

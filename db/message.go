@@ -1,0 +1,83 @@
+package db
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// messageColumns selects a Message.
+const messageColumns = `id, conversation_id, content, sender_type, sender_contact_id, sender_user_id, created_at`
+
+// messageTable pages messages by conversation in timeline order.
+var messageTable = childTable[Message]{
+	table: "messages", parentCol: "conversation_id", columns: messageColumns,
+	parentOf: func(m Message) string { return m.ConversationID },
+	keyOf:    func(m Message) (time.Time, string) { return m.CreatedAt, m.ID },
+}
+
+// MessagePages returns one page of messages per conversation key.
+func (s *Store) MessagePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Message], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, messageTable, keys)
+}
+
+// CreateMessageInput describes a new message. SenderType defaults to USER
+// (the caller); CreatedAt defaults to now and may be set to import history.
+type CreateMessageInput struct {
+	ConversationID string
+	Content        *string
+	SenderType     *SenderType
+	CreatedAt      *time.Time
+}
+
+// CreateMessage adds a message to a conversation: a CONTACT message is sent by
+// the conversation's contact, a USER message by the caller, a SYSTEM message by
+// nobody. It moves the contact's lastActivityAt forward. UserErrors: NOT_FOUND
+// for an unknown conversation, INVALID for blank content.
+func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInput) (Message, error) {
+	var out Message
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var errs UserErrors
+		if in.Content == nil || strings.TrimSpace(*in.Content) == "" {
+			errs.Add(Invalid, "must not be blank", "input", "content")
+		}
+		conv, err := getConversation(ctx, tx, a.AccountID, in.ConversationID, false)
+		if err == ErrNotFound {
+			errs.Add(NotFound, "conversation not found", "input", "conversationId")
+		} else if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		if _, err := requireContact(ctx, tx, a.AccountID, conv.ContactID, "input", "conversationId"); err != nil {
+			return err
+		}
+		sender := SenderUser
+		if in.SenderType != nil {
+			sender = *in.SenderType
+		}
+		var contactID, userID *string
+		switch sender {
+		case SenderContact:
+			contactID = &conv.ContactID
+		case SenderUser:
+			userID = &a.UserID
+		}
+		at := time.Now()
+		if in.CreatedAt != nil {
+			at = *in.CreatedAt
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO messages (account_id, conversation_id, content, sender_type,
+			sender_contact_id, sender_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+messageColumns,
+			a.AccountID, conv.ID, *in.Content, sender, contactID, userID, at); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = GREATEST(last_activity_at, $3)
+			WHERE account_id = $1 AND id = $2`, a.AccountID, conv.ContactID, at)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,171 @@
+package db
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Page sizes: First defaults to DefaultPageSize and is clamped to MaxPageSize.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageInfo tells whether more items follow and the cursor to fetch them.
+type PageInfo struct {
+	HasNextPage bool
+	EndCursor   *string
+}
+
+// Page is one page of a connection.
+type Page[T any] struct {
+	Nodes      []T
+	PageInfo   PageInfo
+	TotalCount int
+}
+
+// PageArgs selects a page: at most First items after the After cursor.
+type PageArgs struct {
+	First int
+	After string
+}
+
+// NewPageArgs normalises optional first/after arguments: first defaults to
+// DefaultPageSize, is clamped to MaxPageSize, and is at least 0.
+func NewPageArgs(first *int, after *string) PageArgs {
+	a := PageArgs{First: DefaultPageSize}
+	if first != nil {
+		a.First = min(max(*first, 0), MaxPageSize)
+	}
+	if after != nil {
+		a.After = *after
+	}
+	return a
+}
+
+// cursor is a decoded position: (created_at, id) of the last item seen.
+type cursor struct {
+	At time.Time
+	ID string
+}
+
+// encodeCursor returns the opaque cursor for an item.
+func encodeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+// decodeCursor parses a cursor; an empty string means "from the start".
+func decodeCursor(s string) (*cursor, error) {
+	if s == "" {
+		return nil, nil //nolint:nilnil // no cursor is a valid answer
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: Invalid}}
+	}
+	at, id, ok := strings.Cut(string(raw), "|")
+	t, terr := time.Parse(time.RFC3339Nano, at)
+	if !ok || terr != nil || canonicalID(id) == "" {
+		return nil, UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: Invalid}}
+	}
+	return &cursor{At: t, ID: canonicalID(id)}, nil
+}
+
+// pageOf trims rows fetched with limit First+1 into a page.
+func pageOf[T any](rows []T, args PageArgs, total int, key func(T) (time.Time, string)) Page[T] {
+	p := Page[T]{Nodes: rows, TotalCount: total}
+	if len(rows) > args.First {
+		p.Nodes = rows[:args.First]
+		p.PageInfo.HasNextPage = true
+	}
+	if p.Nodes == nil {
+		p.Nodes = []T{}
+	}
+	if n := len(p.Nodes); n > 0 {
+		at, id := key(p.Nodes[n-1])
+		c := encodeCursor(at, id)
+		p.PageInfo.EndCursor = &c
+	}
+	return p
+}
+
+// ChildPageKey asks for one page of the children of one parent.
+type ChildPageKey struct {
+	ParentID string
+	PageArgs
+}
+
+// childTable describes a table whose rows hang off a parent in timeline
+// order (created_at, id).
+type childTable[T any] struct {
+	table     string // table name
+	parentCol string // column holding the parent id
+	columns   string // select list
+	parentOf  func(T) string
+	keyOf     func(T) (time.Time, string)
+}
+
+// loadChildPages answers many page requests with two statements per distinct
+// (first, after) pair: one for the rows, one for the totals.
+func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[T], keys []ChildPageKey) (map[ChildPageKey]Page[T], error) {
+	groups := map[PageArgs][]string{}
+	for _, k := range keys {
+		if id := canonicalID(k.ParentID); id != "" {
+			groups[k.PageArgs] = append(groups[k.PageArgs], id)
+		}
+	}
+	out := make(map[ChildPageKey]Page[T], len(keys))
+	for args, parents := range groups {
+		c, err := decodeCursor(args.After)
+		if err != nil {
+			return nil, err
+		}
+		var afterAt *time.Time
+		var afterID *string
+		if c != nil {
+			afterAt, afterID = &c.At, &c.ID
+		}
+		var rows []T
+		query := fmt.Sprintf(`SELECT %[1]s FROM (
+			SELECT t.*, row_number() OVER (PARTITION BY t.%[3]s ORDER BY t.created_at, t.id) AS page_rn
+			FROM %[2]s t
+			WHERE t.account_id = $1 AND t.%[3]s = ANY($2::uuid[])
+			  AND ($3::timestamptz IS NULL OR (t.created_at, t.id) > ($3, $4::uuid))
+		) t WHERE page_rn <= $5 ORDER BY t.%[3]s, t.created_at, t.id`, t.columns, t.table, t.parentCol)
+		if err := sqlx.SelectContext(ctx, db, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.First+1); err != nil {
+			return nil, fmt.Errorf("load %s: %w", t.table, err)
+		}
+		var counts []struct {
+			Parent string `db:"parent"`
+			N      int    `db:"n"`
+		}
+		countQuery := fmt.Sprintf(`SELECT %[2]s AS parent, count(*) AS n FROM %[1]s
+			WHERE account_id = $1 AND %[2]s = ANY($2::uuid[]) GROUP BY %[2]s`, t.table, t.parentCol)
+		if err := sqlx.SelectContext(ctx, db, &counts, countQuery, acct, pq.Array(parents)); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t.table, err)
+		}
+		totals := make(map[string]int, len(counts))
+		for _, c := range counts {
+			totals[c.Parent] = c.N
+		}
+		byParent := map[string][]T{}
+		for _, r := range rows {
+			byParent[t.parentOf(r)] = append(byParent[t.parentOf(r)], r)
+		}
+		for _, p := range parents {
+			out[ChildPageKey{ParentID: p, PageArgs: args}] = pageOf(byParent[p], args, totals[p], t.keyOf)
+		}
+	}
+	for _, k := range keys {
+		if _, ok := out[k]; !ok {
+			out[k] = Page[T]{Nodes: []T{}}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,166 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Column lists of the records a contact owns.
+const (
+	applicationColumns      = `id, contact_id, job_title, status, created_at`
+	contactNoteColumns      = `id, contact_id, content, author_id, created_at`
+	reminderColumns         = `id, contact_id, title, due_at, done, created_at`
+	trainingSnapshotColumns = `id, contact_id, data, created_at`
+	contactInboxColumns     = `id, contact_id, inbox_id, source_id, created_at`
+)
+
+// contactChild describes a table of records owned by a contact, paged in
+// creation order.
+func contactChild[T any](table, columns string, parentOf func(T) string, keyOf func(T) (time.Time, string)) childTable[T] {
+	return childTable[T]{table: table, parentCol: "contact_id", columns: columns, parentOf: parentOf, keyOf: keyOf}
+}
+
+// Tables of contact-owned records.
+var (
+	applicationTable = contactChild("applications", applicationColumns,
+		func(r Application) string { return r.ContactID }, func(r Application) (time.Time, string) { return r.CreatedAt, r.ID })
+	contactNoteTable = contactChild("contact_notes", contactNoteColumns,
+		func(r ContactNote) string { return r.ContactID }, func(r ContactNote) (time.Time, string) { return r.CreatedAt, r.ID })
+	reminderTable = contactChild("reminders", reminderColumns,
+		func(r Reminder) string { return r.ContactID }, func(r Reminder) (time.Time, string) { return r.CreatedAt, r.ID })
+	trainingSnapshotTable = contactChild("training_snapshots", trainingSnapshotColumns,
+		func(r TrainingSnapshot) string { return r.ContactID }, func(r TrainingSnapshot) (time.Time, string) { return r.CreatedAt, r.ID })
+	contactInboxTable = contactChild("contact_inboxes", contactInboxColumns,
+		func(r ContactInbox) string { return r.ContactID }, func(r ContactInbox) (time.Time, string) { return r.CreatedAt, r.ID })
+)
+
+// ApplicationPages returns one page of applications per contact key.
+func (s *Store) ApplicationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Application], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, applicationTable, keys)
+}
+
+// ContactNotePages returns one page of notes per contact key.
+func (s *Store) ContactNotePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactNote], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, contactNoteTable, keys)
+}
+
+// ReminderPages returns one page of reminders per contact key.
+func (s *Store) ReminderPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Reminder], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, reminderTable, keys)
+}
+
+// TrainingSnapshotPages returns one page of training snapshots per contact key.
+func (s *Store) TrainingSnapshotPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[TrainingSnapshot], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, trainingSnapshotTable, keys)
+}
+
+// ContactInboxPages returns one page of inbox identities per contact key.
+func (s *Store) ContactInboxPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactInbox], error) {
+	return loadChildPages(ctx, s.db, a.AccountID, contactInboxTable, keys)
+}
+
+// insertForContact runs insertForContactTx in its own transaction.
+func (s *Store) insertForContact(ctx context.Context, a Actor, contactID string, errs UserErrors, dest any, query string, args ...any) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return insertForContactTx(ctx, tx, a, contactID, errs, dest, query, args...)
+	})
+}
+
+// insertForContactTx checks the contact id (NOT_FOUND at input.contactId),
+// returns it with the other fields' errors (errs) if any, and otherwise runs
+// the INSERT … RETURNING query into dest with $1 the account and $2 the contact.
+func insertForContactTx(ctx context.Context, tx *sqlx.Tx, a Actor, contactID string, errs UserErrors, dest any, query string, args ...any) error {
+	id, err := requireContact(ctx, tx, a.AccountID, contactID, "input", "contactId")
+	if u, ok := AsUserErrors(err); ok {
+		return append(u, errs...)
+	} else if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if err := tx.GetContext(ctx, dest, query, append([]any{a.AccountID, id}, args...)...); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	return nil
+}
+
+// requireText adds an INVALID error at field when s is nil or blank.
+func requireText(errs *UserErrors, s *string, field ...string) string {
+	if s == nil || strings.TrimSpace(*s) == "" {
+		errs.Add(Invalid, "must not be blank", field...)
+		return ""
+	}
+	return strings.TrimSpace(*s)
+}
+
+// CreateApplication records a job application. NOT_FOUND for an unknown contact.
+func (s *Store) CreateApplication(ctx context.Context, a Actor, contactID string, jobTitle, status *string) (Application, error) {
+	var out Application
+	err := s.insertForContact(ctx, a, contactID, nil, &out, `INSERT INTO applications (account_id, contact_id, job_title, status)
+		VALUES ($1, $2, $3, $4) RETURNING `+applicationColumns, blankToNil(jobTitle), blankToNil(status))
+	return out, err
+}
+
+// CreateContactNote adds a note by the caller. NOT_FOUND for an unknown
+// contact, INVALID for blank content.
+func (s *Store) CreateContactNote(ctx context.Context, a Actor, contactID string, content *string) (ContactNote, error) {
+	var errs UserErrors
+	text := requireText(&errs, content, "input", "content")
+	var out ContactNote
+	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO contact_notes (account_id, contact_id, content, author_id)
+		VALUES ($1, $2, $3, $4) RETURNING `+contactNoteColumns, text, a.UserID)
+	return out, err
+}
+
+// CreateReminder adds a reminder. NOT_FOUND for an unknown contact, INVALID
+// for a blank title.
+func (s *Store) CreateReminder(ctx context.Context, a Actor, contactID string, title *string, dueAt *time.Time) (Reminder, error) {
+	var errs UserErrors
+	text := requireText(&errs, title, "input", "title")
+	var out Reminder
+	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO reminders (account_id, contact_id, title, due_at)
+		VALUES ($1, $2, $3, $4) RETURNING `+reminderColumns, text, dueAt)
+	return out, err
+}
+
+// CreateTrainingSnapshot stores a snapshot (an empty object when data is
+// nil). NOT_FOUND for an unknown contact.
+func (s *Store) CreateTrainingSnapshot(ctx context.Context, a Actor, contactID string, data JSONObject) (TrainingSnapshot, error) {
+	if data == nil {
+		data = JSONObject{}
+	}
+	var out TrainingSnapshot
+	err := s.insertForContact(ctx, a, contactID, nil, &out, `INSERT INTO training_snapshots (account_id, contact_id, data)
+		VALUES ($1, $2, $3) RETURNING `+trainingSnapshotColumns, data)
+	return out, err
+}
+
+// CreateContactInbox records a contact's identity in an inbox. UserErrors:
+// NOT_FOUND for an unknown contact or inbox, INVALID for a blank source id,
+// TAKEN when the inbox already has that source id.
+func (s *Store) CreateContactInbox(ctx context.Context, a Actor, contactID, inboxID string, sourceID *string) (ContactInbox, error) {
+	var errs UserErrors
+	src := requireText(&errs, sourceID, "input", "sourceId")
+	var out ContactInbox
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		errs := append(UserErrors(nil), errs...)
+		inbox, err := getInbox(ctx, tx, a.AccountID, inboxID)
+		if err == ErrNotFound {
+			errs.Add(NotFound, "inbox not found", "input", "inboxId")
+		} else if err != nil {
+			return err
+		}
+		err = insertForContactTx(ctx, tx, a, contactID, errs, &out, `INSERT INTO contact_inboxes (account_id, contact_id, inbox_id, source_id)
+			VALUES ($1, $2, $3, $4) RETURNING `+contactInboxColumns, inbox.ID, src)
+		if uniqueViolation(err, "") {
+			return UserErrors{{Field: []string{"input", "sourceId"}, Message: "the inbox already has a contact with this source id", Code: Taken}}
+		}
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,118 @@
+package db
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// JSONObject is a JSON object stored as jsonb and carried as an object in the
+// API (the GraphQL JSON scalar).
+type JSONObject map[string]any
+
+// Scan reads a jsonb object.
+func (o *JSONObject) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		if s, isStr := src.(string); isStr {
+			b = []byte(s)
+		} else if src == nil {
+			*o = JSONObject{}
+			return nil
+		} else {
+			return fmt.Errorf("JSONObject: cannot scan %T", src)
+		}
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("JSONObject: %w", err)
+	}
+	*o = m
+	return nil
+}
+
+// Value writes the object as JSON text ({} for nil).
+func (o JSONObject) Value() (driver.Value, error) {
+	if o == nil {
+		return []byte("{}"), nil
+	}
+	b, err := json.Marshal(map[string]any(o))
+	if err != nil {
+		return nil, fmt.Errorf("JSONObject: %w", err)
+	}
+	return b, nil
+}
+
+// MarshalGQL writes the object as a JSON object.
+func (o JSONObject) MarshalGQL(w io.Writer) {
+	if o == nil {
+		io.WriteString(w, "{}") //nolint:errcheck // the writer reports its own errors
+		return
+	}
+	b, err := json.Marshal(map[string]any(o))
+	if err != nil {
+		io.WriteString(w, "null") //nolint:errcheck // the writer reports its own errors
+		return
+	}
+	w.Write(b) //nolint:errcheck // the writer reports its own errors
+}
+
+// UnmarshalGQL accepts a JSON object; anything else is an error.
+func (o *JSONObject) UnmarshalGQL(v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("must be a JSON object, not %s", jsonKind(v))
+	}
+	*o = m
+	return nil
+}
+
+// jsonKind names the JSON type of a decoded value for error messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+// Documents is a contact's document list, stored as a jsonb array.
+type Documents []Document
+
+// Scan reads a jsonb array of documents.
+func (d *Documents) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		if src == nil {
+			*d = Documents{}
+			return nil
+		}
+		return fmt.Errorf("Documents: cannot scan %T", src)
+	}
+	out := Documents{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return fmt.Errorf("Documents: %w", err)
+	}
+	*d = out
+	return nil
+}
+
+// Value writes the documents as a JSON array.
+func (d Documents) Value() (driver.Value, error) {
+	if d == nil {
+		return []byte("[]"), nil
+	}
+	b, err := json.Marshal([]Document(d))
+	if err != nil {
+		return nil, fmt.Errorf("Documents: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,120 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"contactid/db"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// HandlerConfig configures the GraphQL HTTP handler.
+type HandlerConfig struct {
+	Store  *db.Store
+	Logger *slog.Logger
+	// Introspection enables schema introspection (needed by client codegen and the IDE).
+	Introspection bool
+	// MaxComplexity bounds the cost of one operation (0: DefaultMaxComplexity).
+	MaxComplexity int
+	// MaxBodyBytes bounds a request body (0: DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+}
+
+// Request limits applied when HandlerConfig leaves them zero.
+const (
+	DefaultMaxComplexity = 5000
+	DefaultMaxBodyBytes  = 1 << 20
+)
+
+// NewGraphQLHandler returns the /graphql endpoint: POST and GET transports
+// (GET runs queries only), token authentication, per-request loaders, error
+// scrubbing and cost limits.
+func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
+	if cfg.MaxComplexity == 0 {
+		cfg.MaxComplexity = DefaultMaxComplexity
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
+	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
+	srv.AroundOperations(requireActor)
+	return authenticate(cfg.Store, cfg.Logger, http.MaxBytesHandler(srv, cfg.MaxBodyBytes))
+}
+
+// tokenFrom returns the API token of a request: `Authorization: Bearer <t>`
+// or `api_access_token: <t>`.
+func tokenFrom(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, t, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(t)
+		}
+		return ""
+	}
+	return strings.TrimSpace(r.Header.Get("api_access_token"))
+}
+
+// authenticate resolves the request's token to an actor and puts it and fresh
+// loaders into the context. A missing or wrong token leaves no actor;
+// requireActor then refuses the operation.
+func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if token := tokenFrom(r); token != "" {
+			a, err := s.Authenticate(ctx, token)
+			switch {
+			case err == nil:
+				ctx = withActor(ctx, a)
+				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
+				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
+			case err != db.ErrUnauthenticated:
+				log.ErrorContext(ctx, "authenticate", "request_id", RequestID(ctx), "error", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireActor refuses every operation without an authenticated caller with
+// a single UNAUTHENTICATED error and no data, except pure introspection
+// (schema only, no account data), which the IDE and codegen need.
+func requireActor(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if _, ok := actorFrom(ctx); ok || onlyIntrospection(graphql.GetOperationContext(ctx)) {
+		return next(ctx)
+	}
+	err := &gqlerror.Error{Message: db.ErrUnauthenticated.Error(), Extensions: map[string]any{"code": codeUnauthenticated}}
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+}
+
+// onlyIntrospection reports whether every top-level field of the operation is
+// an introspection field.
+func onlyIntrospection(oc *graphql.OperationContext) bool {
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return false
+	}
+	fields := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"})
+	for _, f := range fields {
+		if !strings.HasPrefix(f.Name, "__") {
+			return false
+		}
+	}
+	return len(fields) > 0
+}

@@ -1,0 +1,120 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"contactid/db"
+
+	"github.com/vikstrous/dataloadgen"
+)
+
+// loadersKey is the context key of the per-request loaders.
+type loadersKey struct{}
+
+// pageLoader batches connection pages of one record type.
+type pageLoader[T any] = dataloadgen.Loader[db.ChildPageKey, db.Page[T]]
+
+// loaders batch every nested lookup of one request, so a list of N contacts
+// costs a fixed number of queries rather than N.
+type loaders struct {
+	contact      *dataloadgen.Loader[string, *db.Contact]
+	user         *dataloadgen.Loader[string, *db.User]
+	inbox        *dataloadgen.Loader[string, *db.Inbox]
+	conversation *dataloadgen.Loader[string, *db.Conversation]
+
+	conversations     *pageLoader[db.Conversation]
+	messages          *pageLoader[db.Message]
+	applications      *pageLoader[db.Application]
+	notes             *pageLoader[db.ContactNote]
+	reminders         *pageLoader[db.Reminder]
+	trainingSnapshots *pageLoader[db.TrainingSnapshot]
+	contactInboxes    *pageLoader[db.ContactInbox]
+}
+
+// loaderWait is how long a loader collects keys before it queries.
+const loaderWait = time.Millisecond
+
+// newLoaders returns loaders for one request of actor a.
+func newLoaders(s *db.Store, a db.Actor) *loaders {
+	return &loaders{
+		contact:           byID(a, s.ContactsByID),
+		user:              byID(a, s.UsersByID),
+		inbox:             byID(a, s.InboxesByID),
+		conversation:      byID(a, s.ConversationsByID),
+		conversations:     pages(a, s.ConversationPages),
+		messages:          pages(a, s.MessagePages),
+		applications:      pages(a, s.ApplicationPages),
+		notes:             pages(a, s.ContactNotePages),
+		reminders:         pages(a, s.ReminderPages),
+		trainingSnapshots: pages(a, s.TrainingSnapshotPages),
+		contactInboxes:    pages(a, s.ContactInboxPages),
+	}
+}
+
+// byID makes a loader from a store function that fetches objects by id.
+func byID[T any](a db.Actor, fetch func(context.Context, db.Actor, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		return fetch(ctx, a, ids)
+	}, dataloadgen.WithWait(loaderWait))
+}
+
+// pages makes a loader from a store function that fetches connection pages.
+func pages[T any](a db.Actor, fetch func(context.Context, db.Actor, []db.ChildPageKey) (map[db.ChildPageKey]db.Page[T], error)) *pageLoader[T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []db.ChildPageKey) (map[db.ChildPageKey]db.Page[T], error) {
+		return fetch(ctx, a, keys)
+	}, dataloadgen.WithWait(loaderWait))
+}
+
+// loadersFrom returns the request's loaders.
+func loadersFrom(ctx context.Context) *loaders {
+	return ctx.Value(loadersKey{}).(*loaders)
+}
+
+// loadPage loads one page of a parent's children.
+func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, first *int, after *string) (db.Page[T], error) {
+	p, err := l.Load(ctx, db.ChildPageKey{ParentID: parentID, PageArgs: db.NewPageArgs(first, after)})
+	if u, ok := db.AsUserErrors(err); ok {
+		return p, u
+	}
+	return p, internal(err)
+}
+
+// loadOne loads an object by id; a missing one is nil with no error.
+func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[string, *T], id string) (*T, error) {
+	v, err := l.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, internal(err)
+}
+
+// loadUsers loads users by id, in order, skipping ids that no longer exist.
+func loadUsers(ctx context.Context, ids []string) ([]db.User, error) {
+	users, err := loadersFrom(ctx).user.LoadAll(ctx, ids)
+	out := make([]db.User, 0, len(ids))
+	for _, u := range users {
+		if u != nil {
+			out = append(out, *u)
+		}
+	}
+	if err != nil && !isAllNotFound(err) {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// isAllNotFound reports whether err only says that some keys were not found.
+func isAllNotFound(err error) bool {
+	var errs dataloadgen.ErrorSlice
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			if e != nil && !errors.Is(e, dataloadgen.ErrNotFound) {
+				return false
+			}
+		}
+		return true
+	}
+	return errors.Is(err, dataloadgen.ErrNotFound)
+}

@@ -1,0 +1,61 @@
+// Starts GraphiQL in the element #graphiql. The page loads this file after
+// React, ReactDOM and GraphiQL (UMD builds, which define the globals React,
+// ReactDOM and GraphiQL). The GraphQL endpoint comes from the element's
+// data-endpoint attribute, relative to the page.
+(function () {
+  'use strict';
+
+  var container = document.getElementById('graphiql');
+  var url = new URL(container.getAttribute('data-endpoint'), location.href);
+  var subscriptionUrl = new URL(url.href);
+  subscriptionUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+
+  var baseFetcher = GraphiQL.createFetcher({
+    url: url.href,
+    subscriptionUrl: subscriptionUrl.href,
+  });
+
+  // savedHeaders returns the headers of the active tab as GraphiQL saved them
+  // in localStorage (only when "persist headers" is on), or undefined.
+  function savedHeaders() {
+    try {
+      var state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+      var text = state && state.tabs && state.tabs[state.activeTabIndex]
+        ? state.tabs[state.activeTabIndex].headers
+        : localStorage.getItem('graphiql:headers');
+      var headers = text ? JSON.parse(text) : null;
+      if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
+        return headers;
+      }
+    } catch (e) {
+      // Unreadable or invalid saved headers: send none.
+    }
+    return undefined;
+  }
+
+  // GraphiQL fetches the schema on start-up before its headers editor
+  // exists, and then sends no headers at all. On an API that needs
+  // Authorization for that request, the schema (docs, completion) would fail
+  // after every reload, so the start-up schema request uses the saved headers.
+  function fetcher(params, opts) {
+    if (params && params.operationName === 'IntrospectionQuery' && !(opts && opts.headers)) {
+      var headers = savedHeaders();
+      if (headers) {
+        opts = Object.assign({}, opts, { headers: headers });
+      }
+    }
+    return baseFetcher(params, opts);
+  }
+
+  ReactDOM.createRoot(container).render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      // Keep GraphiQL's default storage (localStorage), including headers,
+      // so query, variables and headers survive a reload.
+      shouldPersistHeaders: true,
+      isHeadersEditorEnabled: true,
+      defaultEditorToolsVisibility: 'headers',
+      inputValueDeprecation: true,
+    }),
+  );
+})();
