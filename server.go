@@ -118,6 +118,10 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Store = store
+	store.OnEvent(func(ctx context.Context, e db.Event) {
+		m.Logger.InfoContext(ctx, e.Kind, "request_id", graph.RequestID(ctx), "account_id", e.AccountID,
+			"actor_id", e.ActorID, "journal_id", e.JournalID, "contact_ids", e.ContactIDs)
+	})
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}

@@ -217,22 +217,9 @@ func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...s
 // that a contact other than self (empty for a new contact) already has. Paths
 // start with prefix and name the list field and index.
 func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, prefix ...string) (UserErrors, error) {
-	var selfID *string
-	if self != "" {
-		selfID = &self
-	}
-	var taken []string
-	err := sqlx.SelectContext(ctx, db, &taken, `
-		SELECT email FROM contact_emails WHERE account_id = $1 AND email = ANY($2) AND ($4::uuid IS NULL OR contact_id <> $4)
-		UNION ALL
-		SELECT phone_number FROM contact_phone_numbers WHERE account_id = $1 AND phone_number = ANY($3) AND ($4::uuid IS NULL OR contact_id <> $4)`,
-		acct, pq.Array(emails), pq.Array(phones), selfID)
+	taken, err := takenAddresses(ctx, db, acct, self, append(append([]string{}, emails...), phones...))
 	if err != nil {
-		return nil, fmt.Errorf("check addresses: %w", err)
-	}
-	isTaken := map[string]bool{}
-	for _, t := range taken {
-		isTaken[t] = true
+		return nil, err
 	}
 	var errs UserErrors
 	for _, l := range []struct {
@@ -240,10 +227,33 @@ func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, ph
 		values []string
 	}{{"emails", emails}, {"phoneNumbers", phones}} {
 		for i, v := range l.values {
-			if isTaken[v] {
+			if taken[v] {
 				errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", v), append(append([]string{}, prefix...), l.name, strconv.Itoa(i))...)
 			}
 		}
 	}
 	return errs, nil
+}
+
+// takenAddresses returns which of the given emails and phone numbers a
+// contact other than self (empty for none) already has.
+func takenAddresses(ctx context.Context, db q, acct, self string, addresses []string) (map[string]bool, error) {
+	var selfID *string
+	if self != "" {
+		selfID = &self
+	}
+	var taken []string
+	err := sqlx.SelectContext(ctx, db, &taken, `
+		SELECT email FROM contact_emails WHERE account_id = $1 AND email = ANY($2) AND ($3::uuid IS NULL OR contact_id <> $3)
+		UNION ALL
+		SELECT phone_number FROM contact_phone_numbers WHERE account_id = $1 AND phone_number = ANY($2) AND ($3::uuid IS NULL OR contact_id <> $3)`,
+		acct, pq.Array(addresses), selfID)
+	if err != nil {
+		return nil, fmt.Errorf("check addresses: %w", err)
+	}
+	out := make(map[string]bool, len(taken))
+	for _, t := range taken {
+		out[t] = true
+	}
+	return out, nil
 }

@@ -1,6 +1,9 @@
 package db
 
-import "github.com/google/uuid"
+import (
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+)
 
 // canonicalID returns the canonical form of an id, or "" when s is not an id
 // this store could have issued. Callers treat "" as not found.
@@ -23,3 +26,6 @@ func canonicalIDs(ids []string) []string {
 	}
 	return out
 }
+
+// pqArray passes a string slice as a PostgreSQL array parameter.
+func pqArray(v []string) any { return pq.Array(v) }

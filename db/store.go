@@ -16,7 +16,8 @@ import (
 
 // Store is the PostgreSQL-backed store.
 type Store struct {
-	db *sqlx.DB
+	db     *sqlx.DB
+	events func(context.Context, Event)
 }
 
 // q is the narrow query interface both *sqlx.DB and *sqlx.Tx satisfy.

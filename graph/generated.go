@@ -74,6 +74,7 @@ type ComplexityRoot struct {
 		Labels               func(childComplexity int) int
 		LastActivityAt       func(childComplexity int) int
 		LastName             func(childComplexity int) int
+		MergedContactIds     func(childComplexity int) int
 		Misc                 func(childComplexity int) int
 		Name                 func(childComplexity int) int
 		Notes                func(childComplexity int, first *int, after *string) int
@@ -210,6 +211,25 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 	}
 
+	MergeContactsPayload struct {
+		Contact          func(childComplexity int) int
+		DryRun           func(childComplexity int) int
+		MergedContactIds func(childComplexity int) int
+		Summary          func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+	}
+
+	MergeSummary struct {
+		ApplicationsMoved      func(childComplexity int) int
+		ContactInboxesMoved    func(childComplexity int) int
+		ConversationsMoved     func(childComplexity int) int
+		LabelsAdded            func(childComplexity int) int
+		MessagesReassigned     func(childComplexity int) int
+		NotesMoved             func(childComplexity int) int
+		RemindersMoved         func(childComplexity int) int
+		TrainingSnapshotsMoved func(childComplexity int) int
+	}
+
 	Message struct {
 		Content      func(childComplexity int) int
 		Conversation func(childComplexity int) int
@@ -237,6 +257,8 @@ type ComplexityRoot struct {
 		CreateTrainingSnapshot func(childComplexity int, input model.CreateTrainingSnapshotInput) int
 		CreateUser             func(childComplexity int, input db.CreateUserInput) int
 		DeleteContact          func(childComplexity int, id string) int
+		MergeContacts          func(childComplexity int, input db.MergeInput) int
+		SeparateContact        func(childComplexity int, id string, input db.SeparateInput) int
 		UpdateContact          func(childComplexity int, id string, input model.ContactInput) int
 		UpdateConversation     func(childComplexity int, id string, input db.UpdateConversationInput) int
 	}
@@ -266,6 +288,27 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	SeparateContactPayload struct {
+		DryRun            func(childComplexity int) int
+		NewContact        func(childComplexity int) int
+		NewContactID      func(childComplexity int) int
+		OriginalContact   func(childComplexity int) int
+		OriginalContactID func(childComplexity int) int
+		Summary           func(childComplexity int) int
+		UserErrors        func(childComplexity int) int
+	}
+
+	SeparationSummary struct {
+		ApplicationsMoved      func(childComplexity int) int
+		ContactInboxesMoved    func(childComplexity int) int
+		ConversationsCreated   func(childComplexity int) int
+		ConversationsMoved     func(childComplexity int) int
+		MessagesReassigned     func(childComplexity int) int
+		NotesMoved             func(childComplexity int) int
+		RemindersMoved         func(childComplexity int) int
+		TrainingSnapshotsMoved func(childComplexity int) int
 	}
 
 	TrainingSnapshot struct {
@@ -320,6 +363,7 @@ type ContactResolver interface {
 
 	Documents(ctx context.Context, obj *db.Contact) ([]db.Document, error)
 
+	MergedContactIds(ctx context.Context, obj *db.Contact) ([]string, error)
 	Conversations(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ConversationConnection, error)
 	Applications(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ApplicationConnection, error)
 	Notes(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
@@ -358,6 +402,8 @@ type MutationResolver interface {
 	CreateContactNote(ctx context.Context, input model.CreateContactNoteInput) (*model.CreateContactNotePayload, error)
 	CreateReminder(ctx context.Context, input model.CreateReminderInput) (*model.CreateReminderPayload, error)
 	CreateTrainingSnapshot(ctx context.Context, input model.CreateTrainingSnapshotInput) (*model.CreateTrainingSnapshotPayload, error)
+	MergeContacts(ctx context.Context, input db.MergeInput) (*model.MergeContactsPayload, error)
+	SeparateContact(ctx context.Context, id string, input db.SeparateInput) (*model.SeparateContactPayload, error)
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*db.User, error)
@@ -546,6 +592,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.LastName(childComplexity), true
+	case "Contact.mergedContactIds":
+		if e.ComplexityRoot.Contact.MergedContactIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.MergedContactIds(childComplexity), true
 	case "Contact.misc":
 		if e.ComplexityRoot.Contact.Misc == nil {
 			break
@@ -1031,6 +1083,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Inbox.Name(childComplexity), true
 
+	case "MergeContactsPayload.contact":
+		if e.ComplexityRoot.MergeContactsPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.Contact(childComplexity), true
+	case "MergeContactsPayload.dryRun":
+		if e.ComplexityRoot.MergeContactsPayload.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.DryRun(childComplexity), true
+	case "MergeContactsPayload.mergedContactIds":
+		if e.ComplexityRoot.MergeContactsPayload.MergedContactIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.MergedContactIds(childComplexity), true
+	case "MergeContactsPayload.summary":
+		if e.ComplexityRoot.MergeContactsPayload.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.Summary(childComplexity), true
+	case "MergeContactsPayload.userErrors":
+		if e.ComplexityRoot.MergeContactsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.UserErrors(childComplexity), true
+
+	case "MergeSummary.applicationsMoved":
+		if e.ComplexityRoot.MergeSummary.ApplicationsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.ApplicationsMoved(childComplexity), true
+	case "MergeSummary.contactInboxesMoved":
+		if e.ComplexityRoot.MergeSummary.ContactInboxesMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.ContactInboxesMoved(childComplexity), true
+	case "MergeSummary.conversationsMoved":
+		if e.ComplexityRoot.MergeSummary.ConversationsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.ConversationsMoved(childComplexity), true
+	case "MergeSummary.labelsAdded":
+		if e.ComplexityRoot.MergeSummary.LabelsAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.LabelsAdded(childComplexity), true
+	case "MergeSummary.messagesReassigned":
+		if e.ComplexityRoot.MergeSummary.MessagesReassigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.MessagesReassigned(childComplexity), true
+	case "MergeSummary.notesMoved":
+		if e.ComplexityRoot.MergeSummary.NotesMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.NotesMoved(childComplexity), true
+	case "MergeSummary.remindersMoved":
+		if e.ComplexityRoot.MergeSummary.RemindersMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.RemindersMoved(childComplexity), true
+	case "MergeSummary.trainingSnapshotsMoved":
+		if e.ComplexityRoot.MergeSummary.TrainingSnapshotsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeSummary.TrainingSnapshotsMoved(childComplexity), true
+
 	case "Message.content":
 		if e.ComplexityRoot.Message.Content == nil {
 			break
@@ -1208,6 +1340,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteContact(childComplexity, args["id"].(string)), true
+	case "Mutation.mergeContacts":
+		if e.ComplexityRoot.Mutation.MergeContacts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeContacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeContacts(childComplexity, args["input"].(db.MergeInput)), true
+	case "Mutation.separateContact":
+		if e.ComplexityRoot.Mutation.SeparateContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_separateContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SeparateContact(childComplexity, args["id"].(string), args["input"].(db.SeparateInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -1341,6 +1495,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReminderConnection.TotalCount(childComplexity), true
 
+	case "SeparateContactPayload.dryRun":
+		if e.ComplexityRoot.SeparateContactPayload.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.DryRun(childComplexity), true
+	case "SeparateContactPayload.newContact":
+		if e.ComplexityRoot.SeparateContactPayload.NewContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.NewContact(childComplexity), true
+	case "SeparateContactPayload.newContactId":
+		if e.ComplexityRoot.SeparateContactPayload.NewContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.NewContactID(childComplexity), true
+	case "SeparateContactPayload.originalContact":
+		if e.ComplexityRoot.SeparateContactPayload.OriginalContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.OriginalContact(childComplexity), true
+	case "SeparateContactPayload.originalContactId":
+		if e.ComplexityRoot.SeparateContactPayload.OriginalContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.OriginalContactID(childComplexity), true
+	case "SeparateContactPayload.summary":
+		if e.ComplexityRoot.SeparateContactPayload.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.Summary(childComplexity), true
+	case "SeparateContactPayload.userErrors":
+		if e.ComplexityRoot.SeparateContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.UserErrors(childComplexity), true
+
+	case "SeparationSummary.applicationsMoved":
+		if e.ComplexityRoot.SeparationSummary.ApplicationsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.ApplicationsMoved(childComplexity), true
+	case "SeparationSummary.contactInboxesMoved":
+		if e.ComplexityRoot.SeparationSummary.ContactInboxesMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.ContactInboxesMoved(childComplexity), true
+	case "SeparationSummary.conversationsCreated":
+		if e.ComplexityRoot.SeparationSummary.ConversationsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.ConversationsCreated(childComplexity), true
+	case "SeparationSummary.conversationsMoved":
+		if e.ComplexityRoot.SeparationSummary.ConversationsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.ConversationsMoved(childComplexity), true
+	case "SeparationSummary.messagesReassigned":
+		if e.ComplexityRoot.SeparationSummary.MessagesReassigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.MessagesReassigned(childComplexity), true
+	case "SeparationSummary.notesMoved":
+		if e.ComplexityRoot.SeparationSummary.NotesMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.NotesMoved(childComplexity), true
+	case "SeparationSummary.remindersMoved":
+		if e.ComplexityRoot.SeparationSummary.RemindersMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.RemindersMoved(childComplexity), true
+	case "SeparationSummary.trainingSnapshotsMoved":
+		if e.ComplexityRoot.SeparationSummary.TrainingSnapshotsMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparationSummary.TrainingSnapshotsMoved(childComplexity), true
+
 	case "TrainingSnapshot.createdAt":
 		if e.ComplexityRoot.TrainingSnapshot.CreatedAt == nil {
 			break
@@ -1463,6 +1709,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputChildRecordAssignment,
+		ec.unmarshalInputContactFieldSplit,
 		ec.unmarshalInputCreateApplicationInput,
 		ec.unmarshalInputCreateContactInboxInput,
 		ec.unmarshalInputCreateContactInput,
@@ -1474,6 +1722,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateTrainingSnapshotInput,
 		ec.unmarshalInputCreateUserInput,
 		ec.unmarshalInputDocumentInput,
+		ec.unmarshalInputMergeContactsInput,
+		ec.unmarshalInputMergeFieldChoice,
+		ec.unmarshalInputMessageDivider,
+		ec.unmarshalInputNewConversationMeta,
+		ec.unmarshalInputRecordAssignment,
+		ec.unmarshalInputSeparateContactInput,
+		ec.unmarshalInputStringListSplit,
+		ec.unmarshalInputStringSplit,
 		ec.unmarshalInputUpdateContactInput,
 		ec.unmarshalInputUpdateConversationInput,
 	)
@@ -1606,6 +1862,18 @@ type Mutation {
   createReminder(input: CreateReminderInput!): CreateReminderPayload!
   "Stores a training snapshot for a contact."
   createTrainingSnapshot(input: CreateTrainingSnapshotInput!): CreateTrainingSnapshotPayload!
+  """
+  Folds one to twenty contacts into a base contact in one transaction: every child
+  record moves to the base, field values are combined (see MergeContactsInput), the
+  mergees leave redirects so their ids keep resolving. Journaled for undo.
+  """
+  mergeContacts(input: MergeContactsInput!): MergeContactsPayload!
+  """
+  Splits a contact into two: the original and a new contact, dividing fields, child
+  records and conversation timelines as the input says. Administrators only.
+  Journaled for undo.
+  """
+  separateContact(id: ID!, input: SeparateContactInput!): SeparateContactPayload!
 }
 
 "Why a mutation did not apply. Nothing is written when a payload has user errors."
@@ -1686,6 +1954,8 @@ type Contact {
   createdAt: Time!
   updatedAt: Time!
   lastActivityAt: Time
+  "Every contact id that was merged into this contact, directly or transitively."
+  mergedContactIds: [ID!]!
   conversations(first: Int, after: String): ConversationConnection!
   applications(first: Int, after: String): ApplicationConnection!
   notes(first: Int, after: String): ContactNoteConnection!
@@ -2017,6 +2287,184 @@ type CreateTrainingSnapshotPayload {
   trainingSnapshot: TrainingSnapshot
   userErrors: [UserError!]!
 }
+
+"""
+Merge: the base survives. Scalar fields keep the base's value unless it is blank
+(null or empty), then the first mergee with a value fills it; ` + "`" + `fieldChoices` + "`" + ` override
+per field. Emails and phone numbers are united (the base's primary stays primary);
+labels, assignees and documents are united; customAttributes, additionalAttributes
+and misc are deep-merged with the base winning. ` + "`" + `dryRun` + "`" + ` previews without writing.
+"""
+input MergeContactsInput {
+  baseContactId: ID!
+  "1 to 20 contacts; the base id, if listed, is ignored."
+  mergeeContactIds: [ID!]!
+  fieldChoices: [MergeFieldChoice!]
+  dryRun: Boolean = false
+}
+
+"Take ` + "`" + `field` + "`" + ` from the named contact (the base or one of the mergees)."
+input MergeFieldChoice {
+  field: MergeableField!
+  contactId: ID!
+}
+
+enum MergeableField {
+  FIRST_NAME
+  LAST_NAME
+  IDENTIFIER
+  STATUS
+  PIPELINE_ID
+  PIPELINE_STAGE
+  OUTREACH_CONFIG_ID
+  THUMBNAIL
+  BLOCKED
+}
+
+type MergeContactsPayload {
+  "The survivor as it is after the merge (as it would be, for a dry run)."
+  contact: Contact
+  "The ids this call merged away."
+  mergedContactIds: [ID!]!
+  summary: MergeSummary
+  dryRun: Boolean!
+  userErrors: [UserError!]!
+}
+
+type MergeSummary {
+  conversationsMoved: Int!
+  "Messages whose sender was a mergee."
+  messagesReassigned: Int!
+  contactInboxesMoved: Int!
+  applicationsMoved: Int!
+  notesMoved: Int!
+  remindersMoved: Int!
+  trainingSnapshotsMoved: Int!
+  "Labels the base did not have before."
+  labelsAdded: Int!
+}
+
+input SeparateContactInput {
+  fieldSplit: ContactFieldSplit!
+  childRecordAssignment: ChildRecordAssignment!
+  messageDividers: [MessageDivider!]
+  newConversationMeta: [NewConversationMeta!]
+  "Return the payload the real call would, and change nothing."
+  dryRun: Boolean = false
+}
+
+"""
+How the contact's fields are divided. Text fields take explicit values for both sides,
+list fields explicit lists; the rest take a placement. A field left out stays on the
+original only. ` + "`" + `email` + "`" + ` / ` + "`" + `phoneNumber` + "`" + ` are one-element shortcuts for ` + "`" + `emails` + "`" + ` /
+` + "`" + `phoneNumbers` + "`" + `; giving both forms is INVALID.
+"""
+input ContactFieldSplit {
+  firstName: StringSplit
+  lastName: StringSplit
+  identifier: StringSplit
+  email: StringSplit
+  phoneNumber: StringSplit
+  emails: StringListSplit
+  phoneNumbers: StringListSplit
+  labels: StringListSplit
+  status: FieldPlacement
+  pipelineId: FieldPlacement
+  pipelineStage: FieldPlacement
+  assignees: FieldPlacement
+  outreachConfigId: FieldPlacement
+  customAttributes: FieldPlacement
+  additionalAttributes: FieldPlacement
+  documents: FieldPlacement
+  misc: FieldPlacement
+  thumbnail: FieldPlacement
+}
+
+"Values for both sides; a side left out or null has no value."
+input StringSplit {
+  original: String
+  new: String
+}
+
+"Lists for both sides; a side left out or null is an empty list."
+input StringListSplit {
+  original: [String!]
+  new: [String!]
+}
+
+"""
+ORIGINAL: the value stays on the original, the new contact starts without it.
+NEW: it moves to the new contact and is cleared on the original. BOTH: both have it.
+"""
+enum FieldPlacement {
+  ORIGINAL
+  NEW
+  BOTH
+}
+
+"Which side each listed record goes to; records not listed stay on the original."
+input ChildRecordAssignment {
+  conversations: [RecordAssignment!]
+  applications: [RecordAssignment!]
+  contactNotes: [RecordAssignment!]
+  reminders: [RecordAssignment!]
+  trainingSnapshots: [RecordAssignment!]
+  contactInboxes: [RecordAssignment!]
+}
+
+input RecordAssignment {
+  id: ID!
+  side: SplitSide!
+}
+
+enum SplitSide {
+  ORIGINAL
+  NEW
+}
+
+"""
+Cuts a conversation's timeline: ` + "`" + `firstMessageId` + "`" + ` and every later message become a new
+conversation owned by the side the conversation is not assigned to.
+"""
+input MessageDivider {
+  conversationId: ID!
+  firstMessageId: ID!
+}
+
+"Fields of the conversation made from the tail of ` + "`" + `conversationId` + "`" + `; omitted ones are copied."
+input NewConversationMeta {
+  conversationId: ID!
+  channel: String
+  inboxId: ID
+  subject: String
+  status: ConversationStatus
+  assigneeIds: [ID!]
+}
+
+type SeparateContactPayload {
+  originalContactId: ID
+  "Null for a dry run."
+  newContactId: ID
+  originalContact: Contact
+  "For a dry run, a preview whose id is a placeholder that is never stored."
+  newContact: Contact
+  summary: SeparationSummary
+  dryRun: Boolean!
+  userErrors: [UserError!]!
+}
+
+type SeparationSummary {
+  conversationsMoved: Int!
+  applicationsMoved: Int!
+  notesMoved: Int!
+  remindersMoved: Int!
+  trainingSnapshotsMoved: Int!
+  contactInboxesMoved: Int!
+  "Messages whose owning contact changed."
+  messagesReassigned: Int!
+  "One per message divider."
+  conversationsCreated: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2103,6 +2551,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_updatedAt(ctx, field)
 	case "lastActivityAt":
 		return ec.fieldContext_Contact_lastActivityAt(ctx, field)
+	case "mergedContactIds":
+		return ec.fieldContext_Contact_mergedContactIds(ctx, field)
 	case "conversations":
 		return ec.fieldContext_Contact_conversations(ctx, field)
 	case "applications":
@@ -2359,6 +2809,44 @@ func (ec *executionContext) childFields_Inbox(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Inbox", field.Name)
 }
 
+func (ec *executionContext) childFields_MergeContactsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_MergeContactsPayload_contact(ctx, field)
+	case "mergedContactIds":
+		return ec.fieldContext_MergeContactsPayload_mergedContactIds(ctx, field)
+	case "summary":
+		return ec.fieldContext_MergeContactsPayload_summary(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_MergeContactsPayload_dryRun(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MergeContactsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeContactsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "conversationsMoved":
+		return ec.fieldContext_MergeSummary_conversationsMoved(ctx, field)
+	case "messagesReassigned":
+		return ec.fieldContext_MergeSummary_messagesReassigned(ctx, field)
+	case "contactInboxesMoved":
+		return ec.fieldContext_MergeSummary_contactInboxesMoved(ctx, field)
+	case "applicationsMoved":
+		return ec.fieldContext_MergeSummary_applicationsMoved(ctx, field)
+	case "notesMoved":
+		return ec.fieldContext_MergeSummary_notesMoved(ctx, field)
+	case "remindersMoved":
+		return ec.fieldContext_MergeSummary_remindersMoved(ctx, field)
+	case "trainingSnapshotsMoved":
+		return ec.fieldContext_MergeSummary_trainingSnapshotsMoved(ctx, field)
+	case "labelsAdded":
+		return ec.fieldContext_MergeSummary_labelsAdded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2425,6 +2913,48 @@ func (ec *executionContext) childFields_ReminderConnection(ctx context.Context, 
 		return ec.fieldContext_ReminderConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReminderConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SeparateContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "originalContactId":
+		return ec.fieldContext_SeparateContactPayload_originalContactId(ctx, field)
+	case "newContactId":
+		return ec.fieldContext_SeparateContactPayload_newContactId(ctx, field)
+	case "originalContact":
+		return ec.fieldContext_SeparateContactPayload_originalContact(ctx, field)
+	case "newContact":
+		return ec.fieldContext_SeparateContactPayload_newContact(ctx, field)
+	case "summary":
+		return ec.fieldContext_SeparateContactPayload_summary(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_SeparateContactPayload_dryRun(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SeparateContactPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeparateContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SeparationSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "conversationsMoved":
+		return ec.fieldContext_SeparationSummary_conversationsMoved(ctx, field)
+	case "applicationsMoved":
+		return ec.fieldContext_SeparationSummary_applicationsMoved(ctx, field)
+	case "notesMoved":
+		return ec.fieldContext_SeparationSummary_notesMoved(ctx, field)
+	case "remindersMoved":
+		return ec.fieldContext_SeparationSummary_remindersMoved(ctx, field)
+	case "trainingSnapshotsMoved":
+		return ec.fieldContext_SeparationSummary_trainingSnapshotsMoved(ctx, field)
+	case "contactInboxesMoved":
+		return ec.fieldContext_SeparationSummary_contactInboxesMoved(ctx, field)
+	case "messagesReassigned":
+		return ec.fieldContext_SeparationSummary_messagesReassigned(ctx, field)
+	case "conversationsCreated":
+		return ec.fieldContext_SeparationSummary_conversationsCreated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeparationSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_TrainingSnapshot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2920,6 +3450,42 @@ func (ec *executionContext) field_Mutation_deleteContact_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeContacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.MergeInput, error) {
+			return ec.unmarshalNMergeContactsInput2contactidᚋdbᚐMergeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_separateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.SeparateInput, error) {
+			return ec.unmarshalNSeparateContactInput2contactidᚋdbᚐSeparateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -3877,6 +4443,29 @@ func (ec *executionContext) _Contact_lastActivityAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Contact_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Contact_mergedContactIds(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_mergedContactIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().MergedContactIds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_mergedContactIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Contact_conversations(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
@@ -5859,6 +6448,332 @@ func (ec *executionContext) fieldContext_Inbox_createdAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Inbox", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _MergeContactsPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeContactsPayload_mergedContactIds(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_mergedContactIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedContactIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_mergedContactIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeContactsPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _MergeContactsPayload_summary(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.MergeSummary) graphql.Marshaler {
+			return ec.marshalOMergeSummary2ᚖcontactidᚋdbᚐMergeSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeContactsPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeContactsPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MergeContactsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_conversationsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_conversationsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_messagesReassigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessagesReassigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_messagesReassigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_contactInboxesMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactInboxesMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_contactInboxesMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_applicationsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_applicationsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_notesMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotesMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_notesMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_remindersMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemindersMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_remindersMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_trainingSnapshotsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrainingSnapshotsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_trainingSnapshotsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MergeSummary_labelsAdded(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeSummary_labelsAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelsAdded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeSummary_labelsAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6665,6 +7580,94 @@ func (ec *executionContext) fieldContext_Mutation_createTrainingSnapshot(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_mergeContacts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeContacts(ctx, fc.Args["input"].(db.MergeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
+			return ec.marshalNMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeContacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeContactsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeContacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_separateContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_separateContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SeparateContact(ctx, fc.Args["id"].(string), fc.Args["input"].(db.SeparateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
+			return ec.marshalNSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_separateContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeparateContactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_separateContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *db.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7183,6 +8186,387 @@ func (ec *executionContext) _ReminderConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ReminderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReminderConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparateContactPayload_originalContactId(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_originalContactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_originalContactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparateContactPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SeparateContactPayload_newContactId(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_newContactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_newContactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparateContactPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SeparateContactPayload_originalContact(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_originalContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalContact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_originalContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeparateContactPayload_newContact(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_newContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewContact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_newContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeparateContactPayload_summary(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.SeparationSummary) graphql.Marshaler {
+			return ec.marshalOSeparationSummary2ᚖcontactidᚋdbᚐSeparationSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeparationSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeparateContactPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparateContactPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SeparateContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeparationSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_conversationsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_conversationsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_applicationsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_applicationsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_notesMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotesMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_notesMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_remindersMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemindersMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_remindersMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_trainingSnapshotsMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrainingSnapshotsMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_trainingSnapshotsMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_contactInboxesMoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactInboxesMoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_contactInboxesMoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_messagesReassigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessagesReassigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_messagesReassigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeparationSummary_conversationsCreated(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparationSummary_conversationsCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationsCreated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeparationSummary_conversationsCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _TrainingSnapshot_id(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSnapshot) (ret graphql.Marshaler) {
@@ -8712,6 +10096,220 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputChildRecordAssignment(ctx context.Context, obj any) (db.ChildRecordAssignment, error) {
+	var it db.ChildRecordAssignment
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversations", "applications", "contactNotes", "reminders", "trainingSnapshots", "contactInboxes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversations"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conversations = data
+		case "applications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applications"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applications = data
+		case "contactNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactNotes"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactNotes = data
+		case "reminders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reminders"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reminders = data
+		case "trainingSnapshots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trainingSnapshots"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrainingSnapshots = data
+		case "contactInboxes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactInboxes"))
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactInboxes = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputContactFieldSplit(ctx context.Context, obj any) (db.ContactFieldSplit, error) {
+	var it db.ContactFieldSplit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "lastName", "identifier", "email", "phoneNumber", "emails", "phoneNumbers", "labels", "status", "pipelineId", "pipelineStage", "assignees", "outreachConfigId", "customAttributes", "additionalAttributes", "documents", "misc", "thumbnail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phoneNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumber"))
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumber = data
+		case "emails":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emails"))
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Emails = data
+		case "phoneNumbers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumbers"))
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumbers = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "pipelineId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pipelineId"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PipelineID = data
+		case "pipelineStage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pipelineStage"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PipelineStage = data
+		case "assignees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignees"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Assignees = data
+		case "outreachConfigId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outreachConfigId"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutreachConfigID = data
+		case "customAttributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customAttributes"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomAttributes = data
+		case "additionalAttributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalAttributes"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalAttributes = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "misc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misc"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Misc = data
+		case "thumbnail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thumbnail"))
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Thumbnail = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Context, obj any) (model.CreateApplicationInput, error) {
 	var it model.CreateApplicationInput
 	if obj == nil {
@@ -9303,6 +10901,373 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 				return it, err
 			}
 			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context, obj any) (db.MergeInput, error) {
+	var it db.MergeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"baseContactId", "mergeeContactIds", "fieldChoices", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "baseContactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseContactId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseContactID = data
+		case "mergeeContactIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mergeeContactIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MergeeContactIDs = data
+		case "fieldChoices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldChoices"))
+			data, err := ec.unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMergeFieldChoiceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldChoices = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMergeFieldChoice(ctx context.Context, obj any) (db.MergeFieldChoice, error) {
+	var it db.MergeFieldChoice
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "contactId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMergeableField2contactidᚋdbᚐMergeableField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "contactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMessageDivider(ctx context.Context, obj any) (db.MessageDivider, error) {
+	var it db.MessageDivider
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "firstMessageId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "firstMessageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstMessageId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstMessageID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputNewConversationMeta(ctx context.Context, obj any) (db.NewConversationMeta, error) {
+	var it db.NewConversationMeta
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "channel", "inboxId", "subject", "status", "assigneeIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "inboxId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inboxId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InboxID = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "assigneeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeIDs = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordAssignment(ctx context.Context, obj any) (db.RecordAssignment, error) {
+	var it db.RecordAssignment
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "side"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "side":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
+			data, err := ec.unmarshalNSplitSide2contactidᚋdbᚐSplitSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Side = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeparateContactInput(ctx context.Context, obj any) (db.SeparateInput, error) {
+	var it db.SeparateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"fieldSplit", "childRecordAssignment", "messageDividers", "newConversationMeta", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fieldSplit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldSplit"))
+			data, err := ec.unmarshalNContactFieldSplit2contactidᚋdbᚐContactFieldSplit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldSplit = data
+		case "childRecordAssignment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childRecordAssignment"))
+			data, err := ec.unmarshalNChildRecordAssignment2contactidᚋdbᚐChildRecordAssignment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChildRecordAssignment = data
+		case "messageDividers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageDividers"))
+			data, err := ec.unmarshalOMessageDivider2ᚕcontactidᚋdbᚐMessageDividerᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageDividers = data
+		case "newConversationMeta":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newConversationMeta"))
+			data, err := ec.unmarshalONewConversationMeta2ᚕcontactidᚋdbᚐNewConversationMetaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewConversationMeta = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputStringListSplit(ctx context.Context, obj any) (db.StringListSplit, error) {
+	var it db.StringListSplit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"original", "new"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "original":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("original"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Original = data
+		case "new":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("new"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.New = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputStringSplit(ctx context.Context, obj any) (db.StringSplit, error) {
+	var it db.StringSplit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"original", "new"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "original":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("original"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Original = data
+		case "new":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("new"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.New = data
 		}
 	}
 	return it, nil
@@ -9960,6 +11925,44 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mergedContactIds":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Contact_mergedContactIds(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "conversations":
 			field := field
 
@@ -11400,6 +13403,137 @@ func (ec *executionContext) _Inbox(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mergeContactsPayloadImplementors = []string{"MergeContactsPayload"}
+
+func (ec *executionContext) _MergeContactsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MergeContactsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeContactsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeContactsPayload")
+		case "contact":
+			out.Values[i] = ec._MergeContactsPayload_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mergedContactIds":
+			out.Values[i] = ec._MergeContactsPayload_mergedContactIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._MergeContactsPayload_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dryRun":
+			out.Values[i] = ec._MergeContactsPayload_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MergeContactsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mergeSummaryImplementors = []string{"MergeSummary"}
+
+func (ec *executionContext) _MergeSummary(ctx context.Context, sel ast.SelectionSet, obj *db.MergeSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeSummary")
+		case "conversationsMoved":
+			out.Values[i] = ec._MergeSummary_conversationsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messagesReassigned":
+			out.Values[i] = ec._MergeSummary_messagesReassigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactInboxesMoved":
+			out.Values[i] = ec._MergeSummary_contactInboxesMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicationsMoved":
+			out.Values[i] = ec._MergeSummary_applicationsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notesMoved":
+			out.Values[i] = ec._MergeSummary_notesMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remindersMoved":
+			out.Values[i] = ec._MergeSummary_remindersMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trainingSnapshotsMoved":
+			out.Values[i] = ec._MergeSummary_trainingSnapshotsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelsAdded":
+			out.Values[i] = ec._MergeSummary_labelsAdded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var messageImplementors = []string{"Message"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *db.Message) graphql.Marshaler {
@@ -11684,6 +13818,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createTrainingSnapshot":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createTrainingSnapshot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeContacts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeContacts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "separateContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_separateContact(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11999,6 +14147,147 @@ func (ec *executionContext) _ReminderConnection(ctx context.Context, sel ast.Sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._ReminderConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var separateContactPayloadImplementors = []string{"SeparateContactPayload"}
+
+func (ec *executionContext) _SeparateContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SeparateContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, separateContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeparateContactPayload")
+		case "originalContactId":
+			out.Values[i] = ec._SeparateContactPayload_originalContactId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newContactId":
+			out.Values[i] = ec._SeparateContactPayload_newContactId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "originalContact":
+			out.Values[i] = ec._SeparateContactPayload_originalContact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newContact":
+			out.Values[i] = ec._SeparateContactPayload_newContact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._SeparateContactPayload_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dryRun":
+			out.Values[i] = ec._SeparateContactPayload_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SeparateContactPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var separationSummaryImplementors = []string{"SeparationSummary"}
+
+func (ec *executionContext) _SeparationSummary(ctx context.Context, sel ast.SelectionSet, obj *db.SeparationSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, separationSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeparationSummary")
+		case "conversationsMoved":
+			out.Values[i] = ec._SeparationSummary_conversationsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicationsMoved":
+			out.Values[i] = ec._SeparationSummary_applicationsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notesMoved":
+			out.Values[i] = ec._SeparationSummary_notesMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remindersMoved":
+			out.Values[i] = ec._SeparationSummary_remindersMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trainingSnapshotsMoved":
+			out.Values[i] = ec._SeparationSummary_trainingSnapshotsMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactInboxesMoved":
+			out.Values[i] = ec._SeparationSummary_contactInboxesMoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messagesReassigned":
+			out.Values[i] = ec._SeparationSummary_messagesReassigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversationsCreated":
+			out.Values[i] = ec._SeparationSummary_conversationsCreated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12749,6 +15038,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChildRecordAssignment2contactidᚋdbᚐChildRecordAssignment(ctx context.Context, v any) (db.ChildRecordAssignment, error) {
+	res, err := ec.unmarshalInputChildRecordAssignment(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContact2contactidᚋdbᚐContact(ctx context.Context, sel ast.SelectionSet, v db.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -12787,6 +15081,11 @@ func (ec *executionContext) marshalNContactConnection2ᚖcontactidᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._ContactConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactFieldSplit2contactidᚋdbᚐContactFieldSplit(ctx context.Context, v any) (db.ContactFieldSplit, error) {
+	res, err := ec.unmarshalInputContactFieldSplit(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContactInbox2contactidᚋdbᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v db.ContactInbox) graphql.Marshaler {
@@ -13107,6 +15406,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInbox2contactidᚋdbᚐInbox(ctx context.Context, sel ast.SelectionSet, v db.Inbox) graphql.Marshaler {
 	return ec._Inbox(ctx, sel, &v)
 }
@@ -13169,6 +15497,43 @@ func (ec *executionContext) marshalNJSON2contactidᚋdbᚐJSONObject(ctx context
 	return v
 }
 
+func (ec *executionContext) unmarshalNMergeContactsInput2contactidᚋdbᚐMergeInput(ctx context.Context, v any) (db.MergeInput, error) {
+	res, err := ec.unmarshalInputMergeContactsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx context.Context, sel ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MergeContactsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMergeFieldChoice2contactidᚋdbᚐMergeFieldChoice(ctx context.Context, v any) (db.MergeFieldChoice, error) {
+	res, err := ec.unmarshalInputMergeFieldChoice(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMergeableField2contactidᚋdbᚐMergeableField(ctx context.Context, v any) (db.MergeableField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.MergeableField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeableField2contactidᚋdbᚐMergeableField(ctx context.Context, sel ast.SelectionSet, v db.MergeableField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMessage2contactidᚋdbᚐMessage(ctx context.Context, sel ast.SelectionSet, v db.Message) graphql.Marshaler {
 	return ec._Message(ctx, sel, &v)
 }
@@ -13199,6 +15564,16 @@ func (ec *executionContext) marshalNMessageConnection2ᚖcontactidᚋgraphᚋmod
 	return ec._MessageConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMessageDivider2contactidᚋdbᚐMessageDivider(ctx context.Context, v any) (db.MessageDivider, error) {
+	res, err := ec.unmarshalInputMessageDivider(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNewConversationMeta2contactidᚋdbᚐNewConversationMeta(ctx context.Context, v any) (db.NewConversationMeta, error) {
+	res, err := ec.unmarshalInputNewConversationMeta(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖcontactidᚋdbᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *db.PageInfo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -13207,6 +15582,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖcontactidᚋdbᚐPageInfo(ctx co
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordAssignment2contactidᚋdbᚐRecordAssignment(ctx context.Context, v any) (db.RecordAssignment, error) {
+	res, err := ec.unmarshalInputRecordAssignment(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNReminder2contactidᚋdbᚐReminder(ctx context.Context, sel ast.SelectionSet, v db.Reminder) graphql.Marshaler {
@@ -13263,6 +15643,38 @@ func (ec *executionContext) unmarshalNSenderType2contactidᚋdbᚐSenderType(ctx
 }
 
 func (ec *executionContext) marshalNSenderType2contactidᚋdbᚐSenderType(ctx context.Context, sel ast.SelectionSet, v db.SenderType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSeparateContactInput2contactidᚋdbᚐSeparateInput(ctx context.Context, v any) (db.SeparateInput, error) {
+	res, err := ec.unmarshalInputSeparateContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SeparateContactPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSplitSide2contactidᚋdbᚐSplitSide(ctx context.Context, v any) (db.SplitSide, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.SplitSide(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSplitSide2contactidᚋdbᚐSplitSide(ctx context.Context, sel ast.SelectionSet, v db.SplitSide) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -13702,6 +16114,25 @@ func (ec *executionContext) unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocument
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx context.Context, v any) (*db.FieldPlacement, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.FieldPlacement(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx context.Context, sel ast.SelectionSet, v *db.FieldPlacement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -13796,11 +16227,86 @@ func (ec *executionContext) marshalOJSON2contactidᚋdbᚐJSONObject(ctx context
 	return v
 }
 
+func (ec *executionContext) unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMergeFieldChoiceᚄ(ctx context.Context, v any) ([]db.MergeFieldChoice, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.MergeFieldChoice, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMergeFieldChoice2contactidᚋdbᚐMergeFieldChoice(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMergeSummary2ᚖcontactidᚋdbᚐMergeSummary(ctx context.Context, sel ast.SelectionSet, v *db.MergeSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MergeSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMessage2ᚖcontactidᚋdbᚐMessage(ctx context.Context, sel ast.SelectionSet, v *db.Message) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Message(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMessageDivider2ᚕcontactidᚋdbᚐMessageDividerᚄ(ctx context.Context, v any) ([]db.MessageDivider, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.MessageDivider, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMessageDivider2contactidᚋdbᚐMessageDivider(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONewConversationMeta2ᚕcontactidᚋdbᚐNewConversationMetaᚄ(ctx context.Context, v any) ([]db.NewConversationMeta, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.NewConversationMeta, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNewConversationMeta2contactidᚋdbᚐNewConversationMeta(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx context.Context, v any) ([]db.RecordAssignment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.RecordAssignment, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordAssignment2contactidᚋdbᚐRecordAssignment(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOReminder2ᚖcontactidᚋdbᚐReminder(ctx context.Context, sel ast.SelectionSet, v *db.Reminder) graphql.Marshaler {
@@ -13855,6 +16361,13 @@ func (ec *executionContext) marshalOSenderType2ᚖcontactidᚋdbᚐSenderType(ct
 	return res
 }
 
+func (ec *executionContext) marshalOSeparationSummary2ᚖcontactidᚋdbᚐSeparationSummary(ctx context.Context, sel ast.SelectionSet, v *db.SeparationSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SeparationSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -13906,6 +16419,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx context.Context, v any) (*db.StringListSplit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringListSplit(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx context.Context, v any) (*db.StringSplit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringSplit(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

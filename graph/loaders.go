@@ -23,6 +23,7 @@ type loaders struct {
 	user         *dataloadgen.Loader[string, *db.User]
 	inbox        *dataloadgen.Loader[string, *db.Inbox]
 	conversation *dataloadgen.Loader[string, *db.Conversation]
+	mergedIDs    *dataloadgen.Loader[string, []string]
 
 	conversations     *pageLoader[db.Conversation]
 	messages          *pageLoader[db.Message]
@@ -39,10 +40,13 @@ const loaderWait = time.Millisecond
 // newLoaders returns loaders for one request of actor a.
 func newLoaders(s *db.Store, a db.Actor) *loaders {
 	return &loaders{
-		contact:           byID(a, s.ContactsByID),
-		user:              byID(a, s.UsersByID),
-		inbox:             byID(a, s.InboxesByID),
-		conversation:      byID(a, s.ConversationsByID),
+		contact:      byID(a, s.ContactsByID),
+		user:         byID(a, s.UsersByID),
+		inbox:        byID(a, s.InboxesByID),
+		conversation: byID(a, s.ConversationsByID),
+		mergedIDs: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]string, error) {
+			return s.MergedContactIDs(ctx, a, ids)
+		}, dataloadgen.WithWait(loaderWait)),
 		conversations:     pages(a, s.ConversationPages),
 		messages:          pages(a, s.MessagePages),
 		applications:      pages(a, s.ApplicationPages),
@@ -117,4 +121,13 @@ func isAllNotFound(err error) bool {
 		return true
 	}
 	return errors.Is(err, dataloadgen.ErrNotFound)
+}
+
+// loadMergedIDs returns the ids merged into a contact ([] when none).
+func loadMergedIDs(ctx context.Context, id string) ([]string, error) {
+	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []string{}, nil
+	}
+	return ids, internal(err)
 }

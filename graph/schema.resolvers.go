@@ -37,6 +37,11 @@ func (r *contactResolver) Documents(ctx context.Context, obj *db.Contact) ([]db.
 	return obj.Documents, nil
 }
 
+// MergedContactIds is the resolver for the mergedContactIds field.
+func (r *contactResolver) MergedContactIds(ctx context.Context, obj *db.Contact) ([]string, error) {
+	return loadMergedIDs(ctx, obj.ID)
+}
+
 // Conversations is the resolver for the conversations field.
 func (r *contactResolver) Conversations(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ConversationConnection, error) {
 	p, err := loadPage(ctx, loadersFrom(ctx).conversations, obj.ID, first, after)
@@ -212,6 +217,26 @@ func (r *mutationResolver) CreateReminder(ctx context.Context, input model.Creat
 func (r *mutationResolver) CreateTrainingSnapshot(ctx context.Context, input model.CreateTrainingSnapshotInput) (*model.CreateTrainingSnapshotPayload, error) {
 	v, ue, err := payload(r.Store.CreateTrainingSnapshot(ctx, actor(ctx), input.ContactID, input.Data))
 	return &model.CreateTrainingSnapshotPayload{TrainingSnapshot: v, UserErrors: ue}, err
+}
+
+// MergeContacts is the resolver for the mergeContacts field.
+func (r *mutationResolver) MergeContacts(ctx context.Context, input db.MergeInput) (*model.MergeContactsPayload, error) {
+	res, ue, err := payload(r.Store.MergeContacts(ctx, actor(ctx), input))
+	if res == nil {
+		return &model.MergeContactsPayload{MergedContactIds: []string{}, DryRun: input.DryRun, UserErrors: ue}, err
+	}
+	return &model.MergeContactsPayload{Contact: res.Contact, MergedContactIds: res.MergedContactIDs, Summary: &res.Summary,
+		DryRun: res.DryRun, UserErrors: ue}, nil
+}
+
+// SeparateContact is the resolver for the separateContact field.
+func (r *mutationResolver) SeparateContact(ctx context.Context, id string, input db.SeparateInput) (*model.SeparateContactPayload, error) {
+	res, ue, err := payload(r.Store.SeparateContact(ctx, actor(ctx), id, input))
+	if res == nil {
+		return &model.SeparateContactPayload{DryRun: input.DryRun, UserErrors: ue}, err
+	}
+	return &model.SeparateContactPayload{OriginalContactID: &res.Original.ID, NewContactID: res.NewContactID,
+		OriginalContact: res.Original, NewContact: res.New, Summary: &res.Summary, DryRun: res.DryRun, UserErrors: ue}, nil
 }
 
 // Viewer is the resolver for the viewer field.

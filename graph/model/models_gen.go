@@ -126,6 +126,16 @@ type DeleteContactPayload struct {
 	UserErrors       []db.UserError `json:"userErrors"`
 }
 
+type MergeContactsPayload struct {
+	// The survivor as it is after the merge (as it would be, for a dry run).
+	Contact *db.Contact `json:"contact,omitempty"`
+	// The ids this call merged away.
+	MergedContactIds []string         `json:"mergedContactIds"`
+	Summary          *db.MergeSummary `json:"summary,omitempty"`
+	DryRun           bool             `json:"dryRun"`
+	UserErrors       []db.UserError   `json:"userErrors"`
+}
+
 type MessageConnection struct {
 	Nodes      []db.Message `json:"nodes"`
 	PageInfo   *db.PageInfo `json:"pageInfo"`
@@ -142,6 +152,18 @@ type ReminderConnection struct {
 	Nodes      []db.Reminder `json:"nodes"`
 	PageInfo   *db.PageInfo  `json:"pageInfo"`
 	TotalCount int           `json:"totalCount"`
+}
+
+type SeparateContactPayload struct {
+	OriginalContactID *string `json:"originalContactId,omitempty"`
+	// Null for a dry run.
+	NewContactID    *string     `json:"newContactId,omitempty"`
+	OriginalContact *db.Contact `json:"originalContact,omitempty"`
+	// For a dry run, a preview whose id is a placeholder that is never stored.
+	NewContact *db.Contact           `json:"newContact,omitempty"`
+	Summary    *db.SeparationSummary `json:"summary,omitempty"`
+	DryRun     bool                  `json:"dryRun"`
+	UserErrors []db.UserError        `json:"userErrors"`
 }
 
 type TrainingSnapshotConnection struct {

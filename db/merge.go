@@ -1,0 +1,223 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// MaxMergees bounds how many contacts one merge may fold into the base.
+const MaxMergees = 20
+
+// MergeInput is a request to fold MergeeContactIDs into BaseContactID.
+type MergeInput struct {
+	BaseContactID    string             `json:"baseContactId"`
+	MergeeContactIDs []string           `json:"mergeeContactIds"`
+	FieldChoices     []MergeFieldChoice `json:"fieldChoices,omitempty"`
+	DryRun           bool               `json:"dryRun"`
+}
+
+// MergeFieldChoice takes Field's value from ContactID.
+type MergeFieldChoice struct {
+	Field     MergeableField `json:"field"`
+	ContactID string         `json:"contactId"`
+}
+
+// MergeSummary counts what a merge moved.
+type MergeSummary struct {
+	ConversationsMoved     int
+	MessagesReassigned     int
+	ContactInboxesMoved    int
+	ApplicationsMoved      int
+	NotesMoved             int
+	RemindersMoved         int
+	TrainingSnapshotsMoved int
+	LabelsAdded            int
+}
+
+// MergeResult is the outcome of a merge (or of its dry run).
+type MergeResult struct {
+	Contact          *Contact
+	MergedContactIDs []string
+	Summary          MergeSummary
+	DryRun           bool
+	JournalID        string
+}
+
+// errDryRun rolls back a dry run's transaction after it computed its result.
+var errDryRun = errors.New("dry run")
+
+// MergeContacts folds the mergees into the base contact in one transaction:
+// every child record moves to the base with a fixed number of set-based
+// statements, fields combine as MergeInput documents, each mergee row is
+// replaced by a redirect to the base, and one journal row records it all. A
+// dry run does the same and rolls back. UserErrors: NOT_FOUND for an unknown,
+// foreign or merged-away id; INVALID for duplicates, too many mergees or a
+// field choice naming a contact outside the merge. Any user may merge.
+func (s *Store) MergeContacts(ctx context.Context, a Actor, in MergeInput) (MergeResult, error) {
+	plan, err := planMerge(in)
+	if err != nil {
+		return MergeResult{}, err
+	}
+	var res MergeResult
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		res, err = runMerge(ctx, tx, a, in, plan)
+		if err == nil && in.DryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err == nil && !res.DryRun && len(res.MergedContactIDs) > 0 {
+		s.emit(ctx, Event{Kind: "contacts.merged", AccountID: a.AccountID, ActorID: a.UserID, JournalID: res.JournalID,
+			ContactIDs: append([]string{res.Contact.ID}, res.MergedContactIDs...)})
+	}
+	return res, err
+}
+
+// mergePlan is the validated shape of a MergeInput.
+type mergePlan struct {
+	base       string
+	mergees    []string       // canonical ids, input order, base dropped
+	mergeePath map[string]int // mergee id → index in the input list
+}
+
+// planMerge checks the input's shape without touching the database.
+func planMerge(in MergeInput) (mergePlan, error) {
+	var errs UserErrors
+	p := mergePlan{base: canonicalID(in.BaseContactID), mergeePath: map[string]int{}}
+	if p.base == "" {
+		errs.Add(NotFound, "contact not found", "input", "baseContactId")
+	}
+	if len(in.MergeeContactIDs) == 0 {
+		errs.Add(Invalid, "list 1 to 20 contacts to merge", "input", "mergeeContactIds")
+	}
+	for i, raw := range in.MergeeContactIDs {
+		id := canonicalID(raw)
+		path := []string{"input", "mergeeContactIds", strconv.Itoa(i)}
+		switch _, dup := p.mergeePath[id]; {
+		case id == "":
+			errs.Add(NotFound, "contact not found", path...)
+		case id == p.base:
+		case dup:
+			errs.Add(Invalid, "listed more than once", path...)
+		default:
+			p.mergeePath[id] = i
+			p.mergees = append(p.mergees, id)
+		}
+	}
+	if len(p.mergees) > MaxMergees {
+		errs.Add(Invalid, "at most 20 contacts can be merged at once", "input", "mergeeContactIds")
+	}
+	seen := map[MergeableField]bool{}
+	for i, c := range in.FieldChoices {
+		id := canonicalID(c.ContactID)
+		if _, isMergee := p.mergeePath[id]; id == "" || (id != p.base && !isMergee) {
+			errs.Add(Invalid, "must be the base or one of the mergees", "input", "fieldChoices", strconv.Itoa(i), "contactId")
+		}
+		if seen[c.Field] {
+			errs.Add(Invalid, "field chosen more than once", "input", "fieldChoices", strconv.Itoa(i), "field")
+		}
+		seen[c.Field] = true
+	}
+	return p, errs.Err()
+}
+
+// runMerge does the merge inside tx.
+func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergePlan) (MergeResult, error) {
+	res := MergeResult{DryRun: in.DryRun, MergedContactIDs: []string{}}
+	locked, err := lockContacts(ctx, tx, a.AccountID, append([]string{p.base}, p.mergees...))
+	if err != nil {
+		return res, err
+	}
+	var errs UserErrors
+	base := locked[p.base]
+	if base == nil {
+		errs.Add(NotFound, "contact not found", "input", "baseContactId")
+	}
+	mergees := make([]*Contact, 0, len(p.mergees))
+	for _, id := range p.mergees {
+		if m := locked[id]; m != nil {
+			mergees = append(mergees, m)
+		} else {
+			errs.Add(NotFound, "contact not found", "input", "mergeeContactIds", strconv.Itoa(p.mergeePath[id]))
+		}
+	}
+	if len(errs) > 0 {
+		return res, errs
+	}
+	if len(mergees) == 0 {
+		res.Contact = base
+		return res, nil
+	}
+	choices := map[MergeableField]*Contact{}
+	for _, c := range in.FieldChoices {
+		choices[c.Field] = locked[canonicalID(c.ContactID)]
+	}
+	survivor := mergedContact(base, mergees, choices)
+	res.Summary.LabelsAdded = len(survivor.Labels) - len(base.Labels)
+
+	journalID, err := insertJournal(ctx, tx, a, journalMerge, in, map[string]any{"base": base, "mergees": mergees})
+	if err != nil {
+		return res, err
+	}
+	res.JournalID = journalID
+	ids := pqArray(p.mergees)
+	moves := []struct {
+		key, table, col string
+		n               *int
+	}{
+		{"conversations", "conversations", "contact_id", &res.Summary.ConversationsMoved},
+		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
+		{"contactInboxes", "contact_inboxes", "contact_id", &res.Summary.ContactInboxesMoved},
+		{"applications", "applications", "contact_id", &res.Summary.ApplicationsMoved},
+		{"contactNotes", "contact_notes", "contact_id", &res.Summary.NotesMoved},
+		{"reminders", "reminders", "contact_id", &res.Summary.RemindersMoved},
+		{"trainingSnapshots", "training_snapshots", "contact_id", &res.Summary.TrainingSnapshotsMoved},
+	}
+	for _, m := range moves {
+		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, `UPDATE `+m.table+` SET `+m.col+` = $3, updated_at = now()
+			WHERE account_id = $1 AND `+m.col+` = ANY($4::uuid[]) RETURNING id`, base.ID, ids)
+		if err != nil {
+			return res, err
+		}
+	}
+	if err := foldMergees(ctx, tx, a.AccountID, survivor, ids); err != nil {
+		return res, err
+	}
+	res.MergedContactIDs = p.mergees
+	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
+	return res, err
+}
+
+// foldMergees hands the mergees' addresses to the survivor, writes the
+// survivor's fields, re-points older redirects, replaces each mergee row
+// with a redirect and deletes it.
+func foldMergees(ctx context.Context, tx *sqlx.Tx, acct string, survivor *Contact, mergees any) error {
+	for _, stmt := range []string{
+		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
+		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt, acct, mergees); err != nil {
+			return wrapf("merge addresses", err)
+		}
+	}
+	if err := updateContact(ctx, tx, acct, survivor); err != nil {
+		return err
+	}
+	for _, stmt := range []string{
+		`UPDATE contact_redirects SET new_contact_id = $3, updated_at = now() WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[])`,
+		`INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id) SELECT $1, unnest($2::uuid[]), $3`,
+		`DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[]) AND $3::uuid IS NOT NULL`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt, acct, mergees, survivor.ID); err != nil {
+			return wrapf("merge redirects", err)
+		}
+	}
+	return nil
+}

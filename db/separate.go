@@ -1,0 +1,397 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+)
+
+// childKinds are the record types a separation can assign, with their input
+// name (also the journal key) and table.
+var childKinds = []struct {
+	name, table string
+	get         func(*ChildRecordAssignment) []RecordAssignment
+	count       func(*SeparationSummary) *int
+}{
+	{"conversations", "conversations", func(c *ChildRecordAssignment) []RecordAssignment { return c.Conversations },
+		func(s *SeparationSummary) *int { return &s.ConversationsMoved }},
+	{"applications", "applications", func(c *ChildRecordAssignment) []RecordAssignment { return c.Applications },
+		func(s *SeparationSummary) *int { return &s.ApplicationsMoved }},
+	{"contactNotes", "contact_notes", func(c *ChildRecordAssignment) []RecordAssignment { return c.ContactNotes },
+		func(s *SeparationSummary) *int { return &s.NotesMoved }},
+	{"reminders", "reminders", func(c *ChildRecordAssignment) []RecordAssignment { return c.Reminders },
+		func(s *SeparationSummary) *int { return &s.RemindersMoved }},
+	{"trainingSnapshots", "training_snapshots", func(c *ChildRecordAssignment) []RecordAssignment { return c.TrainingSnapshots },
+		func(s *SeparationSummary) *int { return &s.TrainingSnapshotsMoved }},
+	{"contactInboxes", "contact_inboxes", func(c *ChildRecordAssignment) []RecordAssignment { return c.ContactInboxes },
+		func(s *SeparationSummary) *int { return &s.ContactInboxesMoved }},
+}
+
+// SeparateContact splits a contact into the original and a new contact in
+// one transaction: fields divide as in.FieldSplit says, assigned records move
+// with one set-based statement per record type, each message divider turns
+// a conversation's tail into a new conversation of the other side, and one
+// journal row records it all. The whole input is validated before the first
+// write. A dry run does the same and rolls back. ErrForbidden for
+// non-administrators; UserErrors NOT_FOUND, INVALID and TAKEN with input paths.
+func (s *Store) SeparateContact(ctx context.Context, a Actor, id string, in SeparateInput) (SeparateResult, error) {
+	if !a.IsAdmin() {
+		return SeparateResult{}, ErrForbidden
+	}
+	var res SeparateResult
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		p, err := planSeparation(ctx, tx, a.AccountID, id, in)
+		if err != nil {
+			return err
+		}
+		res, err = p.run(ctx, tx, a)
+		if err == nil && in.DryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err == nil && !res.DryRun {
+		s.emit(ctx, Event{Kind: "contact.separated", AccountID: a.AccountID, ActorID: a.UserID, JournalID: res.JournalID,
+			ContactIDs: []string{res.Original.ID, *res.NewContactID}})
+	}
+	return res, err
+}
+
+// separation is a validated separation, ready to write.
+type separation struct {
+	in       SeparateInput
+	orig     *Contact            // before
+	origNext *Contact            // the original as it will be
+	newC     *Contact            // the new contact as it will be
+	toNew    map[string][]string // record kind → ids assigned NEW
+	tails    []tailSpec
+}
+
+// tailSpec describes the conversation made from one divider's tail.
+type tailSpec struct {
+	Conv        string   `json:"conv"`
+	NewConv     string   `json:"new_conv"`
+	FirstMsg    string   `json:"first_msg"`
+	ToOriginal  bool     `json:"to_original"` // owned by the original (the divided conversation went NEW)
+	InboxID     *string  `json:"inbox"`
+	Channel     *string  `json:"channel"`
+	Subject     *string  `json:"subject"`
+	SubjectSet  bool     `json:"subject_set"`
+	Status      *string  `json:"status"`
+	AssigneeIDs []string `json:"assignees"`
+}
+
+// planSeparation locks the contact and validates the whole input against the
+// database, returning every problem at once.
+func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in SeparateInput) (*separation, error) {
+	locked, err := lockContacts(ctx, tx, acct, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	orig := locked[canonicalID(id)]
+	if orig == nil {
+		return nil, notFound("contact", "id")
+	}
+	p := &separation{in: in, orig: orig, toNew: map[string][]string{}}
+	origNext, newC, addrs, errs := splitFields(orig, in.FieldSplit)
+	p.origNext, p.newC = origNext, newC
+	values := make([]string, len(addrs))
+	for i, ad := range addrs {
+		values[i] = ad.value
+	}
+	taken, err := takenAddresses(ctx, tx, acct, orig.ID, values)
+	if err != nil {
+		return nil, err
+	}
+	for _, ad := range addrs {
+		if taken[ad.value] {
+			errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", ad.value), ad.path...)
+		}
+	}
+	convSide := map[string]SplitSide{}
+	for _, k := range childKinds {
+		list := k.get(&in.ChildRecordAssignment)
+		uerrs, err := checkOwned(ctx, tx, acct, orig.ID, k.table, list, "input", "childRecordAssignment", k.name)
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, uerrs...)
+		for _, ra := range list {
+			if ra.Side == SideNew {
+				p.toNew[k.name] = append(p.toNew[k.name], canonicalID(ra.ID))
+			}
+			if k.name == "conversations" {
+				convSide[canonicalID(ra.ID)] = ra.Side
+			}
+		}
+	}
+	uerrs, err := p.planTails(ctx, tx, acct, convSide)
+	if err != nil {
+		return nil, err
+	}
+	return p, append(errs, uerrs...).Err()
+}
+
+// checkOwned validates one record type's assignments: each id must be a
+// record of table owned by the contact (NOT_FOUND) and listed once (INVALID).
+func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string, list []RecordAssignment, field ...string) (UserErrors, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(list))
+	for i, ra := range list {
+		ids[i] = ra.ID
+	}
+	var owned []string
+	if err := tx.SelectContext(ctx, &owned, `SELECT id FROM `+table+` WHERE account_id = $1 AND contact_id = $2 AND id = ANY($3::uuid[])`,
+		acct, contactID, pqArray(validIDs(ids))); err != nil {
+		return nil, wrapf("check "+table, err)
+	}
+	isOwned := map[string]bool{}
+	for _, id := range owned {
+		isOwned[id] = true
+	}
+	var errs UserErrors
+	seen := map[string]bool{}
+	for i, ra := range list {
+		id := canonicalID(ra.ID)
+		path := append(append([]string{}, field...), strconv.Itoa(i), "id")
+		switch {
+		case !isOwned[id]:
+			errs.Add(NotFound, "not a record of this contact", path...)
+		case seen[id]:
+			errs.Add(Invalid, "listed more than once", path...)
+		}
+		seen[id] = true
+	}
+	return errs, nil
+}
+
+// planTails validates the message dividers and new-conversation metadata
+// and builds the tail conversations to create.
+func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, convSide map[string]SplitSide) (UserErrors, error) {
+	var errs UserErrors
+	if len(p.in.MessageDividers) == 0 && len(p.in.NewConversationMeta) == 0 {
+		return nil, nil
+	}
+	convs, msgs := make([]string, len(p.in.MessageDividers)), make([]string, len(p.in.MessageDividers))
+	for i, d := range p.in.MessageDividers {
+		convs[i], msgs[i] = canonicalID(d.ConversationID), canonicalID(d.FirstMessageID)
+	}
+	var rows []struct {
+		Idx        int  `db:"idx"`
+		ConvOwned  bool `db:"conv_owned"`
+		MsgInConv  bool `db:"msg_in_conv"`
+		HasEarlier bool `db:"has_earlier"`
+	}
+	err := tx.SelectContext(ctx, &rows, `SELECT d.idx,
+		EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = $1 AND c.id = d.conv AND c.contact_id = $2) AS conv_owned,
+		m.id IS NOT NULL AS msg_in_conv,
+		EXISTS (SELECT 1 FROM messages e WHERE e.account_id = $1 AND e.conversation_id = d.conv
+			AND (e.created_at, e.id) < (m.created_at, m.id)) AS has_earlier
+		FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS d(conv, msg, idx)
+		LEFT JOIN messages m ON m.account_id = $1 AND m.id = d.msg AND m.conversation_id = d.conv
+		ORDER BY d.idx`, acct, p.orig.ID, pqArray(nullBad(convs)), pqArray(nullBad(msgs)))
+	if err != nil {
+		return nil, wrapf("check dividers", err)
+	}
+	divided := map[string]int{}
+	for _, r := range rows {
+		i := r.Idx - 1
+		path := []string{"input", "messageDividers", strconv.Itoa(i)}
+		_, dup := divided[convs[i]]
+		switch {
+		case !r.ConvOwned:
+			errs.Add(NotFound, "not a conversation of this contact", append(path, "conversationId")...)
+		case dup:
+			errs.Add(Invalid, "a conversation can have only one divider", append(path, "conversationId")...)
+		case !r.MsgInConv:
+			errs.Add(NotFound, "not a message of this conversation", append(path, "firstMessageId")...)
+		case !r.HasEarlier:
+			errs.Add(Invalid, "the divider is on the conversation's first message: assign the whole conversation instead",
+				append(path, "firstMessageId")...)
+		default:
+			divided[convs[i]] = len(p.tails)
+			p.tails = append(p.tails, tailSpec{Conv: convs[i], NewConv: uuid.NewString(), FirstMsg: msgs[i],
+				ToOriginal: convSide[convs[i]] == SideNew})
+		}
+	}
+	uerrs, err := p.applyMeta(ctx, tx, acct, divided)
+	return append(errs, uerrs...), err
+}
+
+// nullBad maps malformed ids to the nil uuid so they match nothing.
+func nullBad(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if id == "" {
+			out[i] = DryRunContactID
+		}
+	}
+	return out
+}
+
+// applyMeta validates newConversationMeta and folds it into the tails.
+func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, divided map[string]int) (UserErrors, error) {
+	var errs UserErrors
+	seen := map[string]bool{}
+	for i, m := range p.in.NewConversationMeta {
+		path := []string{"input", "newConversationMeta", strconv.Itoa(i)}
+		conv := canonicalID(m.ConversationID)
+		t, ok := divided[conv]
+		switch {
+		case !ok:
+			errs.Add(Invalid, "this conversation has no message divider", append(path, "conversationId")...)
+			continue
+		case seen[conv]:
+			errs.Add(Invalid, "given more than once for this conversation", append(path, "conversationId")...)
+			continue
+		}
+		seen[conv] = true
+		spec := &p.tails[t]
+		if m.InboxID != nil {
+			ib, err := getInbox(ctx, tx, acct, *m.InboxID)
+			if errors.Is(err, ErrNotFound) {
+				errs.Add(NotFound, "inbox not found", append(path, "inboxId")...)
+			} else if err != nil {
+				return nil, err
+			}
+			spec.InboxID = &ib.ID
+		}
+		spec.Channel = blankToNil(m.Channel)
+		if m.Subject != nil {
+			spec.Subject, spec.SubjectSet = blankToNil(m.Subject), true
+		}
+		if m.Status != nil {
+			st := string(*m.Status)
+			spec.Status = &st
+		}
+		if m.AssigneeIDs != nil {
+			spec.AssigneeIDs = canonicalIDs(m.AssigneeIDs)
+			uerrs, err := checkUsers(ctx, tx, acct, spec.AssigneeIDs, append(path, "assigneeIds")...)
+			if err != nil {
+				return nil, err
+			}
+			errs = append(errs, uerrs...)
+		}
+	}
+	return errs, nil
+}
+
+// run writes a validated separation.
+func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateResult, error) {
+	acct := a.AccountID
+	res := SeparateResult{DryRun: p.in.DryRun}
+	journalID, err := insertJournal(ctx, tx, a, journalSeparate, p.in, map[string]any{"original": p.orig})
+	if err != nil {
+		return res, err
+	}
+	res.JournalID = journalID
+	if err := updateContact(ctx, tx, acct, p.origNext); err != nil {
+		return res, err
+	}
+	newID, err := insertContact(ctx, tx, acct, p.newC)
+	if err != nil {
+		return res, err
+	}
+	if err := setJournalValue(ctx, tx, acct, journalID, "newContactId", newID); err != nil {
+		return res, err
+	}
+	for _, k := range childKinds {
+		*k.count(&res.Summary), err = moveRecords(ctx, tx, acct, journalID, k.name, `UPDATE `+k.table+`
+			SET contact_id = $3, updated_at = now()
+			WHERE account_id = $1 AND contact_id = $4 AND id = ANY($5::uuid[]) RETURNING id`,
+			newID, p.orig.ID, pqArray(p.toNew[k.name]))
+		if err != nil {
+			return res, err
+		}
+	}
+	if res.Summary.MessagesReassigned, err = p.cutTails(ctx, tx, acct, journalID, newID); err != nil {
+		return res, err
+	}
+	res.Summary.ConversationsCreated = len(p.tails)
+	if _, err := moveRecords(ctx, tx, acct, journalID, "senderChangedMessages", `UPDATE messages m
+		SET sender_contact_id = $3, updated_at = now()
+		FROM conversations c
+		WHERE c.account_id = $1 AND c.contact_id = $3 AND m.account_id = $1 AND m.conversation_id = c.id
+		  AND m.sender_contact_id = $4 RETURNING m.id`, newID, p.orig.ID); err != nil {
+		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = (
+			SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+			WHERE c.account_id = $1 AND c.contact_id = $2)
+		WHERE account_id = $1 AND id = $2`, acct, newID); err != nil {
+		return res, wrapf("new contact activity", err)
+	}
+	if res.Original, err = getContact(ctx, tx, acct, p.orig.ID, false); err != nil {
+		return res, err
+	}
+	if res.New, err = getContact(ctx, tx, acct, newID, false); err != nil {
+		return res, err
+	}
+	if p.in.DryRun {
+		res.New.ID = DryRunContactID
+	} else {
+		res.NewContactID = &newID
+	}
+	return res, nil
+}
+
+// cutTails creates one conversation per divider, owned by the side the
+// divided conversation is not on, moves each tail into it, and returns how
+// many messages changed owning contact (messages of conversations now owned
+// by the new contact, plus tails handed back to the original).
+func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID, newID string) (int, error) {
+	if len(p.tails) > 0 {
+		specs, err := json.Marshal(p.tails)
+		if err != nil {
+			return 0, wrapf("tails", err)
+		}
+		if _, err := moveRecords(ctx, tx, acct, journalID, "createdConversations", `INSERT INTO conversations
+			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
+			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN $4::uuid ELSE $5::uuid END,
+				COALESCE(d.inbox, c.inbox_id), COALESCE(d.channel, c.channel),
+				CASE WHEN d.subject_set THEN d.subject ELSE c.subject END, COALESCE(d.status, c.status),
+				COALESCE(d.assignees, c.assignee_ids), f.created_at
+			FROM jsonb_to_recordset($3::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid, to_original boolean,
+				inbox uuid, channel text, subject text, subject_set boolean, status text, assignees uuid[])
+			JOIN conversations c ON c.account_id = $1 AND c.id = d.conv
+			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg
+			RETURNING id`, specs, p.orig.ID, newID); err != nil {
+			return 0, err
+		}
+		if _, err := moveRecords(ctx, tx, acct, journalID, "tailMessages", `UPDATE messages m
+			SET conversation_id = d.new_conv, updated_at = now()
+			FROM jsonb_to_recordset($3::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
+			WHERE f.account_id = $1 AND f.id = d.first_msg
+			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
+			RETURNING m.id`, specs); err != nil {
+			return 0, err
+		}
+	}
+	var backToOriginal []string
+	for _, t := range p.tails {
+		if t.ToOriginal {
+			backToOriginal = append(backToOriginal, t.NewConv)
+		}
+	}
+	var n int
+	err := tx.GetContext(ctx, &n, `SELECT
+		(SELECT count(*) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+		 WHERE c.account_id = $1 AND c.contact_id = $2)
+		+ (SELECT count(*) FROM messages m WHERE m.account_id = $1 AND m.conversation_id = ANY($3::uuid[]))`,
+		acct, newID, pqArray(backToOriginal))
+	if err != nil {
+		return 0, wrapf("count reassigned messages", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,158 @@
+package db
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// splitPath is the input path of a field split.
+func splitPath(parts ...string) []string {
+	return append([]string{"input", "fieldSplit"}, parts...)
+}
+
+// sideAddress is one normalised email or phone number given for a side, with
+// the input path it came from.
+type sideAddress struct {
+	value string
+	path  []string
+}
+
+// splitFields computes both contacts of a separation from the original and
+// the field split. It validates formats and repeats (INVALID) and addresses
+// given to both sides (TAKEN), and returns every address with its path so
+// the caller can check them against other contacts.
+func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sideAddress, UserErrors) {
+	var errs UserErrors
+	o := *orig
+	n := &Contact{Emails: []string{}, PhoneNumbers: []string{}, Labels: []string{}, AssigneeIDs: []string{},
+		CustomAttributes: JSONObject{}, AdditionalAttributes: JSONObject{}, Misc: JSONObject{}, Documents: Documents{}}
+	for _, t := range []struct {
+		split *StringSplit
+		at    func(*Contact) **string
+	}{
+		{fs.FirstName, func(c *Contact) **string { return &c.FirstName }},
+		{fs.LastName, func(c *Contact) **string { return &c.LastName }},
+		{fs.Identifier, func(c *Contact) **string { return &c.Identifier }},
+	} {
+		if t.split != nil {
+			*t.at(&o), *t.at(n) = blankToNil(t.split.Original), blankToNil(t.split.New)
+		}
+	}
+	var addrs []sideAddress
+	emailsO, emailsN, a1 := splitAddresses(&errs, "email", "emails", fs.Email, fs.Emails, orig.Emails, NormalizeEmail, "is not a valid email address")
+	phonesO, phonesN, a2 := splitAddresses(&errs, "phoneNumber", "phoneNumbers", fs.PhoneNumber, fs.PhoneNumbers, orig.PhoneNumbers, NormalizePhone,
+		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all")
+	o.Emails, n.Emails, o.PhoneNumbers, n.PhoneNumbers = emailsO, emailsN, phonesO, phonesN
+	addrs = append(a1, a2...)
+	if fs.Labels != nil {
+		o.Labels, n.Labels = cleanLabels(fs.Labels.Original), cleanLabels(fs.Labels.New)
+	}
+	for _, p := range []struct {
+		place *FieldPlacement
+		move  func(from, to *Contact, clear bool)
+	}{
+		{fs.Status, textMover(func(c *Contact) **string { return &c.Status })},
+		{fs.PipelineID, textMover(func(c *Contact) **string { return &c.PipelineID })},
+		{fs.PipelineStage, textMover(func(c *Contact) **string { return &c.PipelineStage })},
+		{fs.OutreachConfigID, textMover(func(c *Contact) **string { return &c.OutreachConfigID })},
+		{fs.Thumbnail, textMover(func(c *Contact) **string { return &c.Thumbnail })},
+		{fs.Assignees, func(from, to *Contact, clear bool) {
+			to.AssigneeIDs = append([]string{}, from.AssigneeIDs...)
+			if clear {
+				from.AssigneeIDs = []string{}
+			}
+		}},
+		{fs.CustomAttributes, objectMover(func(c *Contact) *JSONObject { return &c.CustomAttributes })},
+		{fs.AdditionalAttributes, objectMover(func(c *Contact) *JSONObject { return &c.AdditionalAttributes })},
+		{fs.Misc, objectMover(func(c *Contact) *JSONObject { return &c.Misc })},
+		{fs.Documents, func(from, to *Contact, clear bool) {
+			to.Documents = append(Documents{}, from.Documents...)
+			if clear {
+				from.Documents = Documents{}
+			}
+		}},
+	} {
+		if p.place != nil && *p.place != PlaceOriginal {
+			p.move(&o, n, *p.place == PlaceNew)
+		}
+	}
+	return &o, n, addrs, errs
+}
+
+// textMover copies a text field to the new side, clearing it on request.
+func textMover(at func(*Contact) **string) func(from, to *Contact, clear bool) {
+	return func(from, to *Contact, clear bool) {
+		*at(to) = *at(from)
+		if clear {
+			*at(from) = nil
+		}
+	}
+}
+
+// objectMover copies a JSON object field to the new side, clearing it on request.
+func objectMover(at func(*Contact) *JSONObject) func(from, to *Contact, clear bool) {
+	return func(from, to *Contact, clear bool) {
+		*at(to) = JSONObject(copyObject(*at(from)))
+		if clear {
+			*at(from) = JSONObject{}
+		}
+	}
+}
+
+// splitAddresses resolves the email or phone lists of both sides from the
+// one-value split (one) or the list split (all); with neither, the original
+// keeps its list and the new contact starts with none. Values are
+// normalised; bad values and repeats within a side are INVALID, a value
+// given to both sides is TAKEN.
+func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit, all *StringListSplit, current []string,
+	norm func(string) (string, bool), badMsg string) ([]string, []string, []sideAddress) {
+	if one != nil && all != nil {
+		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), splitPath(oneName)...)
+		return current, []string{}, nil
+	}
+	type given struct {
+		raw  string
+		path []string
+	}
+	var sides [2][]given
+	switch {
+	case all != nil:
+		for s, list := range [2][]string{all.Original, all.New} {
+			side := [2]string{"original", "new"}[s]
+			for i, v := range list {
+				sides[s] = append(sides[s], given{v, splitPath(allName, side, strconv.Itoa(i))})
+			}
+		}
+	case one != nil:
+		for s, v := range [2]*string{one.Original, one.New} {
+			if v != nil && *v != "" {
+				sides[s] = append(sides[s], given{*v, splitPath(oneName, [2]string{"original", "new"}[s])})
+			}
+		}
+	default:
+		return current, []string{}, nil
+	}
+	var out [2][]string
+	var addrs []sideAddress
+	owner := map[string]int{}
+	for s := range sides {
+		out[s] = []string{}
+		for _, g := range sides[s] {
+			v, ok := norm(g.raw)
+			prev, seen := owner[v]
+			switch {
+			case !ok:
+				errs.Add(Invalid, fmt.Sprintf("%q %s", g.raw, badMsg), g.path...)
+			case seen && prev == s:
+				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", v), g.path...)
+			case seen:
+				errs.Add(Taken, fmt.Sprintf("%q cannot belong to both contacts", v), g.path...)
+			default:
+				owner[v] = s
+				out[s] = append(out[s], v)
+				addrs = append(addrs, sideAddress{value: v, path: g.path})
+			}
+		}
+	}
+	return out[0], out[1], addrs
+}
