@@ -348,8 +348,8 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 
 // cutTails creates one conversation per divider, owned by the side the
 // divided conversation is not on, moves each tail into it, and returns how
-// many messages changed owning contact (messages of conversations now owned
-// by the new contact, plus tails handed back to the original).
+// many messages changed owning contact: those of moved conversations (less
+// tails handed back to the original) plus tails given to the new contact.
 func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID, newID string) (int, error) {
 	if len(p.tails) > 0 {
 		specs, err := json.Marshal(p.tails)
@@ -378,18 +378,12 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 			return 0, err
 		}
 	}
-	var backToOriginal []string
-	for _, t := range p.tails {
-		if t.ToOriginal {
-			backToOriginal = append(backToOriginal, t.NewConv)
-		}
-	}
+	// Every message now in a conversation of the new contact was the
+	// original's before; tails handed back to the original keep their owner.
 	var n int
-	err := tx.GetContext(ctx, &n, `SELECT
-		(SELECT count(*) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-		 WHERE c.account_id = $1 AND c.contact_id = $2)
-		+ (SELECT count(*) FROM messages m WHERE m.account_id = $1 AND m.conversation_id = ANY($3::uuid[]))`,
-		acct, newID, pqArray(backToOriginal))
+	err := tx.GetContext(ctx, &n, `SELECT count(*) FROM messages m
+		JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+		WHERE c.account_id = $1 AND c.contact_id = $2`, acct, newID)
 	if err != nil {
 		return 0, wrapf("count reassigned messages", err)
 	}

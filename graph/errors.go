@@ -48,7 +48,8 @@ func payload[T any](v T, err error) (*T, []db.UserError, error) {
 
 // ErrorPresenter returns the presenter that classifies every error: auth
 // errors get their code, internal failures are logged with the request id and
-// shown only as "internal error", GraphQL syntax and validation errors pass.
+// shown only as "internal error", user errors of queries (which have no
+// userErrors field) get their code, GraphQL syntax and validation errors pass.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
@@ -57,6 +58,11 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gerr, codeUnauthenticated)
 		case errors.Is(err, db.ErrForbidden):
 			return withCode(gerr, codeForbidden)
+		}
+		if u, ok := db.AsUserErrors(err); ok && len(u) > 0 {
+			// Bad arguments of a query (e.g. a malformed cursor), which has
+			// no userErrors field to carry them.
+			return withCode(gerr, string(u[0].Code))
 		}
 		var ie *internalError
 		var pe *pq.Error

@@ -2460,7 +2460,11 @@ type SeparationSummary {
   remindersMoved: Int!
   trainingSnapshotsMoved: Int!
   contactInboxesMoved: Int!
-  "Messages whose owning contact changed."
+  """
+  Messages whose owning contact changed: the messages of conversations that moved to
+  the new contact, plus tails cut from the original's conversations. The tail of a
+  moved conversation goes back to the original and is not counted.
+  """
   messagesReassigned: Int!
   "One per message divider."
   conversationsCreated: Int!
