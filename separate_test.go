@@ -41,7 +41,7 @@ type sepPayload struct {
 	NewContact        *sepContact `json:"newContact"`
 	Summary           *struct {
 		ConversationsMoved, ApplicationsMoved, NotesMoved, RemindersMoved, TrainingSnapshotsMoved int
-		ContactInboxesMoved, MessagesReassigned, ConversationsCreated                              int
+		ContactInboxesMoved, MessagesReassigned, ConversationsCreated                             int
 	} `json:"summary"`
 	UserErrors []userError `json:"userErrors"`
 }
