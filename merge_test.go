@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"contactid/db"
+)
+
+// mergeDoc calls mergeContacts with $input.
+const mergeDoc = `mutation($input: MergeContactsInput!) { mergeContacts(input: $input) {
+	contact { id firstName lastName identifier status blocked emails phoneNumbers labels customAttributes misc
+		documents { name url } version mergedContactIds }
+	mergedContactIds dryRun
+	summary { conversationsMoved messagesReassigned contactInboxesMoved applicationsMoved notesMoved
+		remindersMoved trainingSnapshotsMoved labelsAdded }
+	userErrors { field message code } } }`
+
+// mergeContact is the survivor as mergeDoc selects it.
+type mergeContact struct {
+	ID               string           `json:"id"`
+	FirstName        *string          `json:"firstName"`
+	LastName         *string          `json:"lastName"`
+	Identifier       *string          `json:"identifier"`
+	Status           *string          `json:"status"`
+	Blocked          bool             `json:"blocked"`
+	Emails           []string         `json:"emails"`
+	PhoneNumbers     []string         `json:"phoneNumbers"`
+	Labels           []string         `json:"labels"`
+	CustomAttributes map[string]any   `json:"customAttributes"`
+	Misc             map[string]any   `json:"misc"`
+	Documents        []map[string]any `json:"documents"`
+	Version          int              `json:"version"`
+	MergedContactIDs []string         `json:"mergedContactIds"`
+}
+
+// mergeSummary is MergeSummary as mergeDoc selects it.
+type mergeSummary struct {
+	ConversationsMoved, MessagesReassigned, ContactInboxesMoved, ApplicationsMoved int
+	NotesMoved, RemindersMoved, TrainingSnapshotsMoved, LabelsAdded                int
+}
+
+// mergePayload is mergeContacts' payload as mergeDoc selects it.
+type mergePayload struct {
+	Contact          *mergeContact `json:"contact"`
+	MergedContactIDs []string      `json:"mergedContactIds"`
+	DryRun           bool          `json:"dryRun"`
+	Summary          *mergeSummary `json:"summary"`
+	UserErrors       []userError   `json:"userErrors"`
+}
+
+// Merge calls mergeContacts as token.
+func (f *fixture) Merge(tb testing.TB, token string, input map[string]any) mergePayload {
+	tb.Helper()
+	var out struct {
+		MergeContacts mergePayload `json:"mergeContacts"`
+	}
+	f.Do(tb, token, mergeDoc, map[string]any{"input": input}, &out)
+	return out.MergeContacts
+}
+
+// The support inbox's own merge scenario.
+func TestMergeInboxScenario(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("base_contact")), Emails: db.Some([]string{"old@old.com"}),
+		CustomAttributes: db.Some(db.JSONObject{"val_test": "old", "val_empty_old": ""})})
+	mergee := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"new@new.com"}), PhoneNumbers: db.Some([]string{"+14155550199"}),
+		CustomAttributes: db.Some(db.JSONObject{"val_test": "new", "val_new": "new", "val_empty_new": ""})})
+	start := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
+	for i := 0; i < 2; i++ {
+		f.MustConversation(t, base.ID)
+	}
+	mc := []db.Conversation{f.MustConversation(t, mergee.ID), f.MustConversation(t, mergee.ID)}
+	f.MustMessages(t, mc[0].ID, 1, start)
+	f.MustMessages(t, mc[1].ID, 1, start)
+	for i := 0; i < 2; i++ {
+		if _, err := f.Main.Store.CreateContactNote(context.Background(), f.Actor, mergee.ID, sp("note")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{mergee.ID}})
+	if len(res.UserErrors) > 0 {
+		t.Fatalf("%+v", res.UserErrors)
+	}
+	c := res.Contact
+	if *c.Identifier != "base_contact" || !reflect.DeepEqual(c.Emails, []string{"old@old.com", "new@new.com"}) ||
+		!reflect.DeepEqual(c.PhoneNumbers, []string{"+14155550199"}) {
+		t.Fatalf("survivor %+v", c)
+	}
+	wantAttrs := map[string]any{"val_test": "old", "val_new": "new", "val_empty_old": "", "val_empty_new": ""}
+	if !reflect.DeepEqual(c.CustomAttributes, wantAttrs) {
+		t.Fatalf("customAttributes = %v, want %v", c.CustomAttributes, wantAttrs)
+	}
+	if n := f.Count(t, `SELECT count(*) FROM conversations WHERE contact_id = $1`, base.ID); n != 4 {
+		t.Fatalf("base has %d conversations, want 4", n)
+	}
+	if n := f.Count(t, `SELECT count(*) FROM messages WHERE sender_contact_id = $1`, base.ID); n != 2 {
+		t.Fatalf("%d messages sent by the base, want 2", n)
+	}
+	if n := f.Count(t, `SELECT count(*) FROM contact_notes WHERE contact_id = $1`, base.ID); n != 2 {
+		t.Fatalf("base has %d notes, want 2", n)
+	}
+	want := mergeSummary{ConversationsMoved: 2, MessagesReassigned: 2, NotesMoved: 2}
+	if *res.Summary != want || !reflect.DeepEqual(res.MergedContactIDs, []string{mergee.ID}) || c.Version != 2 {
+		t.Fatalf("summary %+v merged %v version %d", *res.Summary, res.MergedContactIDs, c.Version)
+	}
+	if n := f.Count(t, `SELECT count(*) FROM contacts WHERE id = $1`, mergee.ID); n != 0 {
+		t.Fatal("mergee row still exists")
+	}
+	var j struct {
+		Before json.RawMessage `db:"before_images"`
+		Moved  json.RawMessage `db:"moved"`
+	}
+	if err := f.DB.Get(&j, `SELECT before_images, moved FROM operation_journal WHERE kind = 'MERGE'`); err != nil {
+		t.Fatal(err)
+	}
+	var moved map[string][]string
+	json.Unmarshal(j.Moved, &moved) //nolint:errcheck // checked below
+	if len(moved["conversations"]) != 2 || len(moved["messages"]) != 2 || len(moved["contactNotes"]) != 2 {
+		t.Fatalf("journal moved = %s", j.Moved)
+	}
+	var before struct {
+		Base    struct{ ID string }
+		Mergees []struct{ ID string }
+	}
+	json.Unmarshal(j.Before, &before) //nolint:errcheck // checked below
+	if before.Base.ID != base.ID || len(before.Mergees) != 1 || before.Mergees[0].ID != mergee.ID {
+		t.Fatalf("journal before-images = %s", j.Before)
+	}
+}
+
+func TestMergeFieldRules(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base")), Labels: db.Some([]string{"a"}),
+		Emails:           db.Some([]string{"b1@x.com", "b2@x.com"}),
+		CustomAttributes: db.Some(db.JSONObject{"nested": map[string]any{"x": 1, "keep": "base"}, "scalar": "base"}),
+		Documents:        db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}})})
+	m1 := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M1")), LastName: db.Some(sp("One")), Status: db.Some(sp("lead")),
+		Labels: db.Some([]string{"a", "b"}), Emails: db.Some([]string{"m1@x.com"}), Blocked: db.Some(ptrTo(true)),
+		CustomAttributes: db.Some(db.JSONObject{"nested": map[string]any{"y": 2, "keep": "m1"}, "scalar": map[string]any{"o": 1}, "only1": 1}),
+		Documents:        db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}, {Name: "id", URL: "https://x/id"}})})
+	m2 := f.MustContact(t, db.ContactFields{LastName: db.Some(sp("Two")), Identifier: db.Some(sp("id-2")), Labels: db.Some([]string{"c"}),
+		CustomAttributes: db.Some(db.JSONObject{"only1": 2, "only2": 2, "nested": map[string]any{"y": 3, "z": 3}})})
+	res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m1.ID, m2.ID, base.ID},
+		"fieldChoices": []any{map[string]any{"field": "FIRST_NAME", "contactId": m1.ID}, map[string]any{"field": "BLOCKED", "contactId": m1.ID}}})
+	if len(res.UserErrors) > 0 {
+		t.Fatalf("%+v", res.UserErrors)
+	}
+	c := res.Contact
+	if *c.FirstName != "M1" || *c.LastName != "One" || *c.Identifier != "id-2" || *c.Status != "lead" || !c.Blocked {
+		t.Fatalf("scalars: first=%v last=%v ident=%v status=%v blocked=%v", *c.FirstName, *c.LastName, *c.Identifier, *c.Status, c.Blocked)
+	}
+	if !reflect.DeepEqual(c.Labels, []string{"a", "b", "c"}) || res.Summary.LabelsAdded != 2 {
+		t.Fatalf("labels %v added %d", c.Labels, res.Summary.LabelsAdded)
+	}
+	if !reflect.DeepEqual(c.Emails, []string{"b1@x.com", "b2@x.com", "m1@x.com"}) || len(c.Documents) != 2 {
+		t.Fatalf("emails %v documents %v", c.Emails, c.Documents)
+	}
+	want := map[string]any{"nested": map[string]any{"x": 1.0, "keep": "base", "y": 2.0, "z": 3.0}, "scalar": "base", "only1": 1.0, "only2": 2.0}
+	if !reflect.DeepEqual(c.CustomAttributes, want) {
+		t.Fatalf("customAttributes = %v, want %v", c.CustomAttributes, want)
+	}
+	if !reflect.DeepEqual(res.MergedContactIDs, []string{m1.ID, m2.ID}) {
+		t.Fatalf("mergedContactIds %v", res.MergedContactIDs)
+	}
+}
+
+// ptrTo returns a pointer to v.
+func ptrTo[T any](v T) *T { return &v }
+
+func TestMergeRedirects(t *testing.T) {
+	f := MustFixture(t)
+	a := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("A"))})
+	b := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("B"))})
+	c := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("C"))})
+	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": a.ID, "mergeeContactIds": []any{b.ID}}); len(r.UserErrors) > 0 {
+		t.Fatalf("%+v", r.UserErrors)
+	}
+	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": c.ID, "mergeeContactIds": []any{a.ID}}); len(r.UserErrors) > 0 {
+		t.Fatalf("%+v", r.UserErrors)
+	}
+	for _, old := range []string{a.ID, b.ID} {
+		var got struct {
+			Contact *struct {
+				ID               string   `json:"id"`
+				MergedContactIDs []string `json:"mergedContactIds"`
+			} `json:"contact"`
+		}
+		f.Do(t, f.Acct.Token, `query($id: ID!) { contact(id: $id) { id mergedContactIds } }`, map[string]any{"id": old}, &got)
+		if got.Contact == nil || got.Contact.ID != c.ID || len(got.Contact.MergedContactIDs) != 2 {
+			t.Fatalf("contact(%s) = %+v, want survivor %s with two merged ids", old, got.Contact, c.ID)
+		}
+	}
+	t.Run("mutations do not follow redirects", func(t *testing.T) {
+		before := f.Snapshot(t)
+		var out struct {
+			UpdateContact struct{ UserErrors []userError } `json:"updateContact"`
+		}
+		f.Do(t, f.Acct.Token, `mutation($id: ID!) { updateContact(id: $id, input: {firstName: "x"}) { userErrors { field code message } } }`,
+			map[string]any{"id": b.ID}, &out)
+		r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": c.ID, "mergeeContactIds": []any{b.ID}})
+		f.MustUnchanged(t, before)
+		if len(out.UpdateContact.UserErrors) != 1 || out.UpdateContact.UserErrors[0].Code != "NOT_FOUND" ||
+			len(r.UserErrors) != 1 || r.UserErrors[0].Code != "NOT_FOUND" {
+			t.Fatalf("update %+v merge %+v", out.UpdateContact.UserErrors, r.UserErrors)
+		}
+	})
+}
+
+func TestMergeOnlyBase(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
+	before := f.Snapshot(t)
+	r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{base.ID}})
+	f.MustUnchanged(t, before)
+	if len(r.UserErrors) > 0 || r.Contact.ID != base.ID || *r.Summary != (mergeSummary{}) || len(r.MergedContactIDs) != 0 || r.Contact.Version != 1 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestMergeDryRun(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{"x"})})
+	m := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M")), Labels: db.Some([]string{"y"})})
+	conv := f.MustConversation(t, m.ID)
+	f.MustMessages(t, conv.ID, 3, time.Now())
+	input := map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": true}
+	before := f.Snapshot(t)
+	dry := f.Merge(t, f.Acct.Token, input)
+	f.MustUnchanged(t, before)
+	input["dryRun"] = false
+	real := f.Merge(t, f.Acct.Token, input)
+	if !dry.DryRun || real.DryRun || *dry.Summary != *real.Summary || *dry.Contact.FirstName != "M" ||
+		!reflect.DeepEqual(dry.Contact.Labels, real.Contact.Labels) || dry.Summary.MessagesReassigned != 2 {
+		t.Fatalf("dry %+v %+v real %+v %+v", dry.Contact, dry.Summary, real.Contact, real.Summary)
+	}
+}
+
+func TestMergeByAgent(t *testing.T) {
+	f := MustFixture(t)
+	_, token, err := f.Main.Store.CreateUser(context.Background(), f.Actor, db.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{})
+	if r := f.Merge(t, token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}}); len(r.UserErrors) > 0 || len(r.MergedContactIDs) != 1 {
+		t.Fatalf("agent merge: %+v", r)
+	}
+}
+
+func TestMergeRejections(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{})
+	m := f.MustContact(t, db.ContactFields{})
+	gone := f.MustContact(t, db.ContactFields{})
+	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{gone.ID}}); len(r.UserErrors) > 0 {
+		t.Fatal(r.UserErrors)
+	}
+	other := f.MustAccount(t, "Other")
+	foreign, err := f.Main.Store.CreateContact(context.Background(), db.Actor{AccountID: other.AccountID, UserID: other.UserID}, db.ContactFields{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := "5f0c2d4e-1111-4222-8333-444455556666"
+	many := []any{}
+	for i := 0; i < 21; i++ {
+		many = append(many, f.MustContact(t, db.ContactFields{}).ID)
+	}
+	for _, tc := range []struct {
+		name  string
+		input map[string]any
+		code  string
+		field []string
+	}{
+		{"unknown base", map[string]any{"baseContactId": unknown, "mergeeContactIds": []any{m.ID}}, "NOT_FOUND", []string{"input", "baseContactId"}},
+		{"unknown mergee", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID, unknown}}, "NOT_FOUND", []string{"input", "mergeeContactIds", "1"}},
+		{"foreign mergee", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{foreign.ID}}, "NOT_FOUND", []string{"input", "mergeeContactIds", "0"}},
+		{"foreign base", map[string]any{"baseContactId": foreign.ID, "mergeeContactIds": []any{m.ID}}, "NOT_FOUND", []string{"input", "baseContactId"}},
+		{"merged-away mergee", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{gone.ID}}, "NOT_FOUND", []string{"input", "mergeeContactIds", "0"}},
+		{"malformed id", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{"nope"}}, "NOT_FOUND", []string{"input", "mergeeContactIds", "0"}},
+		{"duplicate mergee", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID, m.ID}}, "INVALID", []string{"input", "mergeeContactIds", "1"}},
+		{"too many mergees", map[string]any{"baseContactId": base.ID, "mergeeContactIds": many}, "INVALID", []string{"input", "mergeeContactIds"}},
+		{"empty list", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{}}, "INVALID", []string{"input", "mergeeContactIds"}},
+		{"choice outside the merge", map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID},
+			"fieldChoices": []any{map[string]any{"field": "STATUS", "contactId": gone.ID}}}, "INVALID", []string{"input", "fieldChoices", "0", "contactId"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.Snapshot(t)
+			r := f.Merge(t, f.Acct.Token, tc.input)
+			f.MustUnchanged(t, before)
+			if len(r.UserErrors) == 0 || r.UserErrors[0].Code != tc.code || !reflect.DeepEqual(r.UserErrors[0].Field, tc.field) {
+				t.Fatalf("userErrors = %+v, want %s at %v", r.UserErrors, tc.code, tc.field)
+			}
+			if r.Contact != nil || r.Summary != nil {
+				t.Fatalf("rejected merge returned results: %+v", r)
+			}
+		})
+	}
+}
+
+// TestMergeConcurrent merges overlapping contacts from many goroutines at
+// once: no client sees a deadlock or internal error, every child record ends
+// up owned by exactly one live contact, and no record is lost.
+func TestMergeConcurrent(t *testing.T) {
+	f := MustFixture(t)
+	const contacts, workers, rounds = 12, 8, 6
+	ids := make([]string, contacts)
+	for i := range ids {
+		c := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{fmt.Sprint("l", i)})})
+		ids[i] = c.ID
+		conv := f.MustConversation(t, c.ID)
+		f.MustMessages(t, conv.ID, 3, time.Now())
+		f.MustRecords(t, c.ID, fmt.Sprint("src", i))
+	}
+	countAll := func() [3]int {
+		return [3]int{f.Count(t, `SELECT count(*) FROM conversations`), f.Count(t, `SELECT count(*) FROM messages`),
+			f.Count(t, `SELECT count(*) FROM contact_notes`)}
+	}
+	before := countAll()
+	var wg sync.WaitGroup
+	errs := make(chan string, workers*rounds)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(seed uint64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, seed))
+			for r := 0; r < rounds; r++ {
+				i, j, k := rng.IntN(contacts), rng.IntN(contacts), rng.IntN(contacts)
+				res := f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, mergeDoc,
+					map[string]any{"input": map[string]any{"baseContactId": ids[i], "mergeeContactIds": []any{ids[j], ids[k]}}})
+				if len(res.Errors) > 0 {
+					errs <- fmt.Sprint(res.Errors)
+				}
+			}
+		}(uint64(w + 1))
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("client saw a top-level error: %s", e)
+	}
+	if after := countAll(); after != before {
+		t.Fatalf("record counts changed: %v → %v", before, after)
+	}
+	for _, table := range []string{"conversations", "applications", "contact_notes", "reminders", "training_snapshots", "contact_inboxes"} {
+		if n := f.Count(t, `SELECT count(*) FROM `+table+` t WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = t.contact_id)`); n != 0 {
+			t.Errorf("%d %s owned by no live contact", n, table)
+		}
+	}
+	if n := f.Count(t, `SELECT count(*) FROM messages WHERE sender_type = 'CONTACT' AND sender_contact_id IS NULL`); n != 0 {
+		t.Errorf("%d contact messages lost their sender", n)
+	}
+	live := f.Count(t, `SELECT count(*) FROM contacts`)
+	redirects := f.Count(t, `SELECT count(*) FROM contact_redirects`)
+	if live+redirects != contacts {
+		t.Errorf("live %d + redirects %d != %d contacts", live, redirects, contacts)
+	}
+}
