@@ -173,12 +173,13 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 		n               *int
 	}{
 		{"conversations", "conversations", "contact_id", &res.Summary.ConversationsMoved},
-		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
 		{"contactInboxes", "contact_inboxes", "contact_id", &res.Summary.ContactInboxesMoved},
 		{"applications", "applications", "contact_id", &res.Summary.ApplicationsMoved},
 		{"contactNotes", "contact_notes", "contact_id", &res.Summary.NotesMoved},
 		{"reminders", "reminders", "contact_id", &res.Summary.RemindersMoved},
 		{"trainingSnapshots", "training_snapshots", "contact_id", &res.Summary.TrainingSnapshotsMoved},
+		// Last, so the journal's largest id list is written once.
+		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
 	}
 	for _, m := range moves {
 		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, `UPDATE `+m.table+` SET `+m.col+` = $3, updated_at = now()

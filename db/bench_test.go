@@ -1,0 +1,208 @@
+package db_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"contactid/db"
+	"contactid/internal/pgtest"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// benchEnv is a store with one account and inbox for the benchmarks.
+type benchEnv struct {
+	conn  *sqlx.DB
+	store *db.Store
+	actor db.Actor
+	inbox string
+}
+
+// mustBenchEnv prepares a fresh database.
+func mustBenchEnv(b *testing.B) *benchEnv {
+	conn := pgtest.NewDB(b)
+	st := db.New(conn)
+	ctx := context.Background()
+	acct, err := st.CreateAccount(ctx, "Bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := db.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: db.Administrator}
+	ib, err := st.CreateInbox(ctx, a, db.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchEnv{conn: conn, store: st, actor: a, inbox: ib.ID}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// contactWithHistory creates a contact owning convs conversations of
+// perConv messages each, all sent by the contact, and returns its id and its
+// conversation ids.
+func (e *benchEnv) contactWithHistory(b *testing.B, convs, perConv int) (string, []string) {
+	ctx := context.Background()
+	c, err := e.store.CreateContact(ctx, e.actor, db.ContactFields{FirstName: ptrOpt("Bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	if err := e.conn.Select(&ids, `INSERT INTO conversations (account_id, contact_id, inbox_id, channel)
+		SELECT $1, $2, $3, 'web' FROM generate_series(1, $4) RETURNING id`, e.actor.AccountID, c.ID, e.inbox, convs); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.conn.Exec(`INSERT INTO messages (account_id, conversation_id, content, sender_type, sender_contact_id, created_at)
+		SELECT $1, conv, 'hello there', 'CONTACT', $2, now() - g * interval '1 second'
+		FROM unnest($3::uuid[]) AS conv, generate_series(1, $4) AS g`, e.actor.AccountID, c.ID, pq.Array(ids), perConv); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.conn.Exec(`ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	return c.ID, ids
+}
+
+func ptrOpt(s string) db.Opt[*string] { return db.Some(&s) }
+
+// reset empties the tenant tables between iterations.
+func (e *benchEnv) reset(b *testing.B) {
+	if _, err := e.conn.Exec(`TRUNCATE contacts, contact_redirects, operation_journal CASCADE`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// timed runs fn and returns its wall time.
+func timed(b *testing.B, fn func() error) time.Duration {
+	start := time.Now()
+	if err := fn(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// report records the medians of both timings and their ratio.
+func report(b *testing.B, store, raw []time.Duration) {
+	med := func(d []time.Duration) float64 {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		return float64(s[len(s)/2].Microseconds()) / 1000
+	}
+	b.ReportMetric(med(store), "store-ms")
+	b.ReportMetric(med(raw), "rawsql-ms")
+	b.ReportMetric(med(store)/med(raw), "ratio")
+}
+
+// inTx runs statements in one transaction.
+func inTx(conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := conn.Beginx()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// BenchmarkMerge100k merges a mergee owning 100,000 messages over 1,000
+// conversations, alternating with the same moves in hand-written SQL.
+// Run: go test ./db -run '^$' -bench Merge100k -benchtime 7x
+func BenchmarkMerge100k(b *testing.B) {
+	e := mustBenchEnv(b)
+	ctx := context.Background()
+	var store, raw []time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e.reset(b)
+		base, _ := e.contactWithHistory(b, 1, 1)
+		mergee, _ := e.contactWithHistory(b, 1000, 100)
+		b.StartTimer()
+		store = append(store, timed(b, func() error {
+			_, err := e.store.MergeContacts(ctx, e.actor, db.MergeInput{BaseContactID: base, MergeeContactIDs: []string{mergee}})
+			return err
+		}))
+		b.StopTimer()
+		e.reset(b)
+		base, _ = e.contactWithHistory(b, 1, 1)
+		mergee, _ = e.contactWithHistory(b, 1000, 100)
+		raw = append(raw, timed(b, func() error {
+			return inTx(e.conn, func(tx *sqlx.Tx) error {
+				acct := e.actor.AccountID
+				for _, q := range []string{
+					`SELECT id FROM contacts WHERE account_id = $1 AND id IN ($2, $3) ORDER BY id FOR UPDATE`,
+					`UPDATE conversations SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`UPDATE messages SET sender_contact_id = $2 WHERE account_id = $1 AND sender_contact_id = $3`,
+					`UPDATE contact_inboxes SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`UPDATE applications SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`UPDATE contact_notes SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`UPDATE reminders SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`UPDATE training_snapshots SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3`,
+					`DELETE FROM contacts WHERE account_id = $1 AND id = $3 AND $2::uuid IS NOT NULL`,
+				} {
+					if _, err := tx.Exec(q, acct, base, mergee); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}))
+		b.StartTimer()
+	}
+	report(b, store, raw)
+}
+
+// BenchmarkSeparate100k separates a contact, moving 1,000 conversations
+// holding 100,000 messages to the new contact, alternating with the same
+// moves in hand-written SQL.
+// Run: go test ./db -run '^$' -bench Separate100k -benchtime 7x
+func BenchmarkSeparate100k(b *testing.B) {
+	e := mustBenchEnv(b)
+	ctx := context.Background()
+	var store, raw []time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e.reset(b)
+		orig, convs := e.contactWithHistory(b, 1000, 100)
+		assign := make([]db.RecordAssignment, len(convs))
+		for j, c := range convs {
+			assign[j] = db.RecordAssignment{ID: c, Side: db.SideNew}
+		}
+		b.StartTimer()
+		store = append(store, timed(b, func() error {
+			_, err := e.store.SeparateContact(ctx, e.actor, orig, db.SeparateInput{
+				FieldSplit:            db.ContactFieldSplit{FirstName: &db.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
+				ChildRecordAssignment: db.ChildRecordAssignment{Conversations: assign}})
+			return err
+		}))
+		b.StopTimer()
+		e.reset(b)
+		orig, convs = e.contactWithHistory(b, 1000, 100)
+		raw = append(raw, timed(b, func() error {
+			return inTx(e.conn, func(tx *sqlx.Tx) error {
+				acct := e.actor.AccountID
+				if _, err := tx.Exec(`SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE`, acct, orig); err != nil {
+					return err
+				}
+				var newID string
+				if err := tx.Get(&newID, `INSERT INTO contacts (account_id, first_name) VALUES ($1, 'Janet') RETURNING id`, acct); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(`UPDATE conversations SET contact_id = $2 WHERE account_id = $1 AND contact_id = $3 AND id = ANY($4::uuid[])`,
+					acct, newID, orig, pq.Array(convs)); err != nil {
+					return err
+				}
+				_, err := tx.Exec(`UPDATE messages SET sender_contact_id = $2 WHERE account_id = $1 AND sender_contact_id = $3
+					AND conversation_id = ANY($4::uuid[])`, acct, newID, orig, pq.Array(convs))
+				return err
+			})
+		}))
+		b.StartTimer()
+	}
+	report(b, store, raw)
+}
