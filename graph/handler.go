@@ -31,7 +31,7 @@ type HandlerConfig struct {
 
 // Request limits applied when HandlerConfig leaves them zero.
 const (
-	DefaultMaxComplexity = 5000
+	DefaultMaxComplexity = 50000
 	DefaultMaxBodyBytes  = 1 << 20
 )
 
@@ -45,7 +45,7 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
