@@ -28,12 +28,21 @@ type testServer struct {
 // MustServer starts the service's handler on a new migrated database.
 func MustServer(tb testing.TB) *testServer {
 	tb.Helper()
-	dsn := pgtest.NewDSN(tb)
+	return MustServerOn(tb, pgtest.NewDSN(tb), nil)
+}
+
+// MustServerOn starts the service's handler on the database at dsn, after
+// configure (when not nil) has adjusted the default configuration.
+func MustServerOn(tb testing.TB, dsn string, configure func(*Config)) *testServer {
+	tb.Helper()
 	cfg, err := ConfigFromEnv(func(string) string { return "" })
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cfg.DatabaseURL = dsn
+	if configure != nil {
+		configure(&cfg)
+	}
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := m.Open(context.Background()); err != nil {
 		tb.Fatalf("open: %v", err)
@@ -86,6 +95,7 @@ func (s *testServer) Post(tb testing.TB, headers map[string]string, query string
 	defer res.Body.Close()
 	var out gqlResponse
 	raw, _ := io.ReadAll(res.Body)
+	MustNotLeak(tb, raw)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		tb.Fatalf("decode response %q: %v", raw, err)
 	}
@@ -134,6 +144,22 @@ func (s *testServer) Snapshot(tb testing.TB) string {
 		}
 	}
 	return buf.String()
+}
+
+// leakMarkers are fragments of SQL, driver and runtime text that must never
+// reach a client.
+var leakMarkers = []string{"pq:", "SQLSTATE", "sql:", "duplicate key", "violates", "syntax error at",
+	"goroutine ", "panic:", "runtime error", ".go:"}
+
+// MustNotLeak fails when a response body carries SQL, driver or stack-trace
+// text. Post applies it to every GraphQL response.
+func MustNotLeak(tb testing.TB, body []byte) {
+	tb.Helper()
+	for _, m := range leakMarkers {
+		if bytes.Contains(body, []byte(m)) {
+			tb.Fatalf("response leaks internal text %q: %s", m, body)
+		}
+	}
 }
 
 // MustUnchanged fails when the database differs from before.

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,8 +87,8 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 	if c.Documents == nil {
 		c.Documents = Documents{}
 	}
-	if f.Blocked.Set && f.Blocked.Value != nil {
-		c.Blocked = *f.Blocked.Value
+	if f.Blocked.Set {
+		c.Blocked = f.Blocked.Value != nil && *f.Blocked.Value // null clears to false
 	}
 	if len(errs) > 0 {
 		return errs
@@ -103,8 +104,28 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 	if err != nil {
 		return err
 	}
+	// A taken address given through a shortcut is reported at the shortcut.
+	for i, e := range uerrs {
+		if len(e.Field) == 3 && e.Field[1] == "emails" && f.Email.Set {
+			uerrs[i].Field = []string{"input", "email"}
+		} else if len(e.Field) == 3 && e.Field[1] == "phoneNumbers" && f.PhoneNumber.Set {
+			uerrs[i].Field = []string{"input", "phoneNumber"}
+		}
+	}
 	errs = append(errs, uerrs...)
+	c.AssigneeIDs = distinctIDs(c.AssigneeIDs)
 	return errs.Err()
+}
+
+// distinctIDs drops repeats from ids, keeping the first of each.
+func distinctIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // blankToNil trims s and returns nil for a blank string.

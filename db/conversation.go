@@ -70,6 +70,7 @@ func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConver
 		if errs = append(errs, uerrs...); len(errs) > 0 {
 			return errs
 		}
+		assignees = distinctIDs(assignees)
 		channel := inbox.ChannelType
 		if c := blankToNil(in.Channel); c != nil {
 			channel = *c
@@ -129,6 +130,7 @@ func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in U
 		if len(errs) > 0 {
 			return errs
 		}
+		cur.AssigneeIDs = distinctIDs(cur.AssigneeIDs)
 		return tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
 			assignee_ids = $6::uuid[], updated_at = now() WHERE account_id = $1 AND id = $2 RETURNING `+conversationColumns,
 			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs))

@@ -77,6 +77,14 @@ func decodeCursor(s string) (*cursor, error) {
 	return &cursor{At: t, ID: canonicalID(id)}, nil
 }
 
+// CheckCursor returns an INVALID UserErrors when after is not a cursor this
+// store issued (empty is fine), so callers can refuse it before batching it
+// with other requests.
+func CheckCursor(after string) error {
+	_, err := decodeCursor(after)
+	return err
+}
+
 // pageOf trims rows fetched with limit First+1 into a page.
 func pageOf[T any](rows []T, args PageArgs, total int, key func(T) (time.Time, string)) Page[T] {
 	p := Page[T]{Nodes: rows, TotalCount: total}

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -25,7 +26,9 @@ func (o *JSONObject) Scan(src any) error {
 		}
 	}
 	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // keep integers beyond 2^53 exact
+	if err := dec.Decode(&m); err != nil {
 		return fmt.Errorf("JSONObject: %w", err)
 	}
 	*o = m

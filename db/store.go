@@ -87,6 +87,9 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	if err := fn(tx); err != nil {
+		if badText(err) {
+			return UserErrors{{Field: []string{"input"}, Code: Invalid, Message: "text must not contain NUL characters"}}
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -102,6 +105,13 @@ func retryable(err error) bool {
 		return pe.Code == "40001" || pe.Code == "40P01"
 	}
 	return false
+}
+
+// badText reports whether PostgreSQL refused a string it cannot store (a NUL
+// character in text or jsonb).
+func badText(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
 }
 
 // uniqueViolation reports whether err is a unique violation of constraint

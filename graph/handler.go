@@ -87,20 +87,30 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
 			case err != db.ErrUnauthenticated:
 				log.ErrorContext(ctx, "authenticate", "request_id", RequestID(ctx), "error", err)
+				ctx = context.WithValue(ctx, authFailedKey{}, true)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
+// authFailedKey marks a request whose token could not be checked because of
+// an internal failure (e.g. the database is down).
+type authFailedKey struct{}
+
 // requireActor refuses every operation without an authenticated caller with
 // a single UNAUTHENTICATED error and no data, except pure introspection
-// (schema only, no account data), which the IDE and codegen need.
+// (schema only, no account data), which the IDE and codegen need. When the
+// token could not be checked at all, the error is INTERNAL instead, so that
+// clients do not discard a valid token.
 func requireActor(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if _, ok := actorFrom(ctx); ok || onlyIntrospection(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
 	err := &gqlerror.Error{Message: db.ErrUnauthenticated.Error(), Extensions: map[string]any{"code": codeUnauthenticated}}
+	if failed, _ := ctx.Value(authFailedKey{}).(bool); failed {
+		err = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": codeInternal}}
+	}
 	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
 }
 

@@ -76,9 +76,14 @@ func loadersFrom(ctx context.Context) *loaders {
 	return ctx.Value(loadersKey{}).(*loaders)
 }
 
-// loadPage loads one page of a parent's children.
+// loadPage loads one page of a parent's children. A malformed cursor fails
+// this field alone, before it can join (and fail) a batch.
 func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, first *int, after *string) (db.Page[T], error) {
-	p, err := l.Load(ctx, db.ChildPageKey{ParentID: parentID, PageArgs: db.NewPageArgs(first, after)})
+	args := db.NewPageArgs(first, after)
+	if err := db.CheckCursor(args.After); err != nil {
+		return db.Page[T]{}, err
+	}
+	p, err := l.Load(ctx, db.ChildPageKey{ParentID: parentID, PageArgs: args})
 	if u, ok := db.AsUserErrors(err); ok {
 		return p, u
 	}
