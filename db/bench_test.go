@@ -76,6 +76,15 @@ func (e *benchEnv) reset(b *testing.B) {
 	}
 }
 
+// mergePair empties the database and makes a base contact and a mergee
+// owning 1,000 conversations of 100 messages each.
+func (e *benchEnv) mergePair(b *testing.B) (string, string) {
+	e.reset(b)
+	base, _ := e.contactWithHistory(b, 1, 1)
+	mergee, _ := e.contactWithHistory(b, 1000, 100)
+	return base, mergee
+}
+
 // timed runs fn and returns its wall time.
 func timed(b *testing.B, fn func() error) time.Duration {
 	start := time.Now()
@@ -119,18 +128,14 @@ func BenchmarkMerge100k(b *testing.B) {
 	var store, raw []time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		e.reset(b)
-		base, _ := e.contactWithHistory(b, 1, 1)
-		mergee, _ := e.contactWithHistory(b, 1000, 100)
+		base, mergee := e.mergePair(b)
 		b.StartTimer()
 		store = append(store, timed(b, func() error {
 			_, err := e.store.MergeContacts(ctx, e.actor, db.MergeInput{BaseContactID: base, MergeeContactIDs: []string{mergee}})
 			return err
 		}))
 		b.StopTimer()
-		e.reset(b)
-		base, _ = e.contactWithHistory(b, 1, 1)
-		mergee, _ = e.contactWithHistory(b, 1000, 100)
+		base, mergee = e.mergePair(b)
 		raw = append(raw, timed(b, func() error {
 			return inTx(e.conn, func(tx *sqlx.Tx) error {
 				acct := e.actor.AccountID

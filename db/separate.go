@@ -326,12 +326,6 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 		  AND m.sender_contact_id = $4 RETURNING m.id`, newID, p.orig.ID); err != nil {
 		return res, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = (
-			SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-			WHERE c.account_id = $1 AND c.contact_id = $2)
-		WHERE account_id = $1 AND id = $2`, acct, newID); err != nil {
-		return res, wrapf("new contact activity", err)
-	}
 	if res.Original, err = getContact(ctx, tx, acct, p.orig.ID, false); err != nil {
 		return res, err
 	}
@@ -380,10 +374,13 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 	}
 	// Every message now in a conversation of the new contact was the
 	// original's before; tails handed back to the original keep their owner.
+	// The same scan sets the new contact's lastActivityAt.
 	var n int
-	err := tx.GetContext(ctx, &n, `SELECT count(*) FROM messages m
-		JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-		WHERE c.account_id = $1 AND c.contact_id = $2`, acct, newID)
+	err := tx.GetContext(ctx, &n, `UPDATE contacts SET last_activity_at = s.last
+		FROM (SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
+			JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+			WHERE c.account_id = $1 AND c.contact_id = $2) s
+		WHERE contacts.account_id = $1 AND contacts.id = $2 RETURNING s.n`, acct, newID)
 	if err != nil {
 		return 0, wrapf("count reassigned messages", err)
 	}
