@@ -120,9 +120,9 @@ func TestMergeInboxScenario(t *testing.T) {
 	if err := f.DB.Get(&j, `SELECT before_images, moved FROM operation_journal WHERE kind = 'MERGE'`); err != nil {
 		t.Fatal(err)
 	}
-	var moved map[string][]string
+	var moved map[string]map[string][]string // kind → previous owner → ids
 	json.Unmarshal(j.Moved, &moved) //nolint:errcheck // checked below
-	if len(moved["conversations"]) != 2 || len(moved["messages"]) != 2 || len(moved["contactNotes"]) != 2 {
+	if len(moved["conversations"][mergee.ID]) != 2 || len(moved["messages"][mergee.ID]) != 2 || len(moved["contactNotes"][mergee.ID]) != 2 {
 		t.Fatalf("journal moved = %s", j.Moved)
 	}
 	var before struct {

@@ -110,13 +110,13 @@ func TestSeparateJaneJanet(t *testing.T) {
 		t.Fatal(err)
 	}
 	var moved struct {
-		NewContactID  string   `json:"newContactId"`
-		Conversations []string `json:"conversations"`
-		Sender        []string `json:"senderChangedMessages"`
+		NewContactID  string              `json:"newContactId"`
+		Conversations map[string][]string `json:"conversations"`
+		Sender        map[string][]string `json:"senderChangedMessages"`
 	}
 	json.Unmarshal(j.Moved, &moved) //nolint:errcheck // checked through the fields below
 	if j.Kind != "SEPARATE" || j.Actor != f.Acct.UserID || moved.NewContactID != newID ||
-		!reflect.DeepEqual(moved.Conversations, []string{conv.ID}) || len(moved.Sender) != 2 {
+		!reflect.DeepEqual(moved.Conversations, map[string][]string{jane.ID: {conv.ID}}) || len(moved.Sender[jane.ID]) != 2 {
 		t.Fatalf("journal: %s %s %s", j.Kind, j.Actor, j.Moved)
 	}
 	var before struct{ Original struct{ FirstName string } }

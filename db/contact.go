@@ -80,16 +80,23 @@ const contactColumns = `c.id, c.first_name, c.last_name, c.identifier, c.status,
 	ARRAY(SELECT p.phone_number FROM contact_phone_numbers p
 	      WHERE p.account_id = c.account_id AND p.contact_id = c.id ORDER BY p.position) AS phone_numbers`
 
-// getContact reads one live contact, locking its row when forUpdate is set.
-// It returns ErrNotFound for an unknown id.
+// getContact reads one live contact, locking its row first when forUpdate is
+// set (see lockContacts). It returns ErrNotFound for an unknown id.
 func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Contact, error) {
 	if id = canonicalID(id); id == "" {
 		return nil, ErrNotFound
 	}
-	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.account_id = $1 AND c.id = $2`
 	if forUpdate {
-		query += ` FOR UPDATE OF c`
+		locked, err := lockContacts(ctx, db, acct, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		if c := locked[id]; c != nil {
+			return c, nil
+		}
+		return nil, ErrNotFound
 	}
+	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.account_id = $1 AND c.id = $2`
 	var c Contact
 	if err := sqlx.GetContext(ctx, db, &c, query, acct, id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Journal kinds.
@@ -36,16 +38,18 @@ func insertJournal(ctx context.Context, db q, a Actor, kind string, input, befor
 	return id, nil
 }
 
-// moveRecords runs a data-changing statement ending in RETURNING id (its own
-// parameters start at $3; $1 is the account and $2 the journal row) and, in
-// the same statement, appends the returned ids to the journal row's moved
-// object under key. The ids never leave the server. It returns how many rows
-// the statement changed.
+// moveRecords runs a data-changing statement that returns the columns id and
+// owner (where the row was before: its previous contact or conversation; its
+// own parameters start at $3, $1 being the account and $2 the journal row)
+// and, in the same statement, records the ids grouped by owner in the
+// journal row's moved object under key: {"key": {"<owner>": [ids…]}}. The ids
+// never leave the server. It returns how many rows the statement changed.
 func moveRecords(ctx context.Context, db q, acct, journalID, key, stmt string, args ...any) (int, error) {
-	query := `WITH m AS (` + stmt + `)
+	query := `WITH m AS (` + stmt + `),
+		g AS (SELECT m.owner::text AS owner, jsonb_agg(m.id) AS ids FROM m GROUP BY m.owner)
 		UPDATE operation_journal j
 		SET moved = j.moved || jsonb_build_object('` + key + `',
-			COALESCE(j.moved -> '` + key + `', '[]'::jsonb) || (SELECT COALESCE(jsonb_agg(m.id), '[]'::jsonb) FROM m))
+			COALESCE(j.moved -> '` + key + `', '{}'::jsonb) || COALESCE((SELECT jsonb_object_agg(g.owner, g.ids) FROM g), '{}'::jsonb))
 		WHERE j.account_id = $1 AND j.id = $2
 		RETURNING (SELECT count(*) FROM m)`
 	var n int
@@ -71,24 +75,25 @@ func setJournalValue(ctx context.Context, db q, acct, journalID, key string, v a
 
 // lockContacts locks the live contacts among ids with FOR UPDATE in ascending
 // id order (so overlapping merges and separations cannot deadlock) and
-// returns them keyed by id. Unknown ids are absent.
+// returns them keyed by id. Unknown ids are absent. The rows are read by a
+// second statement, after the locks are held: a statement that waited for a
+// lock re-reads the locked row but not its subqueries, so reading addresses
+// in the locking statement could return ones a concurrent transaction has
+// since changed.
 func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*Contact, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.id FOR UPDATE OF c`, acct, pqArray(validIDs(ids)))
-	if err != nil {
+	var locked []string
+	if err := sqlx.SelectContext(ctx, db, &locked, `SELECT id FROM contacts
+		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("lock contacts: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]*Contact{}
-	for rows.Next() {
-		var c Contact
-		if err := rows.StructScan(&c); err != nil {
-			return nil, fmt.Errorf("lock contacts: %w", err)
-		}
-		out[c.ID] = &c
+	var rows []*Contact
+	if err := sqlx.SelectContext(ctx, db, &rows, `SELECT `+contactColumns+` FROM contacts c
+		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
+		return nil, fmt.Errorf("read locked contacts: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("lock contacts: %w", err)
+	out := make(map[string]*Contact, len(rows))
+	for _, c := range rows {
+		out[c.ID] = c
 	}
 	return out, nil
 }

@@ -182,13 +182,14 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
 	}
 	for _, m := range moves {
-		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, `UPDATE `+m.table+` SET `+m.col+` = $3, updated_at = now()
-			WHERE account_id = $1 AND `+m.col+` = ANY($4::uuid[]) RETURNING id`, base.ID, ids)
+		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, `UPDATE `+m.table+` t SET `+m.col+` = $3, updated_at = now()
+			FROM `+m.table+` o WHERE o.account_id = $1 AND o.`+m.col+` = ANY($4::uuid[]) AND t.account_id = $1 AND t.id = o.id
+			RETURNING t.id, o.`+m.col+` AS owner`, base.ID, ids)
 		if err != nil {
 			return res, err
 		}
 	}
-	if err := foldMergees(ctx, tx, a.AccountID, survivor, ids); err != nil {
+	if err := foldMergees(ctx, tx, a.AccountID, journalID, survivor, ids); err != nil {
 		return res, err
 	}
 	res.MergedContactIDs = p.mergees
@@ -197,9 +198,9 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 }
 
 // foldMergees hands the mergees' addresses to the survivor, writes the
-// survivor's fields, re-points older redirects, replaces each mergee row
-// with a redirect and deletes it.
-func foldMergees(ctx context.Context, tx *sqlx.Tx, acct string, survivor *Contact, mergees any) error {
+// survivor's fields, re-points older redirects (journaled), replaces each
+// mergee row with a redirect and deletes it.
+func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survivor *Contact, mergees any) error {
 	for _, stmt := range []string{
 		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
 		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
@@ -211,8 +212,14 @@ func foldMergees(ctx context.Context, tx *sqlx.Tx, acct string, survivor *Contac
 	if err := updateContact(ctx, tx, acct, survivor); err != nil {
 		return err
 	}
+	if _, err := moveRecords(ctx, tx, acct, journalID, "redirects", `UPDATE contact_redirects r
+		SET new_contact_id = $3, updated_at = now()
+		FROM contact_redirects o WHERE o.account_id = $1 AND o.new_contact_id = ANY($4::uuid[])
+		  AND r.account_id = $1 AND r.old_contact_id = o.old_contact_id
+		RETURNING r.old_contact_id AS id, o.new_contact_id AS owner`, survivor.ID, mergees); err != nil {
+		return err
+	}
 	for _, stmt := range []string{
-		`UPDATE contact_redirects SET new_contact_id = $3, updated_at = now() WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[])`,
 		`INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id) SELECT $1, unnest($2::uuid[]), $3`,
 		`DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[]) AND $3::uuid IS NOT NULL`,
 	} {

@@ -309,7 +309,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 	for _, k := range childKinds {
 		*k.count(&res.Summary), err = moveRecords(ctx, tx, acct, journalID, k.name, `UPDATE `+k.table+`
 			SET contact_id = $3, updated_at = now()
-			WHERE account_id = $1 AND contact_id = $4 AND id = ANY($5::uuid[]) RETURNING id`,
+			WHERE account_id = $1 AND contact_id = $4 AND id = ANY($5::uuid[]) RETURNING id, $4::uuid AS owner`,
 			newID, p.orig.ID, pqArray(p.toNew[k.name]))
 		if err != nil {
 			return res, err
@@ -323,7 +323,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 		SET sender_contact_id = $3, updated_at = now()
 		FROM conversations c
 		WHERE c.account_id = $1 AND c.contact_id = $3 AND m.account_id = $1 AND m.conversation_id = c.id
-		  AND m.sender_contact_id = $4 RETURNING m.id`, newID, p.orig.ID); err != nil {
+		  AND m.sender_contact_id = $4 RETURNING m.id, $4::uuid AS owner`, newID, p.orig.ID); err != nil {
 		return res, err
 	}
 	if res.Original, err = getContact(ctx, tx, acct, p.orig.ID, false); err != nil {
@@ -350,25 +350,27 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 		if err != nil {
 			return 0, wrapf("tails", err)
 		}
-		if _, err := moveRecords(ctx, tx, acct, journalID, "createdConversations", `INSERT INTO conversations
+		if err := setJournalValue(ctx, tx, acct, journalID, "dividers", p.tails); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations
 			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
-			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN $4::uuid ELSE $5::uuid END,
+			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN $3::uuid ELSE $4::uuid END,
 				COALESCE(d.inbox, c.inbox_id), COALESCE(d.channel, c.channel),
 				CASE WHEN d.subject_set THEN d.subject ELSE c.subject END, COALESCE(d.status, c.status),
 				COALESCE(d.assignees, c.assignee_ids), f.created_at
-			FROM jsonb_to_recordset($3::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid, to_original boolean,
+			FROM jsonb_to_recordset($2::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid, to_original boolean,
 				inbox uuid, channel text, subject text, subject_set boolean, status text, assignees uuid[])
 			JOIN conversations c ON c.account_id = $1 AND c.id = d.conv
-			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg
-			RETURNING id`, specs, p.orig.ID, newID); err != nil {
-			return 0, err
+			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg`, acct, specs, p.orig.ID, newID); err != nil {
+			return 0, wrapf("create tail conversations", err)
 		}
 		if _, err := moveRecords(ctx, tx, acct, journalID, "tailMessages", `UPDATE messages m
 			SET conversation_id = d.new_conv, updated_at = now()
 			FROM jsonb_to_recordset($3::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
 			WHERE f.account_id = $1 AND f.id = d.first_msg
 			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
-			RETURNING m.id`, specs); err != nil {
+			RETURNING m.id, d.conv AS owner`, specs); err != nil {
 			return 0, err
 		}
 	}
