@@ -121,7 +121,7 @@ func TestMergeInboxScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	var moved map[string]map[string][]string // kind → previous owner → ids
-	json.Unmarshal(j.Moved, &moved) //nolint:errcheck // checked below
+	json.Unmarshal(j.Moved, &moved)          //nolint:errcheck // checked below
 	if len(moved["conversations"][mergee.ID]) != 2 || len(moved["messages"][mergee.ID]) != 2 || len(moved["contactNotes"][mergee.ID]) != 2 {
 		t.Fatalf("journal moved = %s", j.Moved)
 	}

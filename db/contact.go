@@ -40,6 +40,9 @@ type Contact struct {
 	CreatedAt            time.Time      `db:"created_at"`
 	UpdatedAt            time.Time      `db:"updated_at"`
 	LastActivityAt       *time.Time     `db:"last_activity_at"`
+	// MergedIDs, when not nil, holds the ids merged into this contact as
+	// computed inside a merge's transaction (so a dry run can show them).
+	MergedIDs []string `db:"-" json:"-"`
 }
 
 // Name returns first and last name joined by a space, or "" when both are blank.
@@ -156,13 +159,18 @@ func validIDs(ids []string) []string {
 // MergedContactIDs returns every id that was merged into the given contact,
 // directly or through earlier merges, keyed by survivor id.
 func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
+	return mergedIDs(ctx, s.db, a.AccountID, ids)
+}
+
+// mergedIDs reads the redirects pointing at the given survivors.
+func mergedIDs(ctx context.Context, db q, acct string, ids []string) (map[string][]string, error) {
 	var rows []struct {
 		Old string `db:"old_contact_id"`
 		New string `db:"new_contact_id"`
 	}
-	err := sqlx.SelectContext(ctx, s.db, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
+	err := sqlx.SelectContext(ctx, db, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
 		WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[]) ORDER BY created_at, old_contact_id`,
-		a.AccountID, pq.Array(validIDs(ids)))
+		acct, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("merged contact ids: %w", err)
 	}
@@ -307,11 +315,11 @@ func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) er
 	_, err := tx.ExecContext(ctx, `UPDATE contacts SET first_name = $3, last_name = $4, identifier = $5,
 		status = $6, pipeline_id = $7, pipeline_stage = $8, outreach_config_id = $9, thumbnail = $10,
 		assignee_ids = $11::uuid[], labels = $12, custom_attributes = $13, additional_attributes = $14,
-		documents = $15, misc = $16, blocked = $17, version = version + 1, updated_at = now()
+		documents = $15, misc = $16, blocked = $17, last_activity_at = $18, version = version + 1, updated_at = now()
 		WHERE account_id = $1 AND id = $2`,
 		acct, c.ID, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
 		c.OutreachConfigID, c.Thumbnail, pq.Array(c.AssigneeIDs), pq.Array(c.Labels),
-		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked)
+		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked, c.LastActivityAt)
 	if err != nil {
 		return fmt.Errorf("update contact: %w", err)
 	}

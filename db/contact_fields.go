@@ -213,17 +213,9 @@ func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], al
 // checkUsers returns a NOT_FOUND user error (path field + index) for each id
 // that is not a user of the account.
 func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...string) (UserErrors, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var found []string
-	if err := sqlx.SelectContext(ctx, db, &found, `SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::uuid[])`,
-		acct, pq.Array(validIDs(ids))); err != nil {
-		return nil, fmt.Errorf("check users: %w", err)
-	}
-	known := map[string]bool{}
-	for _, id := range found {
-		known[id] = true
+	known, err := existingIDs(ctx, db, "users", acct, ids)
+	if err != nil {
+		return nil, err
 	}
 	var errs UserErrors
 	for i, id := range ids {
@@ -232,6 +224,24 @@ func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...s
 		}
 	}
 	return errs, nil
+}
+
+// existingIDs returns which of ids are rows of table in the account, in one
+// query. Malformed ids are never found.
+func existingIDs(ctx context.Context, db q, table, acct string, ids []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	if len(ids) == 0 {
+		return known, nil
+	}
+	var found []string
+	if err := sqlx.SelectContext(ctx, db, &found, `SELECT id FROM `+table+` WHERE account_id = $1 AND id = ANY($2::uuid[])`,
+		acct, pq.Array(validIDs(ids))); err != nil {
+		return nil, fmt.Errorf("check %s: %w", table, err)
+	}
+	for _, id := range found {
+		known[id] = true
+	}
+	return known, nil
 }
 
 // checkAddressesFree returns a TAKEN user error for each email or phone number

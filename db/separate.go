@@ -203,11 +203,13 @@ func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, co
 	if err != nil {
 		return nil, wrapf("check dividers", err)
 	}
-	divided := map[string]int{}
+	divided := map[string]int{} // conversation → index of its tail in p.tails
+	seen := map[string]bool{}
 	for _, r := range rows {
 		i := r.Idx - 1
 		path := []string{"input", "messageDividers", strconv.Itoa(i)}
-		_, dup := divided[convs[i]]
+		dup := seen[convs[i]] && convs[i] != ""
+		seen[convs[i]] = true
 		switch {
 		case !r.ConvOwned:
 			errs.Add(NotFound, "not a conversation of this contact", append(path, "conversationId")...)
@@ -240,8 +242,24 @@ func nullBad(ids []string) []string {
 	return out
 }
 
-// applyMeta validates newConversationMeta and folds it into the tails.
+// applyMeta validates newConversationMeta and folds it into the tails. Inbox
+// and assignee ids of all entries are checked with one query each.
 func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, divided map[string]int) (UserErrors, error) {
+	var inboxIDs, userIDs []string
+	for _, m := range p.in.NewConversationMeta {
+		if m.InboxID != nil {
+			inboxIDs = append(inboxIDs, *m.InboxID)
+		}
+		userIDs = append(userIDs, canonicalIDs(m.AssigneeIDs)...)
+	}
+	inboxes, err := existingIDs(ctx, tx, "inboxes", acct, inboxIDs)
+	if err != nil {
+		return nil, err
+	}
+	users, err := existingIDs(ctx, tx, "users", acct, userIDs)
+	if err != nil {
+		return nil, err
+	}
 	var errs UserErrors
 	seen := map[string]bool{}
 	for i, m := range p.in.NewConversationMeta {
@@ -250,7 +268,7 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 		t, ok := divided[conv]
 		switch {
 		case !ok:
-			errs.Add(Invalid, "this conversation has no message divider", append(path, "conversationId")...)
+			errs.Add(Invalid, "this conversation has no valid message divider", append(path, "conversationId")...)
 			continue
 		case seen[conv]:
 			errs.Add(Invalid, "given more than once for this conversation", append(path, "conversationId")...)
@@ -259,13 +277,11 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 		seen[conv] = true
 		spec := &p.tails[t]
 		if m.InboxID != nil {
-			ib, err := getInbox(ctx, tx, acct, *m.InboxID)
-			if errors.Is(err, ErrNotFound) {
+			if id := canonicalID(*m.InboxID); inboxes[id] {
+				spec.InboxID = &id
+			} else {
 				errs.Add(NotFound, "inbox not found", append(path, "inboxId")...)
-			} else if err != nil {
-				return nil, err
 			}
-			spec.InboxID = &ib.ID
 		}
 		spec.Channel = blankToNil(m.Channel)
 		if m.Subject != nil {
@@ -276,12 +292,12 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 			spec.Status = &st
 		}
 		if m.AssigneeIDs != nil {
-			spec.AssigneeIDs = canonicalIDs(m.AssigneeIDs)
-			uerrs, err := checkUsers(ctx, tx, acct, spec.AssigneeIDs, append(path, "assigneeIds")...)
-			if err != nil {
-				return nil, err
+			spec.AssigneeIDs = distinctIDs(canonicalIDs(m.AssigneeIDs))
+			for j, id := range canonicalIDs(m.AssigneeIDs) {
+				if !users[id] {
+					errs.Add(NotFound, "user not found", append(path, "assigneeIds", strconv.Itoa(j))...)
+				}
 			}
-			errs = append(errs, uerrs...)
 		}
 	}
 	return errs, nil
@@ -317,6 +333,12 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 	}
 	if res.Summary.MessagesReassigned, err = p.cutTails(ctx, tx, acct, journalID, newID); err != nil {
 		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = (
+			SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+			WHERE c.account_id = $1 AND c.contact_id = $2)
+		WHERE account_id = $1 AND id = $2`, acct, p.orig.ID); err != nil {
+		return res, wrapf("original contact activity", err)
 	}
 	res.Summary.ConversationsCreated = len(p.tails)
 	if _, err := moveRecords(ctx, tx, acct, journalID, "senderChangedMessages", `UPDATE messages m

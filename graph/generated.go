@@ -2322,7 +2322,12 @@ enum MergeableField {
 }
 
 type MergeContactsPayload {
-  "The survivor as it is after the merge (as it would be, for a dry run)."
+  """
+  The survivor as it is after the merge (as it would be, for a dry run). In a dry
+  run the contact's own fields and mergedContactIds are previewed; its nested
+  connections (conversations, notes, …) show the data as it is now, since nothing
+  was moved — the summary says what would move.
+  """
   contact: Contact
   "The ids this call merged away."
   mergedContactIds: [ID!]!
@@ -2446,7 +2451,11 @@ type SeparateContactPayload {
   "Null for a dry run."
   newContactId: ID
   originalContact: Contact
-  "For a dry run, a preview whose id is a placeholder that is never stored."
+  """
+  For a dry run, a preview whose id is a placeholder that is never stored. In a dry
+  run both contacts' own fields are previewed; nested connections show the data as
+  it is now — the summary says what would move.
+  """
   newContact: Contact
   summary: SeparationSummary
   dryRun: Boolean!

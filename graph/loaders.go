@@ -128,9 +128,13 @@ func isAllNotFound(err error) bool {
 	return errors.Is(err, dataloadgen.ErrNotFound)
 }
 
-// loadMergedIDs returns the ids merged into a contact ([] when none).
-func loadMergedIDs(ctx context.Context, id string) ([]string, error) {
-	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, id)
+// loadMergedIDs returns the ids merged into a contact ([] when none), or the
+// list a merge computed in its transaction when the contact carries one.
+func loadMergedIDs(ctx context.Context, c *db.Contact) ([]string, error) {
+	if c.MergedIDs != nil {
+		return c.MergedIDs, nil
+	}
+	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, c.ID)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return []string{}, nil
 	}

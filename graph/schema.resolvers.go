@@ -39,7 +39,7 @@ func (r *contactResolver) Documents(ctx context.Context, obj *db.Contact) ([]db.
 
 // MergedContactIds is the resolver for the mergedContactIds field.
 func (r *contactResolver) MergedContactIds(ctx context.Context, obj *db.Contact) ([]string, error) {
-	return loadMergedIDs(ctx, obj.ID)
+	return loadMergedIDs(ctx, obj)
 }
 
 // Conversations is the resolver for the conversations field.

@@ -127,7 +127,10 @@ type DeleteContactPayload struct {
 }
 
 type MergeContactsPayload struct {
-	// The survivor as it is after the merge (as it would be, for a dry run).
+	// The survivor as it is after the merge (as it would be, for a dry run). In a dry
+	// run the contact's own fields and mergedContactIds are previewed; its nested
+	// connections (conversations, notes, …) show the data as it is now, since nothing
+	// was moved — the summary says what would move.
 	Contact *db.Contact `json:"contact,omitempty"`
 	// The ids this call merged away.
 	MergedContactIds []string         `json:"mergedContactIds"`
@@ -159,7 +162,9 @@ type SeparateContactPayload struct {
 	// Null for a dry run.
 	NewContactID    *string     `json:"newContactId,omitempty"`
 	OriginalContact *db.Contact `json:"originalContact,omitempty"`
-	// For a dry run, a preview whose id is a placeholder that is never stored.
+	// For a dry run, a preview whose id is a placeholder that is never stored. In a dry
+	// run both contacts' own fields are previewed; nested connections show the data as
+	// it is now — the summary says what would move.
 	NewContact *db.Contact           `json:"newContact,omitempty"`
 	Summary    *db.SeparationSummary `json:"summary,omitempty"`
 	DryRun     bool                  `json:"dryRun"`
