@@ -312,15 +312,22 @@ func TestMergeConcurrent(t *testing.T) {
 	const contacts, workers, rounds = 12, 8, 6
 	ids := make([]string, contacts)
 	for i := range ids {
-		c := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{fmt.Sprint("l", i)})})
+		c := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{fmt.Sprint("l", i)}),
+			Emails:       db.Some([]string{fmt.Sprintf("c%d@x.com", i), fmt.Sprintf("c%d-2@x.com", i)}),
+			PhoneNumbers: db.Some([]string{fmt.Sprintf("+1415555%04d", i)})})
 		ids[i] = c.ID
 		conv := f.MustConversation(t, c.ID)
 		f.MustMessages(t, conv.ID, 3, time.Now())
 		f.MustRecords(t, c.ID, fmt.Sprint("src", i))
 	}
-	countAll := func() [3]int {
-		return [3]int{f.Count(t, `SELECT count(*) FROM conversations`), f.Count(t, `SELECT count(*) FROM messages`),
-			f.Count(t, `SELECT count(*) FROM contact_notes`)}
+	tables := []string{"conversations", "messages", "applications", "contact_notes", "reminders", "training_snapshots",
+		"contact_inboxes", "contact_emails", "contact_phone_numbers"}
+	countAll := func() []int {
+		var n []int
+		for _, table := range tables {
+			n = append(n, f.Count(t, `SELECT count(*) FROM `+table))
+		}
+		return n
 	}
 	before := countAll()
 	var wg sync.WaitGroup
@@ -345,8 +352,8 @@ func TestMergeConcurrent(t *testing.T) {
 	for e := range errs {
 		t.Errorf("client saw a top-level error: %s", e)
 	}
-	if after := countAll(); after != before {
-		t.Fatalf("record counts changed: %v → %v", before, after)
+	if after := countAll(); !reflect.DeepEqual(after, before) {
+		t.Fatalf("record counts of %v changed: %v → %v", tables, before, after)
 	}
 	for _, table := range []string{"conversations", "applications", "contact_notes", "reminders", "training_snapshots", "contact_inboxes"} {
 		if n := f.Count(t, `SELECT count(*) FROM `+table+` t WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = t.contact_id)`); n != 0 {
@@ -360,5 +367,114 @@ func TestMergeConcurrent(t *testing.T) {
 	redirects := f.Count(t, `SELECT count(*) FROM contact_redirects`)
 	if live+redirects != contacts {
 		t.Errorf("live %d + redirects %d != %d contacts", live, redirects, contacts)
+	}
+}
+
+// TestMergeAllRecordTypes merges two mergees owning one record of every kind
+// and checks the database, the summary and the journal, which keeps each
+// moved id under its previous owner.
+func TestMergeAllRecordTypes(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{})
+	m1 := f.MustContact(t, db.ContactFields{})
+	m2 := f.MustContact(t, db.ContactFields{})
+	recs := map[string]map[string]string{m1.ID: f.MustRecords(t, m1.ID, "s1"), m2.ID: f.MustRecords(t, m2.ID, "s2")}
+	lastSeen := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	conv := f.MustConversation(t, m2.ID)
+	f.MustMessages(t, conv.ID, 1, lastSeen)
+	res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m1.ID, m2.ID}})
+	if len(res.UserErrors) > 0 {
+		t.Fatal(res.UserErrors)
+	}
+	want := mergeSummary{ConversationsMoved: 1, MessagesReassigned: 1, ContactInboxesMoved: 2, ApplicationsMoved: 2,
+		NotesMoved: 2, RemindersMoved: 2, TrainingSnapshotsMoved: 2}
+	if *res.Summary != want {
+		t.Fatalf("summary %+v, want %+v", *res.Summary, want)
+	}
+	tables := map[string]string{"applications": "applications", "contactNotes": "contact_notes", "reminders": "reminders",
+		"trainingSnapshots": "training_snapshots", "contactInboxes": "contact_inboxes"}
+	var movedRaw json.RawMessage
+	if err := f.DB.Get(&movedRaw, `SELECT moved FROM operation_journal`); err != nil {
+		t.Fatal(err)
+	}
+	var moved map[string]map[string][]string
+	if err := json.Unmarshal(movedRaw, &moved); err != nil {
+		t.Fatal(err)
+	}
+	for owner, byKind := range recs {
+		for kind, id := range byKind {
+			if n := f.Count(t, `SELECT count(*) FROM `+tables[kind]+` WHERE id = $1 AND contact_id = $2`, id, base.ID); n != 1 {
+				t.Errorf("%s %s did not move to the base", kind, id)
+			}
+			if !reflect.DeepEqual(moved[kind][owner], []string{id}) {
+				t.Errorf("journal %s[%s] = %v, want [%s]", kind, owner, moved[kind][owner], id)
+			}
+		}
+	}
+	var last time.Time
+	if err := f.DB.Get(&last, `SELECT last_activity_at FROM contacts WHERE id = $1`, base.ID); err != nil || !last.Equal(lastSeen) {
+		t.Fatalf("survivor lastActivityAt = %v (%v), want %v", last, err, lastSeen)
+	}
+}
+
+// TestMergeReadsAfterLocking holds the base's row lock in another
+// transaction that adds an email, so the merge has to wait; once that
+// transaction commits, the merge must build the survivor from the
+// committed addresses, not from what it saw before waiting.
+func TestMergeReadsAfterLocking(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"base@x.com"})})
+	m := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"m@x.com"}), PhoneNumbers: db.Some([]string{"+14155550123"})})
+	tx, err := f.DB.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // committed below
+	if _, err := tx.Exec(`SELECT 1 FROM contacts WHERE id = $1 FOR UPDATE`, base.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO contact_emails (account_id, email, contact_id, position) VALUES ($1, 'late@x.com', $2, 1)`,
+		f.Acct.AccountID, base.ID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan mergePayload, 1)
+	go func() {
+		done <- f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}})
+	}()
+	time.Sleep(300 * time.Millisecond) // let the merge block on the lock
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if len(res.UserErrors) > 0 {
+		t.Fatal(res.UserErrors)
+	}
+	want := []string{"base@x.com", "late@x.com", "m@x.com"}
+	if !reflect.DeepEqual(res.Contact.Emails, want) || !reflect.DeepEqual(res.Contact.PhoneNumbers, []string{"+14155550123"}) {
+		t.Fatalf("survivor emails %v phones %v, want %v and the mergee's phone", res.Contact.Emails, res.Contact.PhoneNumbers, want)
+	}
+	if n := f.Count(t, `SELECT count(*) FROM contact_emails WHERE contact_id = $1`, base.ID); n != 3 {
+		t.Fatalf("base has %d email rows, want 3", n)
+	}
+}
+
+// TestMergeEventAfterCommit checks that the merged event fires once, after
+// the data is committed, and lists every id involved.
+func TestMergeEventAfterCommit(t *testing.T) {
+	f := MustFixture(t)
+	base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{})
+	var events []db.Event
+	var committed []bool
+	f.Main.Store.OnEvent(func(ctx context.Context, e db.Event) {
+		var n int
+		f.DB.Get(&n, `SELECT count(*) FROM contacts WHERE id = $1`, m.ID) //nolint:errcheck // n stays 0 on error
+		committed = append(committed, n == 0)
+		events = append(events, e)
+	})
+	f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": true})
+	f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}})
+	if len(events) != 1 || events[0].Kind != "contacts.merged" || !reflect.DeepEqual(events[0].ContactIDs, []string{base.ID, m.ID}) ||
+		!committed[0] || events[0].ActorID != f.Acct.UserID {
+		t.Fatalf("events %+v committed %v", events, committed)
 	}
 }
