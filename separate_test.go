@@ -356,3 +356,157 @@ func TestSeparateRejections(t *testing.T) {
 		}
 	})
 }
+
+// TestSeparatePlacements checks every placement field and a null StringSplit side.
+func TestSeparatePlacements(t *testing.T) {
+	f := MustFixture(t)
+	ctx := context.Background()
+	agent, _, err := f.Main.Store.CreateUser(ctx, f.Actor, db.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jo")), Identifier: db.Some(sp("ID-1")),
+		PipelineID: db.Some(sp("p1")), PipelineStage: db.Some(sp("s1")), OutreachConfigID: db.Some(sp("o1")), Thumbnail: db.Some(sp("t.png")),
+		AssigneeIDs: db.Some([]string{agent.ID}), AdditionalAttributes: db.Some(db.JSONObject{"a": "b"}), Misc: db.Some(db.JSONObject{"m": 1}),
+		Documents: db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}})})
+	res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{
+		"fieldSplit": map[string]any{"identifier": map[string]any{"original": nil, "new": "ID-2"},
+			"pipelineId": "NEW", "pipelineStage": "BOTH", "outreachConfigId": "ORIGINAL", "thumbnail": "NEW",
+			"assignees": "NEW", "additionalAttributes": "NEW", "misc": "BOTH", "documents": "BOTH"},
+		"childRecordAssignment": map[string]any{},
+	})
+	if len(res.UserErrors) > 0 {
+		t.Fatal(res.UserErrors)
+	}
+	type row struct {
+		Identifier, PipelineID, PipelineStage, OutreachConfigID, Thumbnail *string
+		Assignees, Additional, Misc, Documents                             string
+	}
+	read := func(id string) row {
+		var r row
+		if err := f.DB.QueryRow(`SELECT identifier, pipeline_id, pipeline_stage, outreach_config_id, thumbnail,
+			assignee_ids::text, additional_attributes::text, misc::text, documents::text FROM contacts WHERE id = $1`, id).Scan(
+			&r.Identifier, &r.PipelineID, &r.PipelineStage, &r.OutreachConfigID, &r.Thumbnail, &r.Assignees, &r.Additional, &r.Misc, &r.Documents); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	o, n := read(c.ID), read(*res.NewContactID)
+	str := func(p *string) string {
+		if p == nil {
+			return "<nil>"
+		}
+		return *p
+	}
+	got := []string{str(o.Identifier), str(n.Identifier), str(o.PipelineID), str(n.PipelineID), str(o.PipelineStage), str(n.PipelineStage),
+		str(o.OutreachConfigID), str(n.OutreachConfigID), str(o.Thumbnail), str(n.Thumbnail), o.Assignees, n.Assignees,
+		o.Additional, n.Additional, o.Misc, n.Misc, o.Documents, n.Documents}
+	want := []string{"<nil>", "ID-2", "<nil>", "p1", "s1", "s1", "o1", "<nil>", "<nil>", "t.png", "{}", "{" + agent.ID + "}",
+		"{}", `{"a": "b"}`, `{"m": 1}`, `{"m": 1}`, `[{"url": "https://x/cv", "name": "cv"}]`, `[{"url": "https://x/cv", "name": "cv"}]`}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("original/new fields\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestSeparateNewConversationMeta checks that meta fields apply to the tail
+// conversation and the rest is copied, and that the journal records the cut.
+func TestSeparateNewConversationMeta(t *testing.T) {
+	f, jane, conv, msgs := janeFixture(t)
+	ctx := context.Background()
+	inbox2, err := f.Main.Store.CreateInbox(ctx, f.Actor, db.CreateInboxInput{Name: sp("Mail"), ChannelType: sp("email")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := f.Separate(t, f.Acct.Token, jane.ID, map[string]any{
+		"fieldSplit": map[string]any{}, "childRecordAssignment": map[string]any{},
+		"messageDividers": []any{map[string]any{"conversationId": conv.ID, "firstMessageId": msgs[3].ID}},
+		"newConversationMeta": []any{map[string]any{"conversationId": conv.ID, "channel": "sms", "inboxId": inbox2.ID,
+			"assigneeIds": []any{f.Acct.UserID}}},
+	})
+	if len(res.UserErrors) > 0 {
+		t.Fatal(res.UserErrors)
+	}
+	var tail struct {
+		ID        string    `db:"id"`
+		Channel   string    `db:"channel"`
+		InboxID   string    `db:"inbox_id"`
+		Status    string    `db:"status"`
+		Subject   *string   `db:"subject"`
+		Assignees string    `db:"assignees"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := f.DB.Get(&tail, `SELECT id, channel, inbox_id, status, subject, assignee_ids::text AS assignees, created_at
+		FROM conversations WHERE contact_id = $1`, *res.NewContactID); err != nil {
+		t.Fatal(err)
+	}
+	if tail.Channel != "sms" || tail.InboxID != inbox2.ID || tail.Status != string(conv.Status) || tail.Assignees != "{"+f.Acct.UserID+"}" ||
+		!tail.CreatedAt.Equal(msgs[3].CreatedAt) {
+		t.Fatalf("tail conversation %+v", tail)
+	}
+	var movedRaw json.RawMessage
+	if err := f.DB.Get(&movedRaw, `SELECT moved FROM operation_journal`); err != nil {
+		t.Fatal(err)
+	}
+	var moved struct {
+		Dividers []struct {
+			Conv    string `json:"conv"`
+			NewConv string `json:"new_conv"`
+		} `json:"dividers"`
+		TailMessages map[string][]string `json:"tailMessages"`
+	}
+	if err := json.Unmarshal(movedRaw, &moved); err != nil {
+		t.Fatal(err)
+	}
+	if len(moved.Dividers) != 1 || moved.Dividers[0].Conv != conv.ID || moved.Dividers[0].NewConv != tail.ID ||
+		!reflect.DeepEqual(moved.TailMessages[conv.ID], []string{msgs[3].ID}) {
+		t.Fatalf("journal %s", movedRaw)
+	}
+}
+
+// TestSeparateMoreRejections covers the NOT_FOUND and TAKEN rules for every
+// record type and for metadata.
+func TestSeparateMoreRejections(t *testing.T) {
+	f, jane, conv, msgs := janeFixture(t)
+	other := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"other@example.com"})})
+	otherRecs := f.MustRecords(t, other.ID, "other-src")
+	merged := f.MustContact(t, db.ContactFields{})
+	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": other.ID, "mergeeContactIds": []any{merged.ID}}); len(r.UserErrors) > 0 {
+		t.Fatal(r.UserErrors)
+	}
+	none := map[string]any{}
+	divider := []any{map[string]any{"conversationId": conv.ID, "firstMessageId": msgs[2].ID}}
+	type tc struct {
+		name  string
+		id    string
+		input map[string]any
+		code  string
+		field []string
+	}
+	cases := []tc{
+		{"merged-away contact", merged.ID, map[string]any{"fieldSplit": none, "childRecordAssignment": none}, "NOT_FOUND", []string{"id"}},
+		{"malformed contact id", "x", map[string]any{"fieldSplit": none, "childRecordAssignment": none}, "NOT_FOUND", []string{"id"}},
+		{"email of another contact", jane.ID, map[string]any{"fieldSplit": map[string]any{"emails": map[string]any{"new": []any{"Other@Example.com"}}},
+			"childRecordAssignment": none}, "TAKEN", []string{"input", "fieldSplit", "emails", "new", "0"}},
+		{"unknown inbox in meta", jane.ID, map[string]any{"fieldSplit": none, "childRecordAssignment": none, "messageDividers": divider,
+			"newConversationMeta": []any{map[string]any{"conversationId": conv.ID, "inboxId": other.ID}}}, "NOT_FOUND",
+			[]string{"input", "newConversationMeta", "0", "inboxId"}},
+		{"unknown assignee in meta", jane.ID, map[string]any{"fieldSplit": none, "childRecordAssignment": none, "messageDividers": divider,
+			"newConversationMeta": []any{map[string]any{"conversationId": conv.ID, "assigneeIds": []any{other.ID}}}}, "NOT_FOUND",
+			[]string{"input", "newConversationMeta", "0", "assigneeIds", "0"}},
+	}
+	for kind, id := range otherRecs {
+		cases = append(cases, tc{kind + " of another contact", jane.ID, map[string]any{"fieldSplit": none,
+			"childRecordAssignment": map[string]any{kind: []any{map[string]any{"id": id, "side": "NEW"}}}}, "NOT_FOUND",
+			[]string{"input", "childRecordAssignment", kind, "0", "id"}})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := f.Snapshot(t)
+			res := f.Separate(t, f.Acct.Token, c.id, c.input)
+			f.MustUnchanged(t, before)
+			if len(res.UserErrors) == 0 || res.UserErrors[0].Code != c.code || !reflect.DeepEqual(res.UserErrors[0].Field, c.field) {
+				t.Fatalf("userErrors = %+v, want %s at %v", res.UserErrors, c.code, c.field)
+			}
+		})
+	}
+}
