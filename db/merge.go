@@ -182,9 +182,7 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
 	}
 	for _, m := range moves {
-		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, `UPDATE `+m.table+` t SET `+m.col+` = $3, updated_at = now()
-			FROM `+m.table+` o WHERE o.account_id = $1 AND o.`+m.col+` = ANY($4::uuid[]) AND t.account_id = $1 AND t.id = o.id
-			RETURNING t.id, o.`+m.col+` AS owner`, base.ID, ids)
+		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, moveToBase(m.table, m.col, len(p.mergees)), base.ID, ids)
 		if err != nil {
 			return res, err
 		}
@@ -232,4 +230,18 @@ func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survi
 		}
 	}
 	return nil
+}
+
+// moveToBase returns the statement that moves a table's rows from the
+// mergees ($4) to the base ($3), returning each row's id and previous owner.
+// With one mergee the owner is known; with several, a self-join reads it
+// from the row's version before the update.
+func moveToBase(table, col string, mergees int) string {
+	if mergees == 1 {
+		return `UPDATE ` + table + ` SET ` + col + ` = $3, updated_at = now()
+			WHERE account_id = $1 AND ` + col + ` = ANY($4::uuid[]) RETURNING id, ($4::uuid[])[1] AS owner`
+	}
+	return `UPDATE ` + table + ` t SET ` + col + ` = $3, updated_at = now()
+		FROM ` + table + ` o WHERE o.account_id = $1 AND o.` + col + ` = ANY($4::uuid[]) AND t.account_id = $1 AND t.id = o.id
+		RETURNING t.id, o.` + col + ` AS owner`
 }

@@ -331,14 +331,8 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 			return res, err
 		}
 	}
-	if res.Summary.MessagesReassigned, err = p.cutTails(ctx, tx, acct, journalID, newID); err != nil {
+	if err := p.cutTails(ctx, tx, acct, journalID, newID); err != nil {
 		return res, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = (
-			SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-			WHERE c.account_id = $1 AND c.contact_id = $2)
-		WHERE account_id = $1 AND id = $2`, acct, p.orig.ID); err != nil {
-		return res, wrapf("original contact activity", err)
 	}
 	res.Summary.ConversationsCreated = len(p.tails)
 	if _, err := moveRecords(ctx, tx, acct, journalID, "senderChangedMessages", `UPDATE messages m
@@ -346,6 +340,16 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 		FROM conversations c
 		WHERE c.account_id = $1 AND c.contact_id = $3 AND m.account_id = $1 AND m.conversation_id = c.id
 		  AND m.sender_contact_id = $4 RETURNING m.id, $4::uuid AS owner`, newID, p.orig.ID); err != nil {
+		return res, err
+	}
+	// Every message now in a conversation of the new contact was the
+	// original's before; tails handed back to the original keep their owner.
+	// (Contact rows are updated only now: row-locking checks of the foreign
+	// keys above are much slower on a row this transaction already updated.)
+	if res.Summary.MessagesReassigned, err = refreshActivity(ctx, tx, acct, newID); err != nil {
+		return res, err
+	}
+	if _, err := refreshActivity(ctx, tx, acct, p.orig.ID); err != nil {
 		return res, err
 	}
 	if res.Original, err = getContact(ctx, tx, acct, p.orig.ID, false); err != nil {
@@ -363,17 +367,15 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 }
 
 // cutTails creates one conversation per divider, owned by the side the
-// divided conversation is not on, moves each tail into it, and returns how
-// many messages changed owning contact: those of moved conversations (less
-// tails handed back to the original) plus tails given to the new contact.
-func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID, newID string) (int, error) {
+// divided conversation is not on, and moves each tail into it.
+func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID, newID string) error {
 	if len(p.tails) > 0 {
 		specs, err := json.Marshal(p.tails)
 		if err != nil {
-			return 0, wrapf("tails", err)
+			return wrapf("tails", err)
 		}
 		if err := setJournalValue(ctx, tx, acct, journalID, "dividers", p.tails); err != nil {
-			return 0, err
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations
 			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
@@ -385,7 +387,7 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 				inbox uuid, channel text, subject text, subject_set boolean, status text, assignees uuid[])
 			JOIN conversations c ON c.account_id = $1 AND c.id = d.conv
 			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg`, acct, specs, p.orig.ID, newID); err != nil {
-			return 0, wrapf("create tail conversations", err)
+			return wrapf("create tail conversations", err)
 		}
 		if _, err := moveRecords(ctx, tx, acct, journalID, "tailMessages", `UPDATE messages m
 			SET conversation_id = d.new_conv, updated_at = now()
@@ -393,20 +395,23 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 			WHERE f.account_id = $1 AND f.id = d.first_msg
 			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
 			RETURNING m.id, d.conv AS owner`, specs); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	// Every message now in a conversation of the new contact was the
-	// original's before; tails handed back to the original keep their owner.
-	// The same scan sets the new contact's lastActivityAt.
+	return nil
+}
+
+// refreshActivity sets a contact's lastActivityAt to its latest message and
+// returns how many messages its conversations hold, in one scan.
+func refreshActivity(ctx context.Context, tx *sqlx.Tx, acct, contactID string) (int, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, `UPDATE contacts SET last_activity_at = s.last
 		FROM (SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
 			JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
 			WHERE c.account_id = $1 AND c.contact_id = $2) s
-		WHERE contacts.account_id = $1 AND contacts.id = $2 RETURNING s.n`, acct, newID)
+		WHERE contacts.account_id = $1 AND contacts.id = $2 RETURNING s.n`, acct, contactID)
 	if err != nil {
-		return 0, wrapf("count reassigned messages", err)
+		return 0, wrapf("contact activity", err)
 	}
 	return n, nil
 }
