@@ -92,13 +92,3 @@ func (f *fixture) MustRecords(tb testing.TB, contactID, sourceID string) map[str
 	return map[string]string{"applications": app.ID, "contactNotes": note.ID, "reminders": rem.ID,
 		"trainingSnapshots": snap.ID, "contactInboxes": ci.ID}
 }
-
-// Count runs a count(*) query.
-func (f *fixture) Count(tb testing.TB, query string, args ...any) int {
-	tb.Helper()
-	var n int
-	if err := f.DB.Get(&n, query, args...); err != nil {
-		tb.Fatalf("count %q: %v", query, err)
-	}
-	return n
-}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,23 +15,8 @@ import (
 // status, body and response headers.
 func (s *testServer) MustGet(tb testing.TB, path string, headers map[string]string) (int, string, http.Header) {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return res.StatusCode, string(body), res.Header
+	status, body, h := s.MustRequest(tb, http.MethodGet, path, "", "", headers)
+	return status, string(body), h
 }
 
 // MustRawPost posts body with the given Content-Type and headers to
@@ -40,25 +24,9 @@ func (s *testServer) MustGet(tb testing.TB, path string, headers map[string]stri
 // leaked internals.
 func (s *testServer) MustRawPost(tb testing.TB, contentType, body string, headers map[string]string) (int, string) {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", strings.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	status, out, _ := s.MustRequest(tb, http.MethodPost, "/graphql", contentType, body, headers)
 	MustNotLeak(tb, out)
-	return res.StatusCode, string(out)
+	return status, string(out)
 }
 
 // strconvQuote returns s as a JSON string literal.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"contactid/db"
@@ -80,26 +81,13 @@ type gqlResponse struct {
 func (s *testServer) Post(tb testing.TB, headers map[string]string, query string, vars map[string]any) gqlResponse {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
+	status, raw, _ := s.MustRequest(tb, http.MethodPost, "/graphql", "application/json", string(body), headers)
 	var out gqlResponse
-	raw, _ := io.ReadAll(res.Body)
 	MustNotLeak(tb, raw)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		tb.Fatalf("decode response %q: %v", raw, err)
 	}
-	out.Status = res.StatusCode
+	out.Status = status
 	return out
 }
 
@@ -181,4 +169,30 @@ func TestSmoke(t *testing.T) {
 	if got.Viewer.Role != "ADMINISTRATOR" {
 		t.Fatalf("role = %q", got.Viewer.Role)
 	}
+}
+
+// MustRequest sends an HTTP request to the server (contentType and body may
+// be empty) and returns the status, body and response headers.
+func (s *testServer) MustRequest(tb testing.TB, method, path, contentType, body string, headers map[string]string) (int, []byte, http.Header) {
+	tb.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.StatusCode, out, res.Header
 }
