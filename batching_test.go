@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"contactid/db"
+	"contactid/internal/pgtest"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// countingConnector counts the statements sent to PostgreSQL.
+type countingConnector struct {
+	driver.Connector
+	n *atomic.Int64
+}
+
+// Connect wraps each new connection so it counts statements.
+func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{Conn: conn, n: c.n}, nil
+}
+
+// countingConn counts queries and execs and passes them on.
+type countingConn struct {
+	driver.Conn
+	n *atomic.Int64
+}
+
+// QueryContext counts and runs a query.
+func (c countingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
+}
+
+// ExecContext counts and runs a statement.
+func (c countingConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
+}
+
+// BeginTx starts a transaction on the wrapped connection.
+func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+// countingServer is the service's handler on a database whose statements are counted.
+type countingServer struct {
+	*fixture
+	statements *atomic.Int64
+}
+
+// mustCountingServer builds a fixture whose handler counts its statements.
+func mustCountingServer(tb testing.TB) *countingServer {
+	tb.Helper()
+	dsn := pgtest.NewDSN(tb)
+	connector, err := pq.NewConnector(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := &atomic.Int64{}
+	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: connector, n: n}), "postgres")
+	m := &Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
+	m.Config, _ = ConfigFromEnv(func(string) string { return "" })
+	srv := httptest.NewServer(m.Handler())
+	tb.Cleanup(func() { srv.Close(); conn.Close() })
+	s := &testServer{Server: srv, Main: m, DB: conn}
+	acct := s.MustAccount(tb, "Batch")
+	f := &fixture{testServer: s, Acct: acct, Actor: db.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: db.Administrator}}
+	ib, err := m.Store.CreateInbox(context.Background(), f.Actor, db.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.Inbox = ib
+	return &countingServer{fixture: f, statements: n}
+}
+
+// addContacts creates n contacts, each with two conversations of three
+// messages, a note and an application.
+func (c *countingServer) addContacts(tb testing.TB, n int) {
+	for k := 0; k < n; k++ {
+		i := c.Count(tb, `SELECT count(*) FROM contacts`)
+		ct := c.MustContact(tb, db.ContactFields{FirstName: db.Some(sp(fmt.Sprint("C", i))), AssigneeIDs: db.Some([]string{c.Acct.UserID})})
+		for j := 0; j < 2; j++ {
+			conv := c.MustConversation(tb, ct.ID)
+			c.MustMessages(tb, conv.ID, 3, time.Now())
+		}
+		c.MustRecords(tb, ct.ID, fmt.Sprint("src-", i))
+	}
+}
+
+// nestedQuery reads contacts with every kind of nested field.
+const nestedQuery = `{ contacts(first: 20) { totalCount nodes { name assignees { name } mergedContactIds
+	conversations { totalCount nodes { subject inbox { name } assignees { name } contact { name }
+		messages(first: 10) { totalCount nodes { content sender { ... on Contact { name } ... on User { name } } } } } }
+	notes { nodes { content author { name } } } applications { nodes { jobTitle } }
+	contactInboxes { nodes { sourceId inbox { name } } } } } }`
+
+// statementsFor runs the nested query and returns how many statements it sent.
+func (c *countingServer) statementsFor(tb testing.TB) int64 {
+	tb.Helper()
+	before := c.statements.Load()
+	c.Do(tb, c.Acct.Token, nestedQuery, nil, nil)
+	return c.statements.Load() - before
+}
+
+// TestNestedFieldsAreBatched checks that the statements a nested query
+// sends do not grow with the number of contacts it returns (no N+1).
+func TestNestedFieldsAreBatched(t *testing.T) {
+	c := mustCountingServer(t)
+	c.addContacts(t, 2)
+	few := c.statementsFor(t)
+	c.addContacts(t, 18)
+	many := c.statementsFor(t)
+	t.Logf("statements: %d for 2 contacts, %d for 20", few, many)
+	if many > few+few/2 {
+		t.Fatalf("20 contacts took %d statements, 2 took %d: nested fields are not batched", many, few)
+	}
+}
+
+// BenchmarkNestedContactsQuery measures the nested query (20 of 50
+// contacts, with their conversations, messages and records) through the
+// HTTP handler.
+// Run: go test . -run '^$' -bench NestedContactsQuery
+func BenchmarkNestedContactsQuery(b *testing.B) {
+	c := mustCountingServer(b)
+	c.addContacts(b, 50)
+	b.ResetTimer()
+	start := c.statements.Load()
+	for i := 0; i < b.N; i++ {
+		c.Do(b, c.Acct.Token, nestedQuery, nil, nil)
+	}
+	b.ReportMetric(float64(c.statements.Load()-start)/float64(b.N), "statements/op")
+}
