@@ -118,7 +118,10 @@ func (c *countingServer) statementsFor(tb testing.TB) int64 {
 }
 
 // TestNestedFieldsAreBatched checks that the statements a nested query
-// sends do not grow with the number of contacts it returns (no N+1).
+// sends do not grow with the number of contacts it returns (no N+1). One
+// query per contact and nested field would be over 100 more statements for
+// 20 contacts; a loader batch split by a slow scheduler (the race detector,
+// a loaded machine) adds a few, hence the margin.
 func TestNestedFieldsAreBatched(t *testing.T) {
 	c := mustCountingServer(t)
 	c.addContacts(t, 2)
@@ -126,7 +129,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 	c.addContacts(t, 18)
 	many := c.statementsFor(t)
 	t.Logf("statements: %d for 2 contacts, %d for 20", few, many)
-	if many > few+few/2 {
+	if many > 3*few {
 		t.Fatalf("20 contacts took %d statements, 2 took %d: nested fields are not batched", many, few)
 	}
 }

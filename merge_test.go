@@ -478,3 +478,58 @@ func TestMergeEventAfterCommit(t *testing.T) {
 		t.Fatalf("events %+v committed %v", events, committed)
 	}
 }
+
+// TestDryRunPreviewsNestedFields checks that a dry run's payload equals the
+// real call's, nested connections included, for merge and separate alike,
+// and that a later field of the same request does not see the preview.
+func TestDryRunPreviewsNestedFields(t *testing.T) {
+	f := MustFixture(t)
+	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
+	m := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M"))})
+	conv := f.MustConversation(t, m.ID)
+	f.MustMessages(t, conv.ID, 2, time.Now())
+	f.MustRecords(t, m.ID, "m-src")
+	const nested = `id firstName mergedContactIds conversations { totalCount nodes { id messages { totalCount } } }
+		notes { totalCount } applications { totalCount } contactInboxes { totalCount nodes { sourceId } }`
+	mergeDoc := `mutation($in: MergeContactsInput!, $base: ID!) {
+		mergeContacts(input: $in) { contact { ` + nested + ` } }
+		after: updateContact(id: $base, input: {}) { contact { conversations { totalCount } } userErrors { code } } }`
+	run := func(dry bool) (json.RawMessage, json.RawMessage) {
+		var out struct {
+			MergeContacts json.RawMessage `json:"mergeContacts"`
+			After         json.RawMessage `json:"after"`
+		}
+		f.Do(t, f.Acct.Token, mergeDoc, map[string]any{"base": base.ID,
+			"in": map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": dry}}, &out)
+		return out.MergeContacts, out.After
+	}
+	dry, afterDry := run(true)
+	real, _ := run(false)
+	if string(dry) != string(real) {
+		t.Fatalf("dry run payload\n%s\ndiffers from the real one\n%s", dry, real)
+	}
+	if !json.Valid(afterDry) || string(afterDry) != `{"contact":{"conversations":{"totalCount":0}},"userErrors":[]}` {
+		t.Fatalf("the field after the dry run saw %s, want the unchanged base", afterDry)
+	}
+
+	t.Run("separate", func(t *testing.T) {
+		conv2 := f.MustConversation(t, base.ID)
+		msgs := f.MustMessages(t, conv2.ID, 3, time.Now())
+		doc := `mutation($id: ID!, $in: SeparateContactInput!) { separateContact(id: $id, input: $in) {
+			originalContact { ` + nested + ` } newContact { firstName conversations { totalCount nodes { messages { totalCount } } }
+			notes { totalCount } } summary { conversationsMoved messagesReassigned conversationsCreated } } }`
+		in := map[string]any{"fieldSplit": map[string]any{"firstName": map[string]any{"original": "Base", "new": "Other"}},
+			"childRecordAssignment": map[string]any{"conversations": []any{map[string]any{"id": conv.ID, "side": "NEW"}}},
+			"messageDividers":       []any{map[string]any{"conversationId": conv2.ID, "firstMessageId": msgs[1].ID}}}
+		var dry, real struct {
+			SeparateContact json.RawMessage `json:"separateContact"`
+		}
+		in["dryRun"] = true
+		f.Do(t, f.Acct.Token, doc, map[string]any{"id": base.ID, "in": in}, &dry)
+		in["dryRun"] = false
+		f.Do(t, f.Acct.Token, doc, map[string]any{"id": base.ID, "in": in}, &real)
+		if string(dry.SeparateContact) != string(real.SeparateContact) {
+			t.Fatalf("dry run payload\n%s\ndiffers from the real one\n%s", dry.SeparateContact, real.SeparateContact)
+		}
+	})
+}

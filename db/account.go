@@ -131,7 +131,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, error) {
 		Actor
 		Hash []byte `db:"token_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
+	err := sqlx.GetContext(ctx, s.db, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
 		FROM api_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
 		WHERE t.token_hash = $1`, digest)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -147,8 +147,10 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, error) {
 
 // Viewer returns the calling user.
 func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	var u User
-	err := s.db.GetContext(ctx, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
+	err := sqlx.GetContext(ctx, rd, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
 		a.AccountID, a.UserID)
 	if err != nil {
 		return User{}, fmt.Errorf("viewer: %w", err)
@@ -158,8 +160,10 @@ func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
 
 // UsersByID returns the account's users among ids, keyed by id.
 func (s *Store) UsersByID(ctx context.Context, a Actor, ids []string) (map[string]*User, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	var rows []*User
-	err := s.db.SelectContext(ctx, &rows, `SELECT id, name, email, role, created_at FROM users
+	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT id, name, email, role, created_at FROM users
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("users by id: %w", err)

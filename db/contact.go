@@ -43,6 +43,18 @@ type Contact struct {
 	// MergedIDs, when not nil, holds the ids merged into this contact as
 	// computed inside a merge's transaction (so a dry run can show them).
 	MergedIDs []string `db:"-" json:"-"`
+	// rowID is the stored id behind a dry-run preview whose ID is a placeholder.
+	rowID string
+}
+
+// LoadID returns the id to load the contact's nested records by: its ID, or
+// for a dry-run preview with a placeholder ID, the id of the row the
+// preview's transaction holds.
+func (c *Contact) LoadID() string {
+	if c.rowID != "" {
+		return c.rowID
+	}
+	return c.ID
 }
 
 // Name returns first and last name joined by a space, or "" when both are blank.
@@ -114,11 +126,13 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Co
 // merge leaves, so a merged-away id returns the survivor. ErrNotFound when
 // there is no such contact in the caller's account.
 func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	if id = canonicalID(id); id == "" {
 		return nil, ErrNotFound
 	}
 	var target string
-	err := sqlx.GetContext(ctx, s.db, &target, `SELECT new_contact_id FROM contact_redirects
+	err := sqlx.GetContext(ctx, rd, &target, `SELECT new_contact_id FROM contact_redirects
 		WHERE account_id = $1 AND old_contact_id = $2`, a.AccountID, id)
 	switch {
 	case err == nil:
@@ -126,14 +140,16 @@ func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, erro
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("follow redirect: %w", err)
 	}
-	return getContact(ctx, s.db, a.AccountID, id, false)
+	return getContact(ctx, rd, a.AccountID, id, false)
 }
 
 // ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
 // are absent from the map.
 func (s *Store) ContactsByID(ctx context.Context, a Actor, ids []string) (map[string]*Contact, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	var rows []*Contact
-	err := sqlx.SelectContext(ctx, s.db, &rows, `SELECT `+contactColumns+` FROM contacts c
+	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c
 		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("contacts by id: %w", err)
@@ -159,7 +175,9 @@ func validIDs(ids []string) []string {
 // MergedContactIDs returns every id that was merged into the given contact,
 // directly or through earlier merges, keyed by survivor id.
 func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
-	return mergedIDs(ctx, s.db, a.AccountID, ids)
+	rd, done := s.reader(ctx)
+	defer done()
+	return mergedIDs(ctx, rd, a.AccountID, ids)
 }
 
 // mergedIDs reads the redirects pointing at the given survivors.
@@ -190,6 +208,8 @@ type ContactFilter struct {
 // Contacts lists the live contacts of the caller's account, newest first.
 // It returns an INVALID UserErrors for a malformed cursor.
 func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args PageArgs) (Page[Contact], error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	c, err := decodeCursor(args.After)
 	if err != nil {
 		return Page[Contact]{}, err
@@ -209,7 +229,7 @@ func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args Pag
 			OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.account_id = c.account_id AND e.contact_id = c.id AND e.email ILIKE $3)
 			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`
 	var rows []Contact
-	err = sqlx.SelectContext(ctx, s.db, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
+	err = sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
 		AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid))
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $6`,
 		a.AccountID, f.Label, pattern, afterAt, afterID, args.First+1)
@@ -217,7 +237,7 @@ func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args Pag
 		return Page[Contact]{}, fmt.Errorf("list contacts: %w", err)
 	}
 	var total int
-	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
+	if err := sqlx.GetContext(ctx, rd, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
 		a.AccountID, f.Label, pattern); err != nil {
 		return Page[Contact]{}, fmt.Errorf("count contacts: %w", err)
 	}

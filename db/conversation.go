@@ -21,7 +21,9 @@ var conversationTable = childTable[Conversation]{
 
 // ConversationPages returns one page of conversations per contact key.
 func (s *Store) ConversationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Conversation], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, conversationTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, conversationTable, keys)
 }
 
 // CreateConversationInput describes a new conversation. Channel defaults to
@@ -152,13 +154,17 @@ func getConversation(ctx context.Context, db q, acct, id string, forUpdate bool)
 
 // Conversation returns one conversation of the account, or ErrNotFound.
 func (s *Store) Conversation(ctx context.Context, a Actor, id string) (Conversation, error) {
-	return getConversation(ctx, s.db, a.AccountID, id, false)
+	rd, done := s.reader(ctx)
+	defer done()
+	return getConversation(ctx, rd, a.AccountID, id, false)
 }
 
 // ConversationsByID returns the account's conversations among ids, keyed by id.
 func (s *Store) ConversationsByID(ctx context.Context, a Actor, ids []string) (map[string]*Conversation, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	var rows []*Conversation
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+conversationColumns+` FROM conversations
+	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+conversationColumns+` FROM conversations
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("conversations by id: %w", err)
 	}

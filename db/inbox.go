@@ -30,7 +30,7 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 		return Inbox{}, errs
 	}
 	var ib Inbox
-	err := s.db.GetContext(ctx, &ib, `INSERT INTO inboxes (account_id, name, channel_type) VALUES ($1, $2, $3)
+	err := sqlx.GetContext(ctx, s.db, &ib, `INSERT INTO inboxes (account_id, name, channel_type) VALUES ($1, $2, $3)
 		RETURNING `+inboxColumns, a.AccountID, *name, *channel)
 	if err != nil {
 		return Inbox{}, fmt.Errorf("insert inbox: %w", err)
@@ -40,8 +40,10 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 
 // Inboxes lists the account's inboxes, oldest first.
 func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	out := []Inbox{}
-	if err := s.db.SelectContext(ctx, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
+	if err := sqlx.SelectContext(ctx, rd, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
 		ORDER BY created_at, id`, a.AccountID); err != nil {
 		return nil, fmt.Errorf("list inboxes: %w", err)
 	}
@@ -50,8 +52,10 @@ func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
 
 // InboxesByID returns the account's inboxes among ids, keyed by id.
 func (s *Store) InboxesByID(ctx context.Context, a Actor, ids []string) (map[string]*Inbox, error) {
+	rd, done := s.reader(ctx)
+	defer done()
 	var rows []*Inbox
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inboxes
+	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+inboxColumns+` FROM inboxes
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("inboxes by id: %w", err)
 	}

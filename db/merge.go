@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -46,9 +45,6 @@ type MergeResult struct {
 	JournalID        string
 }
 
-// errDryRun rolls back a dry run's transaction after it computed its result.
-var errDryRun = errors.New("dry run")
-
 // MergeContacts folds the mergees into the base contact in one transaction:
 // every child record moves to the base with a fixed number of set-based
 // statements, fields combine as MergeInput documents, each mergee row is
@@ -62,17 +58,11 @@ func (s *Store) MergeContacts(ctx context.Context, a Actor, in MergeInput) (Merg
 		return MergeResult{}, err
 	}
 	var res MergeResult
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.runTx(ctx, in.DryRun, func(tx *sqlx.Tx) error {
 		var err error
 		res, err = runMerge(ctx, tx, a, in, plan)
-		if err == nil && in.DryRun {
-			return errDryRun
-		}
 		return err
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	if err == nil && !res.DryRun && len(res.MergedContactIDs) > 0 {
 		s.emit(ctx, Event{Kind: "contacts.merged", AccountID: a.AccountID, ActorID: a.UserID, JournalID: res.JournalID,
 			ContactIDs: append([]string{res.Contact.ID}, res.MergedContactIDs...)})

@@ -20,7 +20,9 @@ var messageTable = childTable[Message]{
 
 // MessagePages returns one page of messages per conversation key.
 func (s *Store) MessagePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Message], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, messageTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, messageTable, keys)
 }
 
 // CreateMessageInput describes a new message. SenderType defaults to USER

@@ -40,27 +40,37 @@ var (
 
 // ApplicationPages returns one page of applications per contact key.
 func (s *Store) ApplicationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Application], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, applicationTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, applicationTable, keys)
 }
 
 // ContactNotePages returns one page of notes per contact key.
 func (s *Store) ContactNotePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactNote], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, contactNoteTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, contactNoteTable, keys)
 }
 
 // ReminderPages returns one page of reminders per contact key.
 func (s *Store) ReminderPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Reminder], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, reminderTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, reminderTable, keys)
 }
 
 // TrainingSnapshotPages returns one page of training snapshots per contact key.
 func (s *Store) TrainingSnapshotPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[TrainingSnapshot], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, trainingSnapshotTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, trainingSnapshotTable, keys)
 }
 
 // ContactInboxPages returns one page of inbox identities per contact key.
 func (s *Store) ContactInboxPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactInbox], error) {
-	return loadChildPages(ctx, s.db, a.AccountID, contactInboxTable, keys)
+	rd, done := s.reader(ctx)
+	defer done()
+	return loadChildPages(ctx, rd, a.AccountID, contactInboxTable, keys)
 }
 
 // insertForContact runs insertForContactTx in its own transaction.

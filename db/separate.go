@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -44,20 +43,14 @@ func (s *Store) SeparateContact(ctx context.Context, a Actor, id string, in Sepa
 		return SeparateResult{}, ErrForbidden
 	}
 	var res SeparateResult
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.runTx(ctx, in.DryRun, func(tx *sqlx.Tx) error {
 		p, err := planSeparation(ctx, tx, a.AccountID, id, in)
 		if err != nil {
 			return err
 		}
 		res, err = p.run(ctx, tx, a)
-		if err == nil && in.DryRun {
-			return errDryRun
-		}
 		return err
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	if err == nil && !res.DryRun {
 		s.emit(ctx, Event{Kind: "contact.separated", AccountID: a.AccountID, ActorID: a.UserID, JournalID: res.JournalID,
 			ContactIDs: []string{res.Original.ID, *res.NewContactID}})
@@ -359,7 +352,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 		return res, err
 	}
 	if p.in.DryRun {
-		res.New.ID = DryRunContactID
+		res.New.ID, res.New.rowID = DryRunContactID, newID
 	} else {
 		res.NewContactID = &newID
 	}

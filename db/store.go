@@ -63,9 +63,17 @@ const maxAttempts = 5
 // deadlock (40P01). fn must be safe to run again. When fn returns an error the
 // transaction is rolled back and the error returned as is.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return s.runTx(ctx, false, fn)
+}
+
+// runTx is inTx, except that with dryRun set a successful fn is not
+// committed: its transaction goes to the Session in ctx, which rolls it back
+// when the GraphQL field is resolved, or is rolled back at once when there
+// is no Session.
+func (s *Store) runTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.tryTx(ctx, fn)
+		err = s.tryTx(ctx, dryRun, fn)
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			return err
 		}
@@ -80,17 +88,26 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 }
 
 // tryTx runs fn in one transaction.
-func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+func (s *Store) tryTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	kept := false
+	defer func() {
+		if !kept {
+			tx.Rollback() //nolint:errcheck // no-op after commit
+		}
+	}()
 	if err := fn(tx); err != nil {
 		if badText(err) {
 			return UserErrors{{Field: []string{"input"}, Code: Invalid, Message: "text must not contain NUL characters"}}
 		}
 		return err
+	}
+	if dryRun {
+		kept = keep(ctx, tx)
+		return nil
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -57,6 +57,7 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)
+	srv.AroundRootFields(scopeRootField(cfg.Store))
 	return authenticate(cfg.Store, cfg.Logger, http.MaxBytesHandler(srv, cfg.MaxBodyBytes))
 }
 
@@ -127,4 +128,22 @@ func onlyIntrospection(oc *graphql.OperationContext) bool {
 		}
 	}
 	return len(fields) > 0
+}
+
+// scopeRootField resolves each top-level field in a db.Session, so a dry
+// run's transaction stays open while the field's payload is resolved (its
+// nested connections show the previewed state) and is rolled back right
+// after. Each mutation field also gets fresh loaders, so nothing a dry run
+// loaded is reused outside it.
+func scopeRootField(s *db.Store) graphql.RootFieldMiddleware {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		ctx, session := db.WithSession(ctx)
+		defer session.Close() //nolint:errcheck // a failed rollback only ends the connection
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			if a, ok := actorFrom(ctx); ok {
+				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
+			}
+		}
+		return next(ctx)
+	}
 }

@@ -134,7 +134,7 @@ func loadMergedIDs(ctx context.Context, c *db.Contact) ([]string, error) {
 	if c.MergedIDs != nil {
 		return c.MergedIDs, nil
 	}
-	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, c.ID)
+	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, c.LoadID())
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return []string{}, nil
 	}

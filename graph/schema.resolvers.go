@@ -44,37 +44,37 @@ func (r *contactResolver) MergedContactIds(ctx context.Context, obj *db.Contact)
 
 // Conversations is the resolver for the conversations field.
 func (r *contactResolver) Conversations(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ConversationConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).conversations, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).conversations, obj.LoadID(), first, after)
 	return &model.ConversationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Applications is the resolver for the applications field.
 func (r *contactResolver) Applications(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ApplicationConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).applications, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).applications, obj.LoadID(), first, after)
 	return &model.ApplicationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Notes is the resolver for the notes field.
 func (r *contactResolver) Notes(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ContactNoteConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).notes, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).notes, obj.LoadID(), first, after)
 	return &model.ContactNoteConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Reminders is the resolver for the reminders field.
 func (r *contactResolver) Reminders(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ReminderConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).reminders, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).reminders, obj.LoadID(), first, after)
 	return &model.ReminderConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // TrainingSnapshots is the resolver for the trainingSnapshots field.
 func (r *contactResolver) TrainingSnapshots(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).trainingSnapshots, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).trainingSnapshots, obj.LoadID(), first, after)
 	return &model.TrainingSnapshotConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // ContactInboxes is the resolver for the contactInboxes field.
 func (r *contactResolver) ContactInboxes(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ContactInboxConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).contactInboxes, obj.ID, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).contactInboxes, obj.LoadID(), first, after)
 	return &model.ContactInboxConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
