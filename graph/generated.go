@@ -2323,10 +2323,8 @@ enum MergeableField {
 
 type MergeContactsPayload {
   """
-  The survivor as it is after the merge (as it would be, for a dry run). In a dry
-  run the contact's own fields and mergedContactIds are previewed; its nested
-  connections (conversations, notes, …) show the data as it is now, since nothing
-  was moved — the summary says what would move.
+  The survivor as it is after the merge. For a dry run, as it would be, nested
+  connections included; nothing is stored.
   """
   contact: Contact
   "The ids this call merged away."
@@ -2452,9 +2450,8 @@ type SeparateContactPayload {
   newContactId: ID
   originalContact: Contact
   """
-  For a dry run, a preview whose id is a placeholder that is never stored. In a dry
-  run both contacts' own fields are previewed; nested connections show the data as
-  it is now — the summary says what would move.
+  For a dry run, a preview (nested connections included) whose id is a placeholder
+  that is never stored.
   """
   newContact: Contact
   summary: SeparationSummary

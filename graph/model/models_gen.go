@@ -127,10 +127,8 @@ type DeleteContactPayload struct {
 }
 
 type MergeContactsPayload struct {
-	// The survivor as it is after the merge (as it would be, for a dry run). In a dry
-	// run the contact's own fields and mergedContactIds are previewed; its nested
-	// connections (conversations, notes, …) show the data as it is now, since nothing
-	// was moved — the summary says what would move.
+	// The survivor as it is after the merge. For a dry run, as it would be, nested
+	// connections included; nothing is stored.
 	Contact *db.Contact `json:"contact,omitempty"`
 	// The ids this call merged away.
 	MergedContactIds []string         `json:"mergedContactIds"`
@@ -162,9 +160,8 @@ type SeparateContactPayload struct {
 	// Null for a dry run.
 	NewContactID    *string     `json:"newContactId,omitempty"`
 	OriginalContact *db.Contact `json:"originalContact,omitempty"`
-	// For a dry run, a preview whose id is a placeholder that is never stored. In a dry
-	// run both contacts' own fields are previewed; nested connections show the data as
-	// it is now — the summary says what would move.
+	// For a dry run, a preview (nested connections included) whose id is a placeholder
+	// that is never stored.
 	NewContact *db.Contact           `json:"newContact,omitempty"`
 	Summary    *db.SeparationSummary `json:"summary,omitempty"`
 	DryRun     bool                  `json:"dryRun"`
