@@ -35,9 +35,6 @@ func mustJSONObject(tb testing.TB, what string, raw json.RawMessage, want map[st
 	MustEqual(tb, what, got, want)
 }
 
-// strp returns a pointer to s.
-func strp(s string) *string { return &s }
-
 func TestContactRoundTrip(t *testing.T) {
 	t.Parallel()
 	s := MustServer(t)
@@ -61,15 +58,15 @@ func TestContactRoundTrip(t *testing.T) {
 
 	t.Run("create", func(t *testing.T) {
 		c := created
-		MustEqual(t, "firstName", c.FirstName, strp("Jane"))
+		MustEqual(t, "firstName", c.FirstName, sp("Jane"))
 		MustEqual(t, "name", c.Name, "Jane Doe")
 		MustEqual(t, "emails", c.Emails, []string{"jane.doe@example.com", "jane@work.example.org"})
-		MustEqual(t, "email", c.Email, strp("jane.doe@example.com"))
+		MustEqual(t, "email", c.Email, sp("jane.doe@example.com"))
 		MustEqual(t, "phoneNumbers", c.PhoneNumbers, []string{"+14155550100", "+442079460958", "+14155550199", "+14155550123"})
-		MustEqual(t, "phoneNumber", c.PhoneNumber, strp("+14155550100"))
-		MustEqual(t, "identifier", c.Identifier, strp("ext-1"))
-		MustEqual(t, "status", c.Status, strp("active"))
-		MustEqual(t, "pipeline", []*string{c.PipelineID, c.PipelineStage, c.OutreachConfigID}, []*string{strp("p1"), strp("screening"), strp("oc1")})
+		MustEqual(t, "phoneNumber", c.PhoneNumber, sp("+14155550100"))
+		MustEqual(t, "identifier", c.Identifier, sp("ext-1"))
+		MustEqual(t, "status", c.Status, sp("active"))
+		MustEqual(t, "pipeline", []*string{c.PipelineID, c.PipelineStage, c.OutreachConfigID}, []*string{sp("p1"), sp("screening"), sp("oc1")})
 		MustEqual(t, "assignees", c.Assignees, []userOut{{ID: agent.ID, Name: "Agent Smith", Role: "AGENT"}, {ID: a.UserID, Name: "Acme Admin", Role: "ADMINISTRATOR"}})
 		MustEqual(t, "labels", c.Labels, []string{"vip", "lead"})
 		mustJSONObject(t, "customAttributes", c.CustomAttributes, custom)
@@ -77,7 +74,7 @@ func TestContactRoundTrip(t *testing.T) {
 		mustJSONObject(t, "misc", c.Misc, misc)
 		MustEqual(t, "documents", c.Documents, []documentOut{{"CV", "https://example.com/cv.pdf"}, {"Cover", "https://example.com/c.pdf"}})
 		MustEqual(t, "blocked", c.Blocked, true)
-		MustEqual(t, "thumbnail", c.Thumbnail, strp("https://example.com/t.png"))
+		MustEqual(t, "thumbnail", c.Thumbnail, sp("https://example.com/t.png"))
 		MustEqual(t, "version", c.Version, 1)
 		if c.CreatedAt.IsZero() || !c.UpdatedAt.Equal(c.CreatedAt) || c.LastActivityAt != nil {
 			t.Fatalf("timestamps: created %v updated %v lastActivity %v", c.CreatedAt, c.UpdatedAt, c.LastActivityAt)
@@ -114,7 +111,7 @@ func TestContactRoundTrip(t *testing.T) {
 		}}, &p)
 		updated = p.Contact
 		want := created
-		want.LastName, want.Name, want.Labels = strp("Smith"), "Jane Smith", []string{"customer"}
+		want.LastName, want.Name, want.Labels = sp("Smith"), "Jane Smith", []string{"customer"}
 		want.CustomAttributes = json.RawMessage(`{"tier":"silver"}`)
 		want.Version, want.UpdatedAt = 2, updated.UpdatedAt
 		MustEqual(t, "updated", updated, want)
@@ -133,7 +130,7 @@ func TestContactRoundTrip(t *testing.T) {
 		var p struct{ Contact contactOut }
 		s.MustMutate(t, a.Token, updateContactDoc, map[string]any{"id": created.ID, "input": map[string]any{"status": "paused"}}, &p)
 		MustEqual(t, "version", p.Contact.Version, 3)
-		MustEqual(t, "status", p.Contact.Status, strp("paused"))
+		MustEqual(t, "status", p.Contact.Status, sp("paused"))
 		updated = p.Contact
 	})
 
@@ -146,7 +143,7 @@ func TestContactRoundTrip(t *testing.T) {
 		}}, &p)
 		c := p.Contact
 		want := contactOut{
-			ID: created.ID, LastName: strp("Smith"), Name: "Smith", Emails: []string{}, PhoneNumbers: []string{},
+			ID: created.ID, LastName: sp("Smith"), Name: "Smith", Emails: []string{}, PhoneNumbers: []string{},
 			Assignees: []userOut{}, Labels: []string{}, CustomAttributes: json.RawMessage(`{}`),
 			AdditionalAttributes: json.RawMessage(`{}`), Misc: json.RawMessage(`{}`), Documents: []documentOut{},
 			Version: 4, CreatedAt: created.CreatedAt, UpdatedAt: c.UpdatedAt,
@@ -160,7 +157,7 @@ func TestContactRoundTrip(t *testing.T) {
 
 	t.Run("freed addresses can be reused", func(t *testing.T) {
 		other := s.MustContact(t, a.Token, map[string]any{"email": "jane.doe@example.com", "phoneNumber": "+14155550100"})
-		MustEqual(t, "email", other.Email, strp("jane.doe@example.com"))
+		MustEqual(t, "email", other.Email, sp("jane.doe@example.com"))
 	})
 
 	t.Run("unknown id", func(t *testing.T) {
@@ -196,14 +193,14 @@ func TestContactPrimaryShortcuts(t *testing.T) {
 	t.Run("email replaces the primary", func(t *testing.T) {
 		got := update(t, map[string]any{"email": " New@Example.com", "phoneNumber": "+1 415 555 0199"})
 		MustEqual(t, "emails", got.Emails, []string{"new@example.com", "two@example.com", "three@example.com"})
-		MustEqual(t, "email", got.Email, strp("new@example.com"))
+		MustEqual(t, "email", got.Email, sp("new@example.com"))
 		MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550199", "+14155550101"})
 	})
 
 	t.Run("reordering own addresses is not taken", func(t *testing.T) {
 		got := update(t, map[string]any{"emails": []string{"three@example.com", "new@example.com"}})
 		MustEqual(t, "emails", got.Emails, []string{"three@example.com", "new@example.com"})
-		MustEqual(t, "email", got.Email, strp("three@example.com"))
+		MustEqual(t, "email", got.Email, sp("three@example.com"))
 	})
 
 	t.Run("null email removes the primary", func(t *testing.T) {
@@ -298,7 +295,7 @@ func TestContactValidation(t *testing.T) {
 	t.Run("the same addresses in another account are fine", func(t *testing.T) {
 		b := s.MustAccount(t, "Other")
 		c := s.MustContact(t, b.Token, map[string]any{"email": "taken@example.com", "phoneNumber": "+14155550100"})
-		MustEqual(t, "email", c.Email, strp("taken@example.com"))
+		MustEqual(t, "email", c.Email, sp("taken@example.com"))
 		MustEqual(t, "existing contact", s.MustReadContact(t, a.Token, existing.ID), existing)
 	})
 }

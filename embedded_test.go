@@ -94,7 +94,11 @@ func TestEmbeddedDatabase(t *testing.T) {
 		t.Fatalf("cluster still running after Close: %v", err)
 	}
 
-	// Restart: same data, no second demo account.
+	// Restart without the saved demo token: same data, a new token for the
+	// same demo account, no second demo account.
+	if err := os.Remove(filepath.Join(dir, "demo-token")); err != nil {
+		t.Fatal(err)
+	}
 	m2 := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := m2.Open(ctx); err != nil {
 		t.Fatal(err)
@@ -103,8 +107,18 @@ func TestEmbeddedDatabase(t *testing.T) {
 	if err := announceDemo(ctx, m2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m2.Store.Authenticate(ctx, string(token)); err != nil {
-		t.Fatalf("demo token after restart: %v", err)
+	newToken, err := os.ReadFile(filepath.Join(dir, "demo-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range [][]byte{token, newToken} {
+		a, err := m2.Store.Authenticate(ctx, string(tok))
+		if err != nil || a.Role != "ADMINISTRATOR" {
+			t.Fatalf("demo token after restart: %+v %v", a, err)
+		}
+	}
+	if string(newToken) == string(token) {
+		t.Fatal("expected a fresh demo token")
 	}
 	var accounts int
 	if err := m2.Store.DB().Get(&accounts, `SELECT count(*) FROM accounts`); err != nil || accounts != 3 {

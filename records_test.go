@@ -146,7 +146,7 @@ func TestConversations(t *testing.T) {
 			"status": "PENDING", "assigneeIds": []string{agent.ID, a.UserID, agent.ID}})
 		MustEqual(t, "channel", explicit.Channel, "sms")
 		MustEqual(t, "status", explicit.Status, "PENDING")
-		MustEqual(t, "subject", explicit.Subject, strp("Hello"))
+		MustEqual(t, "subject", explicit.Subject, sp("Hello"))
 		MustEqual(t, "assignees", explicit.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}, {a.UserID, "Acme Admin"}})
 	})
 
@@ -171,7 +171,7 @@ func TestConversations(t *testing.T) {
 		got := update(t, explicit.ID, map[string]any{"status": "RESOLVED", "channel": "email", "assigneeIds": []string{agent.ID, agent.ID}})
 		MustEqual(t, "status", got.Status, "RESOLVED")
 		MustEqual(t, "channel", got.Channel, "email")
-		MustEqual(t, "subject kept", got.Subject, strp("Hello"))
+		MustEqual(t, "subject kept", got.Subject, sp("Hello"))
 		MustEqual(t, "assignees", got.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}})
 	})
 
@@ -336,7 +336,7 @@ func TestContactRecords(t *testing.T) {
 			s.MustMutate(t, a.Token, createApplicationDoc, map[string]any{"input": in}, &p)
 			apps = append(apps, p.Application)
 		}
-		MustEqual(t, "first", apps[0], application{apps[0].ID, strp("Designer"), strp("applied")})
+		MustEqual(t, "first", apps[0], application{apps[0].ID, sp("Designer"), sp("applied")})
 		MustEqual(t, "second", apps[1], application{ID: apps[1].ID})
 	})
 

@@ -34,13 +34,13 @@ import (
 
 // Config is the service's configuration, read from the environment.
 type Config struct {
-	DatabaseURL   string // DATABASE_URL; empty: embedded cluster under DataDir
-	DataDir       string // DATA_DIR, default ./.data
-	Port          int    // PORT, default 8080
-	Introspection bool   // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
-	MaxComplexity int    // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
-	LogLevel      slog.Level
-	LogFormat     string // LOG_FORMAT: text (default) or json
+	DatabaseURL   string     // DATABASE_URL; empty: embedded cluster under DataDir
+	DataDir       string     // DATA_DIR, default ./.data
+	Port          int        // PORT, default 8080
+	Introspection bool       // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
+	MaxComplexity int        // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
+	LogLevel      slog.Level // LOG_LEVEL, default info
+	LogFormat     string     // LOG_FORMAT: text (default) or json
 }
 
 // embeddedDatabase is the database name inside the embedded cluster.
@@ -61,7 +61,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("PORT"); v != "" {
 		p, err := strconv.Atoi(v)
-		if err != nil || p < 0 || p > 65535 {
+		if err != nil || p < 1 || p > 65535 {
 			return c, fmt.Errorf("PORT=%q: want a port number", v)
 		}
 		c.Port = p
@@ -104,11 +104,16 @@ type Main struct {
 }
 
 // Open connects to the database (starting the embedded cluster when no
-// DATABASE_URL is set) and migrates it.
-func (m *Main) Open(ctx context.Context) error {
+// DATABASE_URL is set) and migrates it. On failure it stops what it started
+// and returns the error.
+func (m *Main) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			m.Close(context.WithoutCancel(ctx)) //nolint:errcheck // the open error is the one to report
+		}
+	}()
 	dsn := m.Config.DatabaseURL
 	if dsn == "" {
-		var err error
 		if dsn, err = m.openEmbedded(ctx); err != nil {
 			return err
 		}
@@ -161,7 +166,7 @@ func (m *Main) openEmbedded(ctx context.Context) (string, error) {
 func (m *Main) Embedded() bool { return m.cluster != nil }
 
 // Close closes the store and stops the embedded cluster if this process
-// started it.
+// started it. It returns the errors of both, joined.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	if m.Store != nil {
@@ -300,12 +305,13 @@ func serve(ctx context.Context, m *Main) error {
 }
 
 // announceDemo seeds the demo account on the first start of the embedded
-// database and prints its administrator token on every start.
+// database (or, when the saved token is gone, issues a new one) and prints
+// its administrator token on every start.
 func announceDemo(ctx context.Context, m *Main) error {
 	tokenFile := filepath.Join(m.Config.DataDir, "demo-token")
 	token, err := os.ReadFile(tokenFile)
 	if errors.Is(err, os.ErrNotExist) {
-		acct, err := m.Store.SeedDemo(ctx)
+		acct, err := m.Store.EnsureDemo(ctx)
 		if err != nil {
 			return fmt.Errorf("seed demo account: %w", err)
 		}

@@ -74,11 +74,19 @@ func insertUser(ctx context.Context, tx *sqlx.Tx, acct, name, email string, role
 		return User{}, "", fmt.Errorf("insert user: %w", err)
 	}
 	token, digest := newToken()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (account_id, user_id, token_hash) VALUES ($1, $2, $3)`,
-		acct, u.ID, digest); err != nil {
-		return User{}, "", fmt.Errorf("insert token: %w", err)
+	if err := insertToken(ctx, tx, acct, u.ID, digest); err != nil {
+		return User{}, "", err
 	}
 	return u, token, nil
+}
+
+// insertToken stores a token digest for a user.
+func insertToken(ctx context.Context, tx *sqlx.Tx, acct, userID string, digest []byte) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (account_id, user_id, token_hash) VALUES ($1, $2, $3)`,
+		acct, userID, digest); err != nil {
+		return fmt.Errorf("insert token: %w", err)
+	}
+	return nil
 }
 
 // CreateUserInput describes a new user.

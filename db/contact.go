@@ -205,9 +205,18 @@ type ContactFilter struct {
 	Label  string // exact label
 }
 
+// NewContactFilter builds a filter from optional search and label arguments.
+func NewContactFilter(search, label *string) ContactFilter {
+	return ContactFilter{Search: deref(search), Label: deref(label)}
+}
+
 // Contacts lists the live contacts of the caller's account, newest first.
-// It returns an INVALID UserErrors for a malformed cursor.
+// It returns an INVALID UserErrors for a malformed cursor or a NUL character
+// in the filter.
 func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args PageArgs) (Page[Contact], error) {
+	if strings.ContainsRune(f.Search, 0) || strings.ContainsRune(f.Label, 0) {
+		return Page[Contact]{}, UserErrors{{Field: []string{"search"}, Code: Invalid, Message: "text must not contain NUL characters"}}
+	}
 	rd, done := s.reader(ctx)
 	defer done()
 	c, err := decodeCursor(args.After)
@@ -370,4 +379,29 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) e
 		}
 	}
 	return nil
+}
+
+// lockContacts locks the live contacts among ids with FOR UPDATE in ascending
+// id order (so overlapping merges and separations cannot deadlock) and
+// returns them keyed by id. Unknown ids are absent. The rows are read by a
+// second statement, after the locks are held: a statement that waited for a
+// lock re-reads the locked row but not its subqueries, so reading addresses
+// in the locking statement could return ones a concurrent transaction has
+// since changed.
+func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*Contact, error) {
+	var locked []string
+	if err := sqlx.SelectContext(ctx, db, &locked, `SELECT id FROM contacts
+		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
+		return nil, fmt.Errorf("lock contacts: %w", err)
+	}
+	var rows []*Contact
+	if err := sqlx.SelectContext(ctx, db, &rows, `SELECT `+contactColumns+` FROM contacts c
+		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
+		return nil, fmt.Errorf("read locked contacts: %w", err)
+	}
+	out := make(map[string]*Contact, len(rows))
+	for _, c := range rows {
+		out[c.ID] = c
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,7 +41,7 @@ type CreateConversationInput struct {
 func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...string) (string, error) {
 	var got string
 	err := getOne(ctx, tx, &got, `SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR SHARE`, acct, id)
-	if err == ErrNotFound {
+	if errors.Is(err, ErrNotFound) {
 		return "", notFound("contact", field...)
 	}
 	return got, err
@@ -59,7 +60,7 @@ func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConver
 			return err
 		}
 		inbox, err := getInbox(ctx, tx, a.AccountID, in.InboxID)
-		if err == ErrNotFound {
+		if errors.Is(err, ErrNotFound) {
 			errs.Add(NotFound, "inbox not found", "input", "inboxId")
 		} else if err != nil {
 			return err
@@ -81,9 +82,9 @@ func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConver
 		if in.Status != nil {
 			status = *in.Status
 		}
-		return tx.GetContext(ctx, &out, `INSERT INTO conversations (account_id, contact_id, inbox_id, channel, subject, status, assignee_ids)
+		return wrapErr("insert conversation", tx.GetContext(ctx, &out, `INSERT INTO conversations (account_id, contact_id, inbox_id, channel, subject, status, assignee_ids)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[]) RETURNING `+conversationColumns,
-			a.AccountID, contactID, inbox.ID, channel, blankToNil(in.Subject), status, pq.Array(assignees))
+			a.AccountID, contactID, inbox.ID, channel, blankToNil(in.Subject), status, pq.Array(assignees)))
 	})
 	return out, err
 }
@@ -101,8 +102,8 @@ type UpdateConversationInput struct {
 func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in UpdateConversationInput) (Conversation, error) {
 	var out Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		cur, err := getConversation(ctx, tx, a.AccountID, id, true)
-		if err == ErrNotFound {
+		cur, err := getConversation(ctx, tx, a.AccountID, id, forUpdate)
+		if errors.Is(err, ErrNotFound) {
 			return notFound("conversation", "id")
 		} else if err != nil {
 			return err
@@ -133,30 +134,39 @@ func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in U
 			return errs
 		}
 		cur.AssigneeIDs = distinctIDs(cur.AssigneeIDs)
-		return tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
+		return wrapErr("update conversation", tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
 			assignee_ids = $6::uuid[], updated_at = now() WHERE account_id = $1 AND id = $2 RETURNING `+conversationColumns,
-			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs))
+			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs)))
 	})
 	return out, err
 }
 
-// getConversation reads one conversation, optionally locking it; ErrNotFound
-// when unknown.
-func getConversation(ctx context.Context, db q, acct, id string, forUpdate bool) (Conversation, error) {
-	query := `SELECT ` + conversationColumns + ` FROM conversations WHERE account_id = $1 AND id = $2`
-	if forUpdate {
-		query += ` FOR UPDATE`
-	}
+// Row-lock clauses for getConversation.
+const (
+	noLock    = ""
+	forShare  = " FOR SHARE"
+	forUpdate = " FOR UPDATE"
+)
+
+// getConversation reads one conversation with the given lock clause
+// (noLock, forShare or forUpdate); ErrNotFound when unknown. A locking read
+// that had to wait returns the row as the other transaction committed it.
+func getConversation(ctx context.Context, db q, acct, id, lock string) (Conversation, error) {
+	query := `SELECT ` + conversationColumns + ` FROM conversations WHERE account_id = $1 AND id = $2` + lock
 	var c Conversation
 	err := getOne(ctx, db, &c, query, acct, id)
 	return c, err
 }
 
 // Conversation returns one conversation of the account, or ErrNotFound.
-func (s *Store) Conversation(ctx context.Context, a Actor, id string) (Conversation, error) {
+func (s *Store) Conversation(ctx context.Context, a Actor, id string) (*Conversation, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	return getConversation(ctx, rd, a.AccountID, id, false)
+	c, err := getConversation(ctx, rd, a.AccountID, id, noLock)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // ConversationsByID returns the account's conversations among ids, keyed by id.

@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -74,3 +75,14 @@ func notFound(what string, field ...string) UserErrors {
 
 // isNoRows reports whether err means a query found no row.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// wrapf wraps err with a short description of the step that failed.
+func wrapf(step string, err error) error { return fmt.Errorf("%s: %w", step, err) }
+
+// wrapErr wraps err like wrapf, and returns nil for nil.
+func wrapErr(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapf(step, err)
+}

@@ -1,14 +1,11 @@
 package db
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // Event tells the outside world that a merge or separation committed.
 type Event struct {
 	Kind       string   // "contacts.merged" or "contact.separated"
-	AccountID  string   //
+	AccountID  string   // the tenant
 	ActorID    string   // the user who did it
 	JournalID  string   // the operation-journal row
 	ContactIDs []string // every contact id involved, the surviving/original one first
@@ -24,6 +21,3 @@ func (s *Store) emit(ctx context.Context, e Event) {
 		s.events(ctx, e)
 	}
 }
-
-// wrapf wraps err with a short description of the step that failed.
-func wrapf(step string, err error) error { return fmt.Errorf("%s: %w", step, err) }

@@ -30,12 +30,11 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 		return Inbox{}, errs
 	}
 	var ib Inbox
-	err := sqlx.GetContext(ctx, s.db, &ib, `INSERT INTO inboxes (account_id, name, channel_type) VALUES ($1, $2, $3)
-		RETURNING `+inboxColumns, a.AccountID, *name, *channel)
-	if err != nil {
-		return Inbox{}, fmt.Errorf("insert inbox: %w", err)
-	}
-	return ib, nil
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return wrapErr("insert inbox", tx.GetContext(ctx, &ib, `INSERT INTO inboxes (account_id, name, channel_type)
+			VALUES ($1, $2, $3) RETURNING `+inboxColumns, a.AccountID, *name, *channel))
+	})
+	return ib, err
 }
 
 // Inboxes lists the account's inboxes, oldest first.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Journal kinds.
@@ -47,15 +45,17 @@ func insertJournal(ctx context.Context, db q, a Actor, kind string, input, befor
 // once: jsonb_object_agg of large jsonb values is many times slower. It
 // returns how many rows the statement changed.
 func moveRecords(ctx context.Context, db q, acct, journalID, key, stmt string, args ...any) (int, error) {
+	keyParam := fmt.Sprintf("$%d::text", len(args)+3) // the key travels as the last parameter
 	query := `WITH m AS (` + stmt + `),
 		g AS (SELECT m.owner::text AS owner, json_agg(m.id) AS ids FROM m GROUP BY m.owner)
 		UPDATE operation_journal j
-		SET moved = j.moved || jsonb_build_object('` + key + `',
-			COALESCE(j.moved -> '` + key + `', '{}'::jsonb) || COALESCE((SELECT json_object_agg(g.owner, g.ids) FROM g)::jsonb, '{}'::jsonb))
+		SET moved = j.moved || jsonb_build_object(` + keyParam + `,
+			COALESCE(j.moved -> ` + keyParam + `, '{}'::jsonb) || COALESCE((SELECT json_object_agg(g.owner, g.ids) FROM g)::jsonb, '{}'::jsonb))
 		WHERE j.account_id = $1 AND j.id = $2
 		RETURNING (SELECT count(*) FROM m)`
+	params := append(append([]any{acct, journalID}, args...), key)
 	var n int
-	if err := db.QueryRowxContext(ctx, query, append([]any{acct, journalID}, args...)...).Scan(&n); err != nil {
+	if err := db.QueryRowxContext(ctx, query, params...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("move %s: %w", key, err)
 	}
 	return n, nil
@@ -73,29 +73,4 @@ func setJournalValue(ctx context.Context, db q, acct, journalID, key string, v a
 		return fmt.Errorf("journal %s: %w", key, err)
 	}
 	return nil
-}
-
-// lockContacts locks the live contacts among ids with FOR UPDATE in ascending
-// id order (so overlapping merges and separations cannot deadlock) and
-// returns them keyed by id. Unknown ids are absent. The rows are read by a
-// second statement, after the locks are held: a statement that waited for a
-// lock re-reads the locked row but not its subqueries, so reading addresses
-// in the locking statement could return ones a concurrent transaction has
-// since changed.
-func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*Contact, error) {
-	var locked []string
-	if err := sqlx.SelectContext(ctx, db, &locked, `SELECT id FROM contacts
-		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
-		return nil, fmt.Errorf("lock contacts: %w", err)
-	}
-	var rows []*Contact
-	if err := sqlx.SelectContext(ctx, db, &rows, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
-		return nil, fmt.Errorf("read locked contacts: %w", err)
-	}
-	out := make(map[string]*Contact, len(rows))
-	for _, c := range rows {
-		out[c.ID] = c
-	}
-	return out, nil
 }

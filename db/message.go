@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -45,17 +46,16 @@ func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInpu
 		if in.Content == nil || strings.TrimSpace(*in.Content) == "" {
 			errs.Add(Invalid, "must not be blank", "input", "content")
 		}
-		conv, err := getConversation(ctx, tx, a.AccountID, in.ConversationID, false)
-		if err == ErrNotFound {
+		// Locking the conversation keeps a merge or separation from moving
+		// it (and deleting its contact) until this message is in.
+		conv, err := getConversation(ctx, tx, a.AccountID, in.ConversationID, forShare)
+		if errors.Is(err, ErrNotFound) {
 			errs.Add(NotFound, "conversation not found", "input", "conversationId")
 		} else if err != nil {
 			return err
 		}
 		if len(errs) > 0 {
 			return errs
-		}
-		if _, err := requireContact(ctx, tx, a.AccountID, conv.ContactID, "input", "conversationId"); err != nil {
-			return err
 		}
 		sender := SenderUser
 		if in.SenderType != nil {
@@ -75,11 +75,11 @@ func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInpu
 		if err := tx.GetContext(ctx, &out, `INSERT INTO messages (account_id, conversation_id, content, sender_type,
 			sender_contact_id, sender_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+messageColumns,
 			a.AccountID, conv.ID, *in.Content, sender, contactID, userID, at); err != nil {
-			return err
+			return wrapf("insert message", err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE contacts SET last_activity_at = GREATEST(last_activity_at, $3)
 			WHERE account_id = $1 AND id = $2`, a.AccountID, conv.ContactID, at)
-		return err
+		return wrapErr("contact activity", err)
 	})
 	return out, err
 }

@@ -139,13 +139,16 @@ func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[
 		if c != nil {
 			afterAt, afterID = &c.At, &c.ID
 		}
+		// One index range per parent (LATERAL … LIMIT), so a page reads about
+		// First rows whatever the size of the account.
 		var rows []T
-		query := fmt.Sprintf(`SELECT %[1]s FROM (
-			SELECT t.*, row_number() OVER (PARTITION BY t.%[3]s ORDER BY t.created_at, t.id) AS page_rn
-			FROM %[2]s t
-			WHERE t.account_id = $1 AND t.%[3]s = ANY($2::uuid[])
-			  AND ($3::timestamptz IS NULL OR (t.created_at, t.id) > ($3, $4::uuid))
-		) t WHERE page_rn <= $5 ORDER BY t.%[3]s, t.created_at, t.id`, t.columns, t.table, t.parentCol)
+		query := fmt.Sprintf(`SELECT t.* FROM unnest($2::uuid[]) AS p(id)
+			CROSS JOIN LATERAL (
+				SELECT %[1]s FROM %[2]s
+				WHERE account_id = $1 AND %[3]s = p.id
+				  AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
+				ORDER BY created_at, id LIMIT $5
+			) t`, t.columns, t.table, t.parentCol)
 		if err := sqlx.SelectContext(ctx, db, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.First+1); err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.table, err)
 		}

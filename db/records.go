@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -160,7 +161,7 @@ func (s *Store) CreateContactInbox(ctx context.Context, a Actor, contactID, inbo
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		errs := append(UserErrors(nil), errs...)
 		inbox, err := getInbox(ctx, tx, a.AccountID, inboxID)
-		if err == ErrNotFound {
+		if errors.Is(err, ErrNotFound) {
 			errs.Add(NotFound, "inbox not found", "input", "inboxId")
 		} else if err != nil {
 			return err

@@ -91,7 +91,17 @@ func RecoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	}
 }
 
-// found maps ErrNotFound to a null result for single-object queries.
+// queryError passes a query's user errors (e.g. a malformed cursor) as a
+// top-level error with their code and marks anything else internal.
+func queryError(err error) error {
+	if u, ok := db.AsUserErrors(err); ok {
+		return u
+	}
+	return internal(err)
+}
+
+// found maps ErrNotFound to a null result (nil, nil) for single-object
+// queries, whose GraphQL fields are nullable.
 func found[T any](v *T, err error) (*T, error) {
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, nil

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -86,7 +87,7 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 				ctx = withActor(ctx, a)
 				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
 				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
-			case err != db.ErrUnauthenticated:
+			case !errors.Is(err, db.ErrUnauthenticated):
 				log.ErrorContext(ctx, "authenticate", "request_id", RequestID(ctx), "error", err)
 				ctx = context.WithValue(ctx, authFailedKey{}, true)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"contactid/db"
+	"contactid/graph/model"
 
 	"github.com/vikstrous/dataloadgen"
 )
@@ -90,13 +91,38 @@ func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, fir
 	return p, internal(err)
 }
 
-// loadOne loads an object by id; a missing one is nil with no error.
+// loadOne loads an object by id; a missing one is nil with no error (for
+// nullable fields).
 func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[string, *T], id string) (*T, error) {
 	v, err := l.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
 	return v, internal(err)
+}
+
+// loadOptional loads an object by an optional id; nil id or a missing object
+// is nil with no error (the field is nullable).
+func loadOptional[T any](ctx context.Context, l *dataloadgen.Loader[string, *T], id *string) (*T, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return loadOne(ctx, l, *id)
+}
+
+// loadSender returns a message's sender: its contact or user, or nil for a
+// SYSTEM message or a deleted sender (the field is nullable).
+func loadSender(ctx context.Context, m *db.Message) (model.Sender, error) {
+	if m.SenderContactID != nil {
+		if c, err := loadOptional(ctx, loadersFrom(ctx).contact, m.SenderContactID); c != nil || err != nil {
+			return c, err
+		}
+		return nil, nil
+	}
+	if u, err := loadOptional(ctx, loadersFrom(ctx).user, m.SenderUserID); u != nil || err != nil {
+		return u, err
+	}
+	return nil, nil
 }
 
 // loadUsers loads users by id, in order, skipping ids that no longer exist.

@@ -52,6 +52,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // WithRequestLog gives every request an id (the caller's X-Request-Id when it
 // is well-formed, else a random one), echoes it in the response and writes
 // one structured log line per request.

@@ -9,7 +9,6 @@ import (
 	"contactid/db"
 	"contactid/graph/model"
 	"context"
-	"errors"
 )
 
 // Emails is the resolver for the emails field.
@@ -90,10 +89,7 @@ func (r *contactInboxResolver) Contact(ctx context.Context, obj *db.ContactInbox
 
 // Author is the resolver for the author field.
 func (r *contactNoteResolver) Author(ctx context.Context, obj *db.ContactNote) (*db.User, error) {
-	if obj.AuthorID == nil {
-		return nil, nil
-	}
-	return loadOne(ctx, loadersFrom(ctx).user, *obj.AuthorID)
+	return loadOptional(ctx, loadersFrom(ctx).user, obj.AuthorID)
 }
 
 // Contact is the resolver for the contact field.
@@ -119,17 +115,7 @@ func (r *conversationResolver) Messages(ctx context.Context, obj *db.Conversatio
 
 // Sender is the resolver for the sender field.
 func (r *messageResolver) Sender(ctx context.Context, obj *db.Message) (model.Sender, error) {
-	switch {
-	case obj.SenderContactID != nil:
-		if c, err := loadOne(ctx, loadersFrom(ctx).contact, *obj.SenderContactID); c != nil || err != nil {
-			return c, err
-		}
-	case obj.SenderUserID != nil:
-		if u, err := loadOne(ctx, loadersFrom(ctx).user, *obj.SenderUserID); u != nil || err != nil {
-			return u, err
-		}
-	}
-	return nil, nil
+	return loadSender(ctx, obj)
 }
 
 // Conversation is the resolver for the conversation field.
@@ -252,27 +238,13 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*db.Contact, er
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error) {
-	f := db.ContactFilter{}
-	if search != nil {
-		f.Search = *search
-	}
-	if label != nil {
-		f.Label = *label
-	}
-	p, err := r.Store.Contacts(ctx, actor(ctx), f, db.NewPageArgs(first, after))
-	if u, ok := db.AsUserErrors(err); ok {
-		return nil, u
-	}
-	return &model.ContactConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, internal(err)
+	p, err := r.Store.Contacts(ctx, actor(ctx), db.NewContactFilter(search, label), db.NewPageArgs(first, after))
+	return &model.ContactConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, queryError(err)
 }
 
 // Conversation is the resolver for the conversation field.
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*db.Conversation, error) {
-	c, err := r.Store.Conversation(ctx, actor(ctx), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return nil, nil
-	}
-	return &c, internal(err)
+	return found(r.Store.Conversation(ctx, actor(ctx), id))
 }
 
 // Inboxes is the resolver for the inboxes field.
