@@ -42,7 +42,7 @@ type NewAccount struct {
 }
 
 // CreateAccount creates an account with one administrator user and an API
-// token for it. The user is named after the account.
+// token for it. The user is named after the account. UserErrors INVALID for a blank name; other errors are the database's.
 func (s *Store) CreateAccount(ctx context.Context, name string) (NewAccount, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -153,7 +153,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, error) {
 	return row.Actor, nil
 }
 
-// Viewer returns the calling user.
+// Viewer returns the calling user. Errors are the database's, wrapped.
 func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
 	rd, done := s.reader(ctx)
 	defer done()
@@ -166,7 +166,7 @@ func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
 	return u, nil
 }
 
-// UsersByID returns the account's users among ids, keyed by id.
+// UsersByID returns the account's users among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) UsersByID(ctx context.Context, a Actor, ids []string) (map[string]*User, error) {
 	rd, done := s.reader(ctx)
 	defer done()

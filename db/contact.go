@@ -144,7 +144,7 @@ func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, erro
 }
 
 // ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
-// are absent from the map.
+// are absent from the map. Errors are the database's, wrapped.
 func (s *Store) ContactsByID(ctx context.Context, a Actor, ids []string) (map[string]*Contact, error) {
 	rd, done := s.reader(ctx)
 	defer done()
@@ -173,7 +173,7 @@ func validIDs(ids []string) []string {
 }
 
 // MergedContactIDs returns every id that was merged into the given contact,
-// directly or through earlier merges, keyed by survivor id.
+// directly or through earlier merges, keyed by survivor id. Errors are the database's, wrapped.
 func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
 	rd, done := s.reader(ctx)
 	defer done()

@@ -20,7 +20,7 @@ var conversationTable = childTable[Conversation]{
 	keyOf:    func(c Conversation) (time.Time, string) { return c.CreatedAt, c.ID },
 }
 
-// ConversationPages returns one page of conversations per contact key.
+// ConversationPages returns one page of conversations per contact key. Errors are the database's, wrapped.
 func (s *Store) ConversationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Conversation], error) {
 	rd, done := s.reader(ctx)
 	defer done()
@@ -169,7 +169,7 @@ func (s *Store) Conversation(ctx context.Context, a Actor, id string) (*Conversa
 	return &c, nil
 }
 
-// ConversationsByID returns the account's conversations among ids, keyed by id.
+// ConversationsByID returns the account's conversations among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) ConversationsByID(ctx context.Context, a Actor, ids []string) (map[string]*Conversation, error) {
 	rd, done := s.reader(ctx)
 	defer done()

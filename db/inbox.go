@@ -37,7 +37,7 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 	return ib, err
 }
 
-// Inboxes lists the account's inboxes, oldest first.
+// Inboxes lists the account's inboxes, oldest first. Errors are the database's, wrapped.
 func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
 	rd, done := s.reader(ctx)
 	defer done()
@@ -49,7 +49,7 @@ func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
 	return out, nil
 }
 
-// InboxesByID returns the account's inboxes among ids, keyed by id.
+// InboxesByID returns the account's inboxes among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) InboxesByID(ctx context.Context, a Actor, ids []string) (map[string]*Inbox, error) {
 	rd, done := s.reader(ctx)
 	defer done()

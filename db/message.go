@@ -19,7 +19,7 @@ var messageTable = childTable[Message]{
 	keyOf:    func(m Message) (time.Time, string) { return m.CreatedAt, m.ID },
 }
 
-// MessagePages returns one page of messages per conversation key.
+// MessagePages returns one page of messages per conversation key. Errors are the database's, wrapped.
 func (s *Store) MessagePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Message], error) {
 	rd, done := s.reader(ctx)
 	defer done()

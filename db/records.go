@@ -39,35 +39,35 @@ var (
 		func(r ContactInbox) string { return r.ContactID }, func(r ContactInbox) (time.Time, string) { return r.CreatedAt, r.ID })
 )
 
-// ApplicationPages returns one page of applications per contact key.
+// ApplicationPages returns one page of applications per contact key. Errors are the database's, wrapped.
 func (s *Store) ApplicationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Application], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, applicationTable, keys)
 }
 
-// ContactNotePages returns one page of notes per contact key.
+// ContactNotePages returns one page of notes per contact key. Errors are the database's, wrapped.
 func (s *Store) ContactNotePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactNote], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, contactNoteTable, keys)
 }
 
-// ReminderPages returns one page of reminders per contact key.
+// ReminderPages returns one page of reminders per contact key. Errors are the database's, wrapped.
 func (s *Store) ReminderPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Reminder], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, reminderTable, keys)
 }
 
-// TrainingSnapshotPages returns one page of training snapshots per contact key.
+// TrainingSnapshotPages returns one page of training snapshots per contact key. Errors are the database's, wrapped.
 func (s *Store) TrainingSnapshotPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[TrainingSnapshot], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, trainingSnapshotTable, keys)
 }
 
-// ContactInboxPages returns one page of inbox identities per contact key.
+// ContactInboxPages returns one page of inbox identities per contact key. Errors are the database's, wrapped.
 func (s *Store) ContactInboxPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactInbox], error) {
 	rd, done := s.reader(ctx)
 	defer done()

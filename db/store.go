@@ -23,7 +23,7 @@ type Store struct {
 // q is the narrow query interface both *sqlx.DB and *sqlx.Tx satisfy.
 type q = sqlx.ExtContext
 
-// Open connects to the database at dsn and checks that it answers.
+// Open connects to the database at dsn and checks that it answers. The error wraps the driver's.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	conn, err := sqlx.Open("postgres", dsn)
 	if err != nil {
@@ -45,13 +45,13 @@ func New(conn *sqlx.DB) *Store { return &Store{db: conn} }
 // DB returns the underlying pool.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Migrate applies pending migrations to the store's database.
+// Migrate applies pending migrations to the store's database. Errors are the database's, wrapped.
 func (s *Store) Migrate(ctx context.Context) error { return Migrate(ctx, s.db) }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers. Errors are the database's, wrapped.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-// Close closes the pool.
+// Close closes the pool. Errors are the database's, wrapped.
 func (s *Store) Close() error { return s.db.Close() }
 
 // maxAttempts bounds how often a transaction is retried after a
