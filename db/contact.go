@@ -40,9 +40,6 @@ type Contact struct {
 	CreatedAt            time.Time      `db:"created_at"`
 	UpdatedAt            time.Time      `db:"updated_at"`
 	LastActivityAt       *time.Time     `db:"last_activity_at"`
-	// MergedIDs, when not nil, holds the ids merged into this contact as
-	// computed inside a merge's transaction (so a dry run can show them).
-	MergedIDs []string `db:"-" json:"-"`
 	// rowID is the stored id behind a dry-run preview whose ID is a placeholder.
 	rowID string
 }
@@ -177,18 +174,13 @@ func validIDs(ids []string) []string {
 func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	return mergedIDs(ctx, rd, a.AccountID, ids)
-}
-
-// mergedIDs reads the redirects pointing at the given survivors.
-func mergedIDs(ctx context.Context, db q, acct string, ids []string) (map[string][]string, error) {
 	var rows []struct {
 		Old string `db:"old_contact_id"`
 		New string `db:"new_contact_id"`
 	}
-	err := sqlx.SelectContext(ctx, db, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
+	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
 		WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[]) ORDER BY created_at, old_contact_id`,
-		acct, pq.Array(validIDs(ids)))
+		a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("merged contact ids: %w", err)
 	}

@@ -100,17 +100,19 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 		}
 		errs = append(errs, uerrs...)
 	}
-	uerrs, err := checkAddressesFree(ctx, db, acct, c.ID, c.Emails, c.PhoneNumbers, "input")
+	// A taken address given through a shortcut is reported at the shortcut.
+	pathOf := func(list string, i int) []string {
+		switch {
+		case list == "emails" && f.Email.Set:
+			return []string{"input", "email"}
+		case list == "phoneNumbers" && f.PhoneNumber.Set:
+			return []string{"input", "phoneNumber"}
+		}
+		return []string{"input", list, strconv.Itoa(i)}
+	}
+	uerrs, err := checkAddressesFree(ctx, db, acct, c.ID, c.Emails, c.PhoneNumbers, pathOf)
 	if err != nil {
 		return err
-	}
-	// A taken address given through a shortcut is reported at the shortcut.
-	for i, e := range uerrs {
-		if len(e.Field) == 3 && e.Field[1] == "emails" && f.Email.Set {
-			uerrs[i].Field = []string{"input", "email"}
-		} else if len(e.Field) == 3 && e.Field[1] == "phoneNumbers" && f.PhoneNumber.Set {
-			uerrs[i].Field = []string{"input", "phoneNumber"}
-		}
 	}
 	errs = append(errs, uerrs...)
 	c.AssigneeIDs = distinctIDs(c.AssigneeIDs)
@@ -245,9 +247,9 @@ func existingIDs(ctx context.Context, db q, table, acct string, ids []string) (m
 }
 
 // checkAddressesFree returns a TAKEN user error for each email or phone number
-// that a contact other than self (empty for a new contact) already has. Paths
-// start with prefix and name the list field and index.
-func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, prefix ...string) (UserErrors, error) {
+// that a contact other than self (empty for a new contact) already has, at
+// the path pathOf gives for the list ("emails" or "phoneNumbers") and index.
+func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, pathOf func(list string, i int) []string) (UserErrors, error) {
 	taken, err := takenAddresses(ctx, db, acct, self, append(append([]string{}, emails...), phones...))
 	if err != nil {
 		return nil, err
@@ -259,7 +261,7 @@ func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, ph
 	}{{"emails", emails}, {"phoneNumbers", phones}} {
 		for i, v := range l.values {
 			if taken[v] {
-				errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", v), append(append([]string{}, prefix...), l.name, strconv.Itoa(i))...)
+				errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", v), pathOf(l.name, i)...)
 			}
 		}
 	}

@@ -181,11 +181,7 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 		return res, err
 	}
 	res.MergedContactIDs = p.mergees
-	if res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false); err != nil {
-		return res, err
-	}
-	merged, err := mergedIDs(ctx, tx, a.AccountID, []string{base.ID})
-	res.Contact.MergedIDs = append([]string{}, merged[base.ID]...)
+	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
 	return res, err
 }
 

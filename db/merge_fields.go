@@ -1,7 +1,5 @@
 package db
 
-import "reflect"
-
 // MergeableField names a scalar contact field whose surviving value a merge
 // can take from a chosen contact.
 type MergeableField string
@@ -141,6 +139,3 @@ func copyValue(v any) any {
 	}
 	return v
 }
-
-// sameContactFields reports whether two contacts hold the same values.
-func sameContactFields(a, b *Contact) bool { return reflect.DeepEqual(a, b) }

@@ -223,13 +223,16 @@ func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, co
 	return append(errs, uerrs...), err
 }
 
-// nullBad maps malformed ids to the nil uuid so they match nothing.
+// nilUUID stands in for a malformed id in queries: no row has it.
+const nilUUID = "00000000-0000-0000-0000-000000000000"
+
+// nullBad maps malformed ids to nilUUID so they match nothing.
 func nullBad(ids []string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = id
 		if id == "" {
-			out[i] = DryRunContactID
+			out[i] = nilUUID
 		}
 	}
 	return out

@@ -122,4 +122,4 @@ type SeparateResult struct {
 
 // DryRunContactID is the placeholder id of a dry run's preview contact; it is
 // never stored.
-const DryRunContactID = "00000000-0000-0000-0000-000000000000"
+const DryRunContactID = nilUUID

@@ -154,12 +154,8 @@ func isAllNotFound(err error) bool {
 	return errors.Is(err, dataloadgen.ErrNotFound)
 }
 
-// loadMergedIDs returns the ids merged into a contact ([] when none), or the
-// list a merge computed in its transaction when the contact carries one.
+// loadMergedIDs returns the ids merged into a contact ([] when none).
 func loadMergedIDs(ctx context.Context, c *db.Contact) ([]string, error) {
-	if c.MergedIDs != nil {
-		return c.MergedIDs, nil
-	}
 	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, c.LoadID())
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return []string{}, nil
