@@ -1835,45 +1835,50 @@ type Query {
   inboxes: [Inbox!]!
 }
 
+"""
+Every mutation returns a payload: expected failures are its ` + "`" + `userErrors` + "`" + `. A payload is
+null only when the field failed with a top-level error (` + "`" + `FORBIDDEN` + "`" + `, ` + "`" + `INTERNAL` + "`" + `, …); the
+other mutations of the same request keep their results.
+"""
 type Mutation {
   "Creates a user in the caller's account and returns its API token once. Administrators only."
-  createUser(input: CreateUserInput!): CreateUserPayload!
+  createUser(input: CreateUserInput!): CreateUserPayload
   "Creates an inbox."
-  createInbox(input: CreateInboxInput!): CreateInboxPayload!
+  createInbox(input: CreateInboxInput!): CreateInboxPayload
   "Creates a contact."
-  createContact(input: CreateContactInput!): CreateContactPayload!
+  createContact(input: CreateContactInput!): CreateContactPayload
   "Changes the fields given in ` + "`" + `input` + "`" + `; omitted fields keep their value, null clears them."
-  updateContact(id: ID!, input: UpdateContactInput!): UpdateContactPayload!
+  updateContact(id: ID!, input: UpdateContactInput!): UpdateContactPayload
   "Deletes a contact and everything it owns."
-  deleteContact(id: ID!): DeleteContactPayload!
+  deleteContact(id: ID!): DeleteContactPayload
   "Records a contact's identity in an inbox."
-  createContactInbox(input: CreateContactInboxInput!): CreateContactInboxPayload!
+  createContactInbox(input: CreateContactInboxInput!): CreateContactInboxPayload
   "Opens a conversation with a contact in an inbox."
-  createConversation(input: CreateConversationInput!): CreateConversationPayload!
+  createConversation(input: CreateConversationInput!): CreateConversationPayload
   "Changes a conversation's subject, status, channel or assignees."
-  updateConversation(id: ID!, input: UpdateConversationInput!): UpdateConversationPayload!
+  updateConversation(id: ID!, input: UpdateConversationInput!): UpdateConversationPayload
   "Adds a message to a conversation. A USER message is sent by the caller."
-  createMessage(input: CreateMessageInput!): CreateMessagePayload!
+  createMessage(input: CreateMessageInput!): CreateMessagePayload
   "Records a job application of a contact."
-  createApplication(input: CreateApplicationInput!): CreateApplicationPayload!
+  createApplication(input: CreateApplicationInput!): CreateApplicationPayload
   "Adds a note to a contact, authored by the caller."
-  createContactNote(input: CreateContactNoteInput!): CreateContactNotePayload!
+  createContactNote(input: CreateContactNoteInput!): CreateContactNotePayload
   "Adds a reminder about a contact."
-  createReminder(input: CreateReminderInput!): CreateReminderPayload!
+  createReminder(input: CreateReminderInput!): CreateReminderPayload
   "Stores a training snapshot for a contact."
-  createTrainingSnapshot(input: CreateTrainingSnapshotInput!): CreateTrainingSnapshotPayload!
+  createTrainingSnapshot(input: CreateTrainingSnapshotInput!): CreateTrainingSnapshotPayload
   """
   Folds one to twenty contacts into a base contact in one transaction: every child
   record moves to the base, field values are combined (see MergeContactsInput), the
   mergees leave redirects so their ids keep resolving. Journaled for undo.
   """
-  mergeContacts(input: MergeContactsInput!): MergeContactsPayload!
+  mergeContacts(input: MergeContactsInput!): MergeContactsPayload
   """
   Splits a contact into two: the original and a new contact, dividing fields, child
   records and conversation timelines as the input says. Administrators only.
   Journaled for undo.
   """
-  separateContact(id: ID!, input: SeparateContactInput!): SeparateContactPayload!
+  separateContact(id: ID!, input: SeparateContactInput!): SeparateContactPayload
 }
 
 "Why a mutation did not apply. Nothing is written when a payload has user errors."
@@ -7032,10 +7037,10 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
-			return ec.marshalNCreateUserPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
+			return ec.marshalOCreateUserPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7076,10 +7081,10 @@ func (ec *executionContext) _Mutation_createInbox(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateInboxPayload) graphql.Marshaler {
-			return ec.marshalNCreateInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateInboxPayload(ctx, selections, v)
+			return ec.marshalOCreateInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateInboxPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createInbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7120,10 +7125,10 @@ func (ec *executionContext) _Mutation_createContact(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateContactPayload) graphql.Marshaler {
-			return ec.marshalNCreateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactPayload(ctx, selections, v)
+			return ec.marshalOCreateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7164,10 +7169,10 @@ func (ec *executionContext) _Mutation_updateContact(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateContactPayload) graphql.Marshaler {
-			return ec.marshalNUpdateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateContactPayload(ctx, selections, v)
+			return ec.marshalOUpdateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateContactPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7208,10 +7213,10 @@ func (ec *executionContext) _Mutation_deleteContact(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteContactPayload) graphql.Marshaler {
-			return ec.marshalNDeleteContactPayload2ᚖcontactidᚋgraphᚋmodelᚐDeleteContactPayload(ctx, selections, v)
+			return ec.marshalODeleteContactPayload2ᚖcontactidᚋgraphᚋmodelᚐDeleteContactPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7252,10 +7257,10 @@ func (ec *executionContext) _Mutation_createContactInbox(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateContactInboxPayload) graphql.Marshaler {
-			return ec.marshalNCreateContactInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactInboxPayload(ctx, selections, v)
+			return ec.marshalOCreateContactInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactInboxPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createContactInbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7296,10 +7301,10 @@ func (ec *executionContext) _Mutation_createConversation(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
-			return ec.marshalNCreateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateConversationPayload(ctx, selections, v)
+			return ec.marshalOCreateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateConversationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7340,10 +7345,10 @@ func (ec *executionContext) _Mutation_updateConversation(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateConversationPayload) graphql.Marshaler {
-			return ec.marshalNUpdateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateConversationPayload(ctx, selections, v)
+			return ec.marshalOUpdateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateConversationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7384,10 +7389,10 @@ func (ec *executionContext) _Mutation_createMessage(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateMessagePayload) graphql.Marshaler {
-			return ec.marshalNCreateMessagePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateMessagePayload(ctx, selections, v)
+			return ec.marshalOCreateMessagePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateMessagePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7428,10 +7433,10 @@ func (ec *executionContext) _Mutation_createApplication(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateApplicationPayload) graphql.Marshaler {
-			return ec.marshalNCreateApplicationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateApplicationPayload(ctx, selections, v)
+			return ec.marshalOCreateApplicationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateApplicationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7472,10 +7477,10 @@ func (ec *executionContext) _Mutation_createContactNote(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateContactNotePayload) graphql.Marshaler {
-			return ec.marshalNCreateContactNotePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactNotePayload(ctx, selections, v)
+			return ec.marshalOCreateContactNotePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactNotePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createContactNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7516,10 +7521,10 @@ func (ec *executionContext) _Mutation_createReminder(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateReminderPayload) graphql.Marshaler {
-			return ec.marshalNCreateReminderPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateReminderPayload(ctx, selections, v)
+			return ec.marshalOCreateReminderPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateReminderPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createReminder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7560,10 +7565,10 @@ func (ec *executionContext) _Mutation_createTrainingSnapshot(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateTrainingSnapshotPayload) graphql.Marshaler {
-			return ec.marshalNCreateTrainingSnapshotPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateTrainingSnapshotPayload(ctx, selections, v)
+			return ec.marshalOCreateTrainingSnapshotPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateTrainingSnapshotPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createTrainingSnapshot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7604,10 +7609,10 @@ func (ec *executionContext) _Mutation_mergeContacts(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
-			return ec.marshalNMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx, selections, v)
+			return ec.marshalOMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_mergeContacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7648,10 +7653,10 @@ func (ec *executionContext) _Mutation_separateContact(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
-			return ec.marshalNSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx, selections, v)
+			return ec.marshalOSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_separateContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13745,105 +13750,105 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createInbox":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createInbox(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createContact(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateContact(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteContact(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createContactInbox":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createContactInbox(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createConversation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateConversation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMessage(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createApplication(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createContactNote":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createContactNote(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createReminder":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createReminder(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createTrainingSnapshot":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createTrainingSnapshot(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "mergeContacts":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_mergeContacts(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "separateContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_separateContact(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -15220,29 +15225,9 @@ func (ec *executionContext) unmarshalNCreateApplicationInput2contactidᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateApplicationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateApplicationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateApplicationPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateApplicationPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateContactInboxInput2contactidᚋgraphᚋmodelᚐCreateContactInboxInput(ctx context.Context, v any) (model.CreateContactInboxInput, error) {
 	res, err := ec.unmarshalInputCreateContactInboxInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateContactInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactInboxPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactInboxPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateContactInboxPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateContactInput2contactidᚋgraphᚋmodelᚐContactInput(ctx context.Context, v any) (model.ContactInput, error) {
@@ -15255,39 +15240,9 @@ func (ec *executionContext) unmarshalNCreateContactNoteInput2contactidᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateContactNotePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactNotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactNotePayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateContactNotePayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCreateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateContactPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateConversationInput2contactidᚋdbᚐCreateConversationInput(ctx context.Context, v any) (db.CreateConversationInput, error) {
 	res, err := ec.unmarshalInputCreateConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateConversationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateConversationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateInboxInput2contactidᚋdbᚐCreateInboxInput(ctx context.Context, v any) (db.CreateInboxInput, error) {
@@ -15295,29 +15250,9 @@ func (ec *executionContext) unmarshalNCreateInboxInput2contactidᚋdbᚐCreateIn
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateInboxPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateInboxPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateInboxPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateMessageInput2contactidᚋdbᚐCreateMessageInput(ctx context.Context, v any) (db.CreateMessageInput, error) {
 	res, err := ec.unmarshalInputCreateMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateMessagePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateMessagePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateMessagePayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateMessagePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateReminderInput2contactidᚋgraphᚋmodelᚐCreateReminderInput(ctx context.Context, v any) (model.CreateReminderInput, error) {
@@ -15325,54 +15260,14 @@ func (ec *executionContext) unmarshalNCreateReminderInput2contactidᚋgraphᚋmo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateReminderPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateReminderPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateReminderPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateReminderPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateTrainingSnapshotInput2contactidᚋgraphᚋmodelᚐCreateTrainingSnapshotInput(ctx context.Context, v any) (model.CreateTrainingSnapshotInput, error) {
 	res, err := ec.unmarshalInputCreateTrainingSnapshotInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateTrainingSnapshotPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateTrainingSnapshotPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTrainingSnapshotPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateTrainingSnapshotPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateUserInput2contactidᚋdbᚐCreateUserInput(ctx context.Context, v any) (db.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateUserPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CreateUserPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNDeleteContactPayload2ᚖcontactidᚋgraphᚋmodelᚐDeleteContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteContactPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._DeleteContactPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocument2contactidᚋdbᚐDocument(ctx context.Context, sel ast.SelectionSet, v db.Document) graphql.Marshaler {
@@ -15510,16 +15405,6 @@ func (ec *executionContext) marshalNJSON2contactidᚋdbᚐJSONObject(ctx context
 func (ec *executionContext) unmarshalNMergeContactsInput2contactidᚋdbᚐMergeInput(ctx context.Context, v any) (db.MergeInput, error) {
 	res, err := ec.unmarshalInputMergeContactsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx context.Context, sel ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._MergeContactsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMergeFieldChoice2contactidᚋdbᚐMergeFieldChoice(ctx context.Context, v any) (db.MergeFieldChoice, error) {
@@ -15668,16 +15553,6 @@ func (ec *executionContext) unmarshalNSeparateContactInput2contactidᚋdbᚐSepa
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._SeparateContactPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNSplitSide2contactidᚋdbᚐSplitSide(ctx context.Context, v any) (db.SplitSide, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := db.SplitSide(tmp)
@@ -15791,29 +15666,9 @@ func (ec *executionContext) unmarshalNUpdateContactInput2contactidᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUpdateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateContactPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._UpdateContactPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNUpdateConversationInput2contactidᚋdbᚐUpdateConversationInput(ctx context.Context, v any) (db.UpdateConversationInput, error) {
 	res, err := ec.unmarshalInputUpdateConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNUpdateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateConversationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateConversationPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._UpdateConversationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2contactidᚋdbᚐUser(ctx context.Context, sel ast.SelectionSet, v db.User) graphql.Marshaler {
@@ -16107,6 +15962,83 @@ func (ec *executionContext) marshalOConversationStatus2ᚖcontactidᚋdbᚐConve
 	return res
 }
 
+func (ec *executionContext) marshalOCreateApplicationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateApplicationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateApplicationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateApplicationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateContactInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactInboxPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactInboxPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateContactInboxPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateContactNotePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactNotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactNotePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateContactNotePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateContactPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateConversationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateConversationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateInboxPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateInboxPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateInboxPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateInboxPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateMessagePayload2ᚖcontactidᚋgraphᚋmodelᚐCreateMessagePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateMessagePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateMessagePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateReminderPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateReminderPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateReminderPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateReminderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateTrainingSnapshotPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateTrainingSnapshotPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTrainingSnapshotPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateTrainingSnapshotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateUserPayload2ᚖcontactidᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteContactPayload2ᚖcontactidᚋgraphᚋmodelᚐDeleteContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteContactPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocumentᚄ(ctx context.Context, v any) ([]db.Document, error) {
 	if v == nil {
 		return nil, nil
@@ -16235,6 +16167,13 @@ func (ec *executionContext) marshalOJSON2contactidᚋdbᚐJSONObject(ctx context
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOMergeContactsPayload2ᚖcontactidᚋgraphᚋmodelᚐMergeContactsPayload(ctx context.Context, sel ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MergeContactsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMergeFieldChoiceᚄ(ctx context.Context, v any) ([]db.MergeFieldChoice, error) {
@@ -16371,6 +16310,13 @@ func (ec *executionContext) marshalOSenderType2ᚖcontactidᚋdbᚐSenderType(ct
 	return res
 }
 
+func (ec *executionContext) marshalOSeparateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐSeparateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SeparateContactPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSeparationSummary2ᚖcontactidᚋdbᚐSeparationSummary(ctx context.Context, sel ast.SelectionSet, v *db.SeparationSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -16470,6 +16416,20 @@ func (ec *executionContext) marshalOTrainingSnapshot2ᚖcontactidᚋdbᚐTrainin
 		return graphql.Null
 	}
 	return ec._TrainingSnapshot(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateContactPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateConversationPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateConversationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateConversationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateConversationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUser2ᚖcontactidᚋdbᚐUser(ctx context.Context, sel ast.SelectionSet, v *db.User) graphql.Marshaler {

@@ -143,6 +143,9 @@ type MessageConnection struct {
 	TotalCount int          `json:"totalCount"`
 }
 
+// Every mutation returns a payload: expected failures are its `userErrors`. A payload is
+// null only when the field failed with a top-level error (`FORBIDDEN`, `INTERNAL`, …); the
+// other mutations of the same request keep their results.
 type Mutation struct {
 }
 
