@@ -46,6 +46,7 @@ func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sid
 	addrs = append(a1, a2...)
 	if fs.Labels != nil {
 		o.Labels, n.Labels = cleanLabels(fs.Labels.Original), cleanLabels(fs.Labels.New)
+		o.Labels = append(o.Labels, unplaced(orig.Labels, o.Labels, n.Labels)...)
 	}
 	for _, p := range []struct {
 		place *FieldPlacement
@@ -99,11 +100,33 @@ func objectMover(at func(*Contact) *JSONObject) func(from, to *Contact, clear bo
 	}
 }
 
+// unplaced returns the values of current that neither side lists, in order:
+// a separation keeps them on the original, so it never loses a value.
+func unplaced(current, orig, newer []string) []string {
+	placed := make(map[string]bool, len(orig)+len(newer))
+	for _, v := range orig {
+		placed[v] = true
+	}
+	for _, v := range newer {
+		placed[v] = true
+	}
+	out := []string{}
+	for _, v := range current {
+		if !placed[v] {
+			placed[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // splitAddresses resolves the email or phone lists of both sides from the
-// one-value split (one) or the list split (all); with neither, the original
-// keeps its list and the new contact starts with none. Values are
-// normalised; bad values and repeats within a side are INVALID, a value
-// given to both sides is TAKEN.
+// one-value split (one) or the list split (all). Each side gets the values
+// given for it; every current value given for neither side stays on the
+// original, after the given ones. So the one-value split moves or places
+// just its value, and with neither split the original keeps its list and
+// the new contact starts with none. Values are normalised; bad values and
+// repeats within a side are INVALID, a value given to both sides is TAKEN.
 func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit, all *StringListSplit, current []string,
 	norm func(string) (string, bool), badMsg string) ([]string, []string, []sideAddress) {
 	if one != nil && all != nil {
@@ -154,5 +177,5 @@ func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit,
 			}
 		}
 	}
-	return out[0], out[1], addrs
+	return append(out[0], unplaced(current, out[0], out[1])...), out[1], addrs
 }

@@ -15,7 +15,8 @@ type StringSplit struct {
 	New      *string `json:"new"`
 }
 
-// StringListSplit gives a list field's values on each side; nil means empty.
+// StringListSplit gives a list field's values on each side; nil means none.
+// Values of the original listed on neither side stay on the original.
 type StringListSplit struct {
 	Original []string `json:"original"`
 	New      []string `json:"new"`

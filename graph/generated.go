@@ -2364,8 +2364,11 @@ input SeparateContactInput {
 """
 How the contact's fields are divided. Text fields take explicit values for both sides,
 list fields explicit lists; the rest take a placement. A field left out stays on the
-original only. ` + "`" + `email` + "`" + ` / ` + "`" + `phoneNumber` + "`" + ` are one-element shortcuts for ` + "`" + `emails` + "`" + ` /
-` + "`" + `phoneNumbers` + "`" + `; giving both forms is INVALID.
+original only. A separation never loses an email, phone number or label: every value
+of the original that a list split does not place on either side stays on the original.
+` + "`" + `email` + "`" + ` / ` + "`" + `phoneNumber` + "`" + ` place one value (e.g. ` + "`" + `phoneNumber: {new: "+1…"}` + "`" + ` moves that
+number to the new contact) and leave the contact's other addresses on the original;
+giving both ` + "`" + `email` + "`" + ` and ` + "`" + `emails` + "`" + ` (or ` + "`" + `phoneNumber` + "`" + ` and ` + "`" + `phoneNumbers` + "`" + `) is INVALID.
 """
 input ContactFieldSplit {
   firstName: StringSplit
@@ -2394,7 +2397,10 @@ input StringSplit {
   new: String
 }
 
-"Lists for both sides; a side left out or null is an empty list."
+"""
+Values for both sides; a side left out or null gets no value from the list. Values of
+the original listed on neither side stay on the original, after the ones listed for it.
+"""
 input StringListSplit {
   original: [String!]
   new: [String!]
