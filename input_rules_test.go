@@ -74,3 +74,84 @@ func TestInputRulesSeparateKeepsValues(t *testing.T) {
 		})
 	}
 }
+
+// TestInputRulesMergeName checks that a merge takes a name as one unit: the
+// base keeps both parts when it has either, otherwise the first mergee with
+// a name gives both; fieldChoices NAME, FIRST_NAME and LAST_NAME override.
+func TestInputRulesMergeName(t *testing.T) {
+	type name struct{ first, last string } // "" is no value
+	for _, tc := range []struct {
+		name    string
+		base    name
+		mergees []name
+		choices []any // {field, index}: 0 is the base, i the i-th mergee
+		want    name
+	}{
+		{"base first name keeps its missing last name", name{"Jane", ""}, []name{{"Janet", "Smith"}}, nil, name{"Jane", ""}},
+		{"base last name keeps its missing first name", name{"", "Doe"}, []name{{"Janet", "Smith"}}, nil, name{"", "Doe"}},
+		{"nameless base takes the first named mergee", name{}, []name{{}, {"Janet", ""}, {"Ann", "Lee"}}, nil, name{"Janet", ""}},
+		{"nameless base and mergees", name{}, []name{{}, {}}, nil, name{}},
+		{"NAME takes both parts", name{"Jane", "Doe"}, []name{{"Janet", ""}}, []any{[]any{"NAME", 1}}, name{"Janet", ""}},
+		{"LAST_NAME overrides NAME", name{"Jane", "Doe"}, []name{{"Janet", "Smith"}}, []any{[]any{"NAME", 1}, []any{"LAST_NAME", 0}},
+			name{"Janet", "Doe"}},
+		{"FIRST_NAME alone keeps the base's last name", name{"Jane", ""}, []name{{"Janet", "Smith"}}, []any{[]any{"FIRST_NAME", 1}},
+			name{"Janet", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := MustFixture(t)
+			mk := func(n name) string {
+				fields := db.ContactFields{}
+				if n.first != "" {
+					fields.FirstName = db.Some(sp(n.first))
+				}
+				if n.last != "" {
+					fields.LastName = db.Some(sp(n.last))
+				}
+				return f.MustContact(t, fields).ID
+			}
+			ids := []string{mk(tc.base)}
+			mergees := []any{}
+			for _, m := range tc.mergees {
+				ids = append(ids, mk(m))
+				mergees = append(mergees, ids[len(ids)-1])
+			}
+			choices := []any{}
+			for _, c := range tc.choices {
+				c := c.([]any)
+				choices = append(choices, map[string]any{"field": c[0], "contactId": ids[c[1].(int)]})
+			}
+			res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": ids[0], "mergeeContactIds": mergees, "fieldChoices": choices})
+			if len(res.UserErrors) > 0 {
+				t.Fatalf("merge failed: %+v", res.UserErrors)
+			}
+			var got struct {
+				First *string `db:"first_name"`
+				Last  *string `db:"last_name"`
+			}
+			if err := f.DB.Get(&got, `SELECT first_name, last_name FROM contacts WHERE id = $1`, ids[0]); err != nil {
+				t.Fatal(err)
+			}
+			str := func(p *string) string {
+				if p == nil {
+					return ""
+				}
+				return *p
+			}
+			MustEqual(t, "stored name", name{str(got.First), str(got.Last)}, tc.want)
+			MustEqual(t, "returned name", name{str(res.Contact.FirstName), str(res.Contact.LastName)}, tc.want)
+		})
+	}
+	t.Run("NAME chosen twice is INVALID", func(t *testing.T) {
+		f := MustFixture(t)
+		base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M"))})
+		before := f.Snapshot(t)
+		res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID,
+			"mergeeContactIds": []any{m.ID}, "fieldChoices": []any{map[string]any{"field": "NAME", "contactId": m.ID},
+				map[string]any{"field": "NAME", "contactId": base.ID}}})
+		f.MustUnchanged(t, before)
+		MustUserError(t, res.UserErrors, "INVALID", "input", "fieldChoices", "1", "field")
+		if res.Contact != nil || res.Summary != nil {
+			t.Fatalf("rejected merge returned results: %+v", res)
+		}
+	})
+}

@@ -4,8 +4,9 @@ package db
 // can take from a chosen contact.
 type MergeableField string
 
-// The mergeable fields.
+// The mergeable fields. FieldName is both name parts at once.
 const (
+	FieldName             MergeableField = "NAME"
 	FieldFirstName        MergeableField = "FIRST_NAME"
 	FieldLastName         MergeableField = "LAST_NAME"
 	FieldIdentifier       MergeableField = "IDENTIFIER"
@@ -17,10 +18,15 @@ const (
 	FieldBlocked          MergeableField = "BLOCKED"
 )
 
-// textFields maps each mergeable text field to its place in a Contact.
+// nameParts maps the name fields to their place in a Contact. A name is one
+// unit: both parts come from the same contact unless a choice picks a part.
+var nameParts = map[MergeableField]func(*Contact) **string{
+	FieldFirstName: func(c *Contact) **string { return &c.FirstName },
+	FieldLastName:  func(c *Contact) **string { return &c.LastName },
+}
+
+// textFields maps each other mergeable text field to its place in a Contact.
 var textFields = map[MergeableField]func(*Contact) **string{
-	FieldFirstName:        func(c *Contact) **string { return &c.FirstName },
-	FieldLastName:         func(c *Contact) **string { return &c.LastName },
 	FieldIdentifier:       func(c *Contact) **string { return &c.Identifier },
 	FieldStatus:           func(c *Contact) **string { return &c.Status },
 	FieldPipelineID:       func(c *Contact) **string { return &c.PipelineID },
@@ -35,6 +41,16 @@ var textFields = map[MergeableField]func(*Contact) **string{
 func mergedContact(base *Contact, mergees []*Contact, choices map[MergeableField]*Contact) *Contact {
 	out := *base
 	all := append([]*Contact{base}, mergees...)
+	named := namedContact(all)
+	if chosen, ok := choices[FieldName]; ok {
+		named = chosen
+	}
+	for f, at := range nameParts {
+		*at(&out) = *at(named)
+		if chosen, ok := choices[f]; ok {
+			*at(&out) = *at(chosen)
+		}
+	}
 	for f, at := range textFields {
 		if chosen, ok := choices[f]; ok {
 			*at(&out) = *at(chosen)
@@ -73,6 +89,17 @@ func mergedContact(base *Contact, mergees []*Contact, choices map[MergeableField
 	out.AdditionalAttributes = JSONObject(deepMerge(base.AdditionalAttributes, mergees, func(c *Contact) JSONObject { return c.AdditionalAttributes }))
 	out.Misc = JSONObject(deepMerge(base.Misc, mergees, func(c *Contact) JSONObject { return c.Misc }))
 	return &out
+}
+
+// namedContact returns the first of contacts with a first or last name, or
+// the first contact when none has one: the default source of a merged name.
+func namedContact(contacts []*Contact) *Contact {
+	for _, c := range contacts {
+		if deref(c.FirstName) != "" || deref(c.LastName) != "" {
+			return c
+		}
+	}
+	return contacts[0]
 }
 
 // unionInto appends the values of add not yet in list, keeping order.

@@ -2294,11 +2294,14 @@ type CreateTrainingSnapshotPayload {
 }
 
 """
-Merge: the base survives. Scalar fields keep the base's value unless it is blank
-(null or empty), then the first mergee with a value fills it; ` + "`" + `fieldChoices` + "`" + ` override
-per field. Emails and phone numbers are united (the base's primary stays primary);
-labels, assignees and documents are united; customAttributes, additionalAttributes
-and misc are deep-merged with the base winning. ` + "`" + `dryRun` + "`" + ` previews without writing.
+Merge: the base survives. A name is one unit: when the base has a first or a last
+name it keeps both its parts (a missing part stays missing), otherwise both parts come
+from the first mergee (in ` + "`" + `mergeeContactIds` + "`" + ` order) that has either. Other scalar
+fields keep the base's value unless it is blank (null or empty), then the first mergee
+with a value fills it. ` + "`" + `fieldChoices` + "`" + ` override per field. Emails and phone numbers are
+united (the base's primary stays primary); labels, assignees and documents are united;
+customAttributes, additionalAttributes and misc are deep-merged with the base winning.
+` + "`" + `dryRun` + "`" + ` previews without writing.
 """
 input MergeContactsInput {
   baseContactId: ID!
@@ -2314,7 +2317,13 @@ input MergeFieldChoice {
   contactId: ID!
 }
 
+"""
+A field whose surviving value ` + "`" + `fieldChoices` + "`" + ` can take from a chosen contact. ` + "`" + `NAME` + "`" + ` is
+both name parts at once; a ` + "`" + `FIRST_NAME` + "`" + ` or ` + "`" + `LAST_NAME` + "`" + ` choice overrides its part.
+"""
 enum MergeableField {
+  "First and last name, both from the chosen contact (a part it lacks stays empty)."
+  NAME
   FIRST_NAME
   LAST_NAME
   IDENTIFIER
