@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"sync"
 	"testing"
 
 	"contactid/db"
@@ -152,6 +154,130 @@ func TestInputRulesMergeName(t *testing.T) {
 		MustUserError(t, res.UserErrors, "INVALID", "input", "fieldChoices", "1", "field")
 		if res.Contact != nil || res.Summary != nil {
 			t.Fatalf("rejected merge returned results: %+v", res)
+		}
+	})
+}
+
+// TestInputRulesIdentifierUnique checks that an identifier belongs to at
+// most one contact of an account: creates, updates and separations that
+// would share one are TAKEN at the input path and write nothing, and a
+// merge whose surviving identifier came from a mergee succeeds.
+func TestInputRulesIdentifierUnique(t *testing.T) {
+	f := MustFixture(t)
+	holder := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Holder")), Identifier: db.Some(sp("ext-1"))})
+	other := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Other")), Identifier: db.Some(sp("ext-2"))})
+	split := func(identifier map[string]any) map[string]any {
+		return map[string]any{"id": other.ID, "input": map[string]any{"childRecordAssignment": map[string]any{},
+			"fieldSplit": map[string]any{"identifier": identifier, "firstName": map[string]any{"original": "Other", "new": "New"}}}}
+	}
+	for _, tc := range []struct {
+		name  string
+		doc   string
+		vars  map[string]any
+		field []string
+	}{
+		{"createContact", createContactDoc, map[string]any{"input": map[string]any{"identifier": "ext-1"}}, []string{"input", "identifier"}},
+		{"createContact trims before comparing", createContactDoc, map[string]any{"input": map[string]any{"identifier": " ext-1 "}},
+			[]string{"input", "identifier"}},
+		{"updateContact", updateContactDoc, map[string]any{"id": other.ID, "input": map[string]any{"identifier": "ext-1"}},
+			[]string{"input", "identifier"}},
+		{"separateContact gives both sides one identifier", separateDoc, split(map[string]any{"original": "ext-2", "new": "ext-2"}),
+			[]string{"input", "fieldSplit", "identifier", "new"}},
+		{"separateContact gives the new contact a taken identifier", separateDoc, split(map[string]any{"original": "ext-2", "new": "ext-1"}),
+			[]string{"input", "fieldSplit", "identifier", "new"}},
+		{"separateContact gives the original a taken identifier", separateDoc, split(map[string]any{"original": "ext-1", "new": "ext-3"}),
+			[]string{"input", "fieldSplit", "identifier", "original"}},
+	} {
+		t.Run(tc.name+" TAKEN", func(t *testing.T) {
+			before := f.Snapshot(t)
+			raw := f.mustPayload(t, f.Acct.Token, tc.doc, tc.vars)
+			f.MustUnchanged(t, before)
+			var p struct{ UserErrors []userError }
+			if err := json.Unmarshal(raw, &p); err != nil {
+				t.Fatal(err)
+			}
+			MustUserError(t, p.UserErrors, "TAKEN", tc.field...)
+		})
+	}
+	t.Run("updateContact keeps its own identifier", func(t *testing.T) {
+		var p struct{ UpdateContact struct{ Contact contactOut } }
+		f.Do(t, f.Acct.Token, updateContactDoc, map[string]any{"id": holder.ID, "input": map[string]any{"identifier": "ext-1", "lastName": "H"}}, &p)
+		MustEqual(t, "identifier", p.UpdateContact.Contact.Identifier, sp("ext-1"))
+	})
+	t.Run("separateContact moves the identifier to the new contact", func(t *testing.T) {
+		c := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("moving"))})
+		res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{"childRecordAssignment": map[string]any{},
+			"fieldSplit": map[string]any{"identifier": map[string]any{"original": nil, "new": "moving"}}})
+		if len(res.UserErrors) > 0 {
+			t.Fatal(res.UserErrors)
+		}
+		if n := f.Count(t, `SELECT count(*) FROM contacts WHERE identifier = 'moving' AND id = $1`, *res.NewContactID); n != 1 {
+			t.Fatal("the identifier did not move to the new contact")
+		}
+	})
+	t.Run("another account may use the same identifier", func(t *testing.T) {
+		acct := f.MustAccount(t, "Other")
+		f.testServer.MustContact(t, acct.Token, map[string]any{"identifier": "ext-1"})
+	})
+	t.Run("merge keeps a mergee's identifier", func(t *testing.T) {
+		base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
+		m := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("from-mergee"))})
+		for _, dry := range []bool{true, false} {
+			res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": dry})
+			if len(res.UserErrors) > 0 || res.Contact == nil || res.Contact.Identifier == nil || *res.Contact.Identifier != "from-mergee" {
+				t.Fatalf("dryRun %v: %+v", dry, res)
+			}
+		}
+		if n := f.Count(t, `SELECT count(*) FROM contacts WHERE identifier = 'from-mergee' AND id = $1`, base.ID); n != 1 {
+			t.Fatalf("%d contacts hold the identifier, want the survivor", n)
+		}
+	})
+	t.Run("merge takes the chosen mergee's identifier over the base's", func(t *testing.T) {
+		base := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("base-id"))})
+		m := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("chosen-id"))})
+		res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID},
+			"fieldChoices": []any{map[string]any{"field": "IDENTIFIER", "contactId": m.ID}}})
+		if len(res.UserErrors) > 0 || *res.Contact.Identifier != "chosen-id" {
+			t.Fatalf("%+v", res)
+		}
+		// The base's old identifier is free again.
+		f.testServer.MustContact(t, f.Acct.Token, map[string]any{"identifier": "base-id"})
+	})
+	t.Run("concurrent creates with one identifier", func(t *testing.T) {
+		const clients = 6
+		var wg sync.WaitGroup
+		results := make([]gqlResponse, clients)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, createContactDoc,
+					map[string]any{"input": map[string]any{"identifier": "race"}})
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for _, r := range results {
+			if len(r.Errors) > 0 {
+				t.Fatalf("top-level error: %+v", r.Errors)
+			}
+			var p struct {
+				CreateContact struct {
+					Contact    *contactOut
+					UserErrors []userError
+				}
+			}
+			if err := json.Unmarshal(r.Data, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.CreateContact.Contact != nil {
+				created++
+			} else {
+				MustUserError(t, p.CreateContact.UserErrors, "TAKEN", "input", "identifier")
+			}
+		}
+		if created != 1 || f.Count(t, `SELECT count(*) FROM contacts WHERE identifier = 'race'`) != 1 {
+			t.Fatalf("%d creates succeeded, want 1", created)
 		}
 	})
 }

@@ -247,7 +247,8 @@ func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args Pag
 
 // CreateContact validates f and inserts a contact. It returns UserErrors with
 // INVALID for malformed values, NOT_FOUND for unknown assignees and TAKEN for
-// an email or phone number another contact of the account already has.
+// an email, phone number or identifier another contact of the account
+// already has.
 func (s *Store) CreateContact(ctx context.Context, a Actor, f ContactFields) (*Contact, error) {
 	var out *Contact
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -257,7 +258,7 @@ func (s *Store) CreateContact(ctx context.Context, a Actor, f ContactFields) (*C
 		}
 		id, err := insertContact(ctx, tx, a.AccountID, c)
 		if err != nil {
-			return err
+			return identifierTaken(err, "input", "identifier")
 		}
 		out, err = getContact(ctx, tx, a.AccountID, id, false)
 		return err
@@ -285,7 +286,7 @@ func (s *Store) UpdateContact(ctx context.Context, a Actor, id string, expectedV
 			return err
 		}
 		if err := updateContact(ctx, tx, a.AccountID, c); err != nil {
-			return err
+			return identifierTaken(err, "input", "identifier")
 		}
 		out, err = getContact(ctx, tx, a.AccountID, c.ID, false)
 		return err
@@ -374,7 +375,7 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) e
 }
 
 // lockContacts locks the live contacts among ids with FOR UPDATE in ascending
-// id order (so overlapping merges and separations cannot deadlock) and
+// id order, before any other lock (see the lock order in locks.go), and
 // returns them keyed by id. Unknown ids are absent. The rows are read by a
 // second statement, after the locks are held: a statement that waited for a
 // lock re-reads the locked row but not its subqueries, so reading addresses

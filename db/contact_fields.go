@@ -115,6 +115,15 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 		return err
 	}
 	errs = append(errs, uerrs...)
+	if f.Identifier.Set && c.Identifier != nil {
+		taken, err := takenIdentifiers(ctx, db, acct, c.ID, *c.Identifier)
+		if err != nil {
+			return err
+		}
+		if taken[*c.Identifier] {
+			errs.Add(Taken, identifierTakenMsg, "input", "identifier")
+		}
+	}
 	c.AssigneeIDs = distinctIDs(c.AssigneeIDs)
 	return errs.Err()
 }
@@ -289,4 +298,40 @@ func takenAddresses(ctx context.Context, db q, acct, self string, addresses []st
 		out[t] = true
 	}
 	return out, nil
+}
+
+// identifierIndex is the unique index that keeps identifiers unique per account.
+const identifierIndex = "contacts_identifier_unique"
+
+// identifierTakenMsg is the message of a TAKEN identifier.
+const identifierTakenMsg = "another contact already has this identifier"
+
+// takenIdentifiers returns which of the identifiers a contact other than
+// self (empty for none) already has.
+func takenIdentifiers(ctx context.Context, db q, acct, self string, identifiers ...string) (map[string]bool, error) {
+	var selfID *string
+	if self != "" {
+		selfID = &self
+	}
+	var taken []string
+	err := sqlx.SelectContext(ctx, db, &taken, `SELECT identifier FROM contacts
+		WHERE account_id = $1 AND identifier = ANY($2) AND ($3::uuid IS NULL OR id <> $3)`, acct, pq.Array(identifiers), selfID)
+	if err != nil {
+		return nil, fmt.Errorf("check identifiers: %w", err)
+	}
+	out := make(map[string]bool, len(taken))
+	for _, t := range taken {
+		out[t] = true
+	}
+	return out, nil
+}
+
+// identifierTaken turns a violation of the identifier's unique index (a
+// concurrent writer took it after the check) into a TAKEN user error at
+// path; other errors are returned as they are.
+func identifierTaken(err error, path ...string) error {
+	if uniqueViolation(err, identifierIndex) {
+		return UserErrors{{Field: path, Code: Taken, Message: identifierTakenMsg}}
+	}
+	return err
 }

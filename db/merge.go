@@ -185,20 +185,24 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 	return res, err
 }
 
-// foldMergees hands the mergees' addresses to the survivor, writes the
-// survivor's fields, re-points older redirects (journaled), replaces each
-// mergee row with a redirect and deletes it.
+// foldMergees hands the mergees' addresses and identifiers to the survivor,
+// writes the survivor's fields, re-points older redirects (journaled),
+// replaces each mergee row with a redirect and deletes it. (The mergees'
+// identifiers are cleared first, so the survivor can take one of them
+// without breaking the identifier's uniqueness; the journal's
+// before-images keep them.)
 func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survivor *Contact, mergees any) error {
 	for _, stmt := range []string{
 		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
 		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
+		`UPDATE contacts SET identifier = NULL WHERE account_id = $1 AND id = ANY($2::uuid[]) AND identifier IS NOT NULL`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt, acct, mergees); err != nil {
 			return wrapf("merge addresses", err)
 		}
 	}
 	if err := updateContact(ctx, tx, acct, survivor); err != nil {
-		return err
+		return identifierTaken(err, "input", "baseContactId")
 	}
 	if _, err := moveRecords(ctx, tx, acct, journalID, "redirects", `UPDATE contact_redirects r
 		SET new_contact_id = $3, updated_at = now()

@@ -109,6 +109,13 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 			errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", ad.value), ad.path...)
 		}
 	}
+	if in.FieldSplit.Identifier != nil {
+		uerrs, err := checkSplitIdentifiers(ctx, tx, acct, orig.ID, origNext.Identifier, newC.Identifier)
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, uerrs...)
+	}
 	convSide := map[string]SplitSide{}
 	for _, k := range childKinds {
 		list := k.get(&in.ChildRecordAssignment)
@@ -131,6 +138,39 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 		return nil, err
 	}
 	return p, append(errs, uerrs...).Err()
+}
+
+// checkSplitIdentifiers returns TAKEN user errors for an identifier split
+// that gives both sides one identifier or either side one that a contact
+// other than the original has.
+func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string, orig, newer *string) (UserErrors, error) {
+	var errs UserErrors
+	if orig != nil && newer != nil && *orig == *newer {
+		errs.Add(Taken, "an identifier cannot belong to both contacts", splitPath("identifier", "new")...)
+		newer = nil
+	}
+	var values []string
+	for _, v := range []*string{orig, newer} {
+		if v != nil {
+			values = append(values, *v)
+		}
+	}
+	if len(values) == 0 {
+		return errs, nil
+	}
+	taken, err := takenIdentifiers(ctx, tx, acct, origID, values...)
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range []struct {
+		side  string
+		value *string
+	}{{"original", orig}, {"new", newer}} {
+		if sv.value != nil && taken[*sv.value] {
+			errs.Add(Taken, identifierTakenMsg, splitPath("identifier", sv.side)...)
+		}
+	}
+	return errs, nil
 }
 
 // checkOwned validates one record type's assignments: each id must be a
@@ -309,11 +349,11 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 	}
 	res.JournalID = journalID
 	if err := updateContact(ctx, tx, acct, p.origNext); err != nil {
-		return res, err
+		return res, identifierTaken(err, splitPath("identifier", "original")...)
 	}
 	newID, err := insertContact(ctx, tx, acct, p.newC)
 	if err != nil {
-		return res, err
+		return res, identifierTaken(err, splitPath("identifier", "new")...)
 	}
 	if err := setJournalValue(ctx, tx, acct, journalID, "newContactId", newID); err != nil {
 		return res, err

@@ -1941,6 +1941,7 @@ type Contact {
   phoneNumbers: [String!]!
   "The primary phone number."
   phoneNumber: String
+  "An external id (e.g. from another system), unique within the account."
   identifier: String
   status: String
   pipelineId: String
@@ -2130,6 +2131,7 @@ leading + and country code and may contain spaces, dashes, dots and parentheses.
 input CreateContactInput {
   firstName: String
   lastName: String
+  "An external id, unique within the account: one another contact has is TAKEN."
   identifier: String
   email: String
   emails: [String!]
@@ -2158,6 +2160,7 @@ input UpdateContactInput {
   expectedVersion: Int
   firstName: String
   lastName: String
+  "An external id, unique within the account: one another contact has is TAKEN."
   identifier: String
   email: String
   emails: [String!]
@@ -2382,6 +2385,7 @@ giving both ` + "`" + `email` + "`" + ` and ` + "`" + `emails` + "`" + ` (or ` +
 input ContactFieldSplit {
   firstName: StringSplit
   lastName: StringSplit
+  "The identifier is unique within the account: giving both sides the same one, or one another contact has, is TAKEN."
   identifier: StringSplit
   email: StringSplit
   phoneNumber: StringSplit
