@@ -281,3 +281,52 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 		}
 	})
 }
+
+// TestInputRulesEmptySeparation checks that a separation giving the new
+// contact no field value and no record is INVALID and writes nothing, dry
+// run or not, while one value or one record is enough.
+func TestInputRulesEmptySeparation(t *testing.T) {
+	f, jane, conv, msgs := janeFixture(t)
+	for _, tc := range []struct {
+		name  string
+		split map[string]any
+		recs  map[string]any
+		dry   bool
+	}{
+		{"nothing at all", map[string]any{}, map[string]any{}, false},
+		{"nothing at all, dry run", map[string]any{}, map[string]any{}, true},
+		{"placements of empty fields", map[string]any{"pipelineId": "NEW", "thumbnail": "BOTH", "misc": "NEW", "documents": "BOTH",
+			"assignees": "NEW", "additionalAttributes": "BOTH"}, map[string]any{}, false},
+		{"values for the original only", map[string]any{"firstName": map[string]any{"original": "Jane", "new": nil},
+			"labels": map[string]any{"original": []any{"a"}}, "email": map[string]any{"original": "jane@example.com", "new": ""},
+			"status": "ORIGINAL"}, map[string]any{}, false},
+		{"records kept on the original", map[string]any{}, map[string]any{"conversations": []any{map[string]any{"id": conv.ID, "side": "ORIGINAL"}}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.Snapshot(t)
+			res := f.Separate(t, f.Acct.Token, jane.ID, map[string]any{"fieldSplit": tc.split, "childRecordAssignment": tc.recs, "dryRun": tc.dry})
+			f.MustUnchanged(t, before)
+			MustUserError(t, res.UserErrors, "INVALID", "input")
+			if res.NewContactID != nil || res.NewContact != nil || res.Summary != nil {
+				t.Fatalf("rejected separation returned results: %+v", res)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name  string
+		input map[string]any
+	}{
+		{"one value", map[string]any{"fieldSplit": map[string]any{"status": "BOTH"}, "childRecordAssignment": map[string]any{}}},
+		{"one record", map[string]any{"fieldSplit": map[string]any{},
+			"childRecordAssignment": map[string]any{"conversations": []any{map[string]any{"id": conv.ID, "side": "NEW"}}}}},
+		{"one message divider", map[string]any{"fieldSplit": map[string]any{}, "childRecordAssignment": map[string]any{},
+			"messageDividers": []any{map[string]any{"conversationId": conv.ID, "firstMessageId": msgs[2].ID}}}},
+	} {
+		t.Run(tc.name+" is enough", func(t *testing.T) {
+			tc.input["dryRun"] = true
+			if res := f.Separate(t, f.Acct.Token, jane.ID, tc.input); len(res.UserErrors) > 0 || res.NewContact == nil {
+				t.Fatalf("%+v", res)
+			}
+		})
+	}
+}

@@ -137,7 +137,10 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 	if err != nil {
 		return nil, err
 	}
-	return p, append(errs, uerrs...).Err()
+	if errs = append(errs, uerrs...); len(errs) == 0 && p.givesNothing() {
+		errs.Add(Invalid, "the new contact would get no field value and no record: give it at least one", "input")
+	}
+	return p, errs.Err()
 }
 
 // checkSplitIdentifiers returns TAKEN user errors for an identifier split

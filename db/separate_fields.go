@@ -80,6 +80,31 @@ func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sid
 	return &o, n, addrs, errs
 }
 
+// givesNothing reports whether the separation would leave the new contact
+// without any field value and without any record: no record assigned NEW
+// and no message divider (a divider always gives the new contact either
+// the tail or the conversation it was cut from).
+func (p *separation) givesNothing() bool {
+	for _, ids := range p.toNew {
+		if len(ids) > 0 {
+			return false
+		}
+	}
+	return len(p.tails) == 0 && p.newC.blank()
+}
+
+// blank reports whether c has no field value at all.
+func (c *Contact) blank() bool {
+	for _, v := range []*string{c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
+		c.OutreachConfigID, c.Thumbnail} {
+		if v != nil && *v != "" {
+			return false
+		}
+	}
+	return !c.Blocked && len(c.Emails) == 0 && len(c.PhoneNumbers) == 0 && len(c.Labels) == 0 && len(c.AssigneeIDs) == 0 &&
+		len(c.CustomAttributes) == 0 && len(c.AdditionalAttributes) == 0 && len(c.Misc) == 0 && len(c.Documents) == 0
+}
+
 // textMover copies a text field to the new side, clearing it on request.
 func textMover(at func(*Contact) **string) func(from, to *Contact, clear bool) {
 	return func(from, to *Contact, clear bool) {

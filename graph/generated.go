@@ -2364,6 +2364,10 @@ type MergeSummary {
   labelsAdded: Int!
 }
 
+"""
+A separation must give the new contact something: at least one field value, one record
+assigned NEW or one message divider. One that gives it nothing is INVALID.
+"""
 input SeparateContactInput {
   fieldSplit: ContactFieldSplit!
   childRecordAssignment: ChildRecordAssignment!
