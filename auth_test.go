@@ -6,7 +6,8 @@ import (
 )
 
 // mustTopLevelError fails unless res has exactly one top-level error with
-// the given extensions.code and no data.
+// the given extensions.code and no data: data is absent, null, or has only
+// null fields (a failed mutation's payload is null; its siblings keep theirs).
 func mustTopLevelError(tb testing.TB, res gqlResponse, code string) {
 	tb.Helper()
 	if len(res.Errors) != 1 {
@@ -15,8 +16,17 @@ func mustTopLevelError(tb testing.TB, res gqlResponse, code string) {
 	if got := res.Errors[0].Extensions["code"]; got != code {
 		tb.Fatalf("extensions.code = %v, want %s (error %+v)", got, code, res.Errors[0])
 	}
-	if len(res.Data) != 0 && string(res.Data) != "null" {
-		tb.Fatalf("want no data, got %s", res.Data)
+	if len(res.Data) == 0 || string(res.Data) == "null" {
+		return
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(res.Data, &fields); err != nil {
+		tb.Fatalf("decode data %s: %v", res.Data, err)
+	}
+	for name, v := range fields {
+		if string(v) != "null" {
+			tb.Fatalf("want no data, got %s: %s", name, v)
+		}
 	}
 }
 

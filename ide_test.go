@@ -244,10 +244,14 @@ func TestIntrospectionOff(t *testing.T) {
 			if len(res.Errors) == 0 || strings.Contains(string(res.Data), "Query") {
 				t.Fatalf("introspection answered: %s %+v", res.Data, res.Errors)
 			}
+			mustRequestError(t, res, "GRAPHQL_VALIDATION_FAILED")
 			res = s.Post(t, headers, `{ __type(name: "Contact") { name } }`, nil)
 			if len(res.Errors) == 0 || strings.Contains(string(res.Data), "Contact") {
 				t.Fatalf("__type answered: %s %+v", res.Data, res.Errors)
 			}
+			mustRequestError(t, res, "GRAPHQL_VALIDATION_FAILED")
+			res = s.Post(t, headers, `query { viewer { id } ...F } fragment F on Query { __schema { types { name } } }`, nil)
+			mustRequestError(t, res, "GRAPHQL_VALIDATION_FAILED")
 		}
 	})
 

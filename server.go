@@ -34,13 +34,15 @@ import (
 
 // Config is the service's configuration, read from the environment.
 type Config struct {
-	DatabaseURL   string     // DATABASE_URL; empty: embedded cluster under DataDir
-	DataDir       string     // DATA_DIR, default ./.data
-	Port          int        // PORT, default 8080
-	Introspection bool       // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
-	MaxComplexity int        // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
-	LogLevel      slog.Level // LOG_LEVEL, default info
-	LogFormat     string     // LOG_FORMAT: text (default) or json
+	DatabaseURL   string       // DATABASE_URL; empty: embedded cluster under DataDir
+	DataDir       string       // DATA_DIR, default ./.data
+	Port          int          // PORT, default 8080
+	Introspection bool         // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
+	MaxComplexity int          // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
+	LogLevel      slog.Level   // LOG_LEVEL, default info
+	LogFormat     string       // LOG_FORMAT: text (default) or json
+	Limits        graph.Limits // request limits; see readLimits
+	DB            db.Options   // database pool limits; see readLimits
 }
 
 // embeddedDatabase is the database name inside the embedded cluster.
@@ -91,6 +93,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.LogFormat = v
 	}
+	if err := readLimits(getenv, &c); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -118,7 +123,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	store, err := db.Open(ctx, dsn)
+	store, err := db.Open(ctx, dsn, m.Config.DB)
 	if err != nil {
 		return err
 	}
@@ -184,6 +189,7 @@ func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
+		Limits: m.Config.Limits,
 	}))
 	if m.Config.Introspection {
 		h := ide.Handler("Contacts GraphQL IDE", "/graphql")

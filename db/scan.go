@@ -61,11 +61,15 @@ func (o JSONObject) MarshalGQL(w io.Writer) {
 	w.Write(b) //nolint:errcheck // the writer reports its own errors
 }
 
-// UnmarshalGQL accepts a JSON object; anything else is an error.
+// UnmarshalGQL accepts a JSON object whose numbers can be stored; anything
+// else is an INVALID user error.
 func (o *JSONObject) UnmarshalGQL(v any) error {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("must be a JSON object, not %s", jsonKind(v))
+		return UserErrors{{Code: Invalid, Message: "must be a JSON object, not " + jsonKind(v)}}
+	}
+	if err := checkJSON(m); err != nil {
+		return err
 	}
 	*o = m
 	return nil

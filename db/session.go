@@ -13,8 +13,9 @@ import (
 // the previewed state. Close rolls the transaction back. Reads through a
 // session are serialised, since one transaction is one connection.
 type Session struct {
-	mu sync.Mutex
-	tx *sqlx.Tx
+	mu      sync.Mutex
+	tx      *sqlx.Tx
+	release func() // gives the transaction's connection back to its account
 }
 
 // sessionKey is the context key of the current Session.
@@ -35,13 +36,15 @@ func (s *Session) Close() error {
 		return nil
 	}
 	err := s.tx.Rollback()
-	s.tx = nil
+	s.release()
+	s.tx, s.release = nil, nil
 	return err
 }
 
-// keep hands a dry run's open transaction to the session in ctx and reports
-// whether there was one to take it.
-func keep(ctx context.Context, tx *sqlx.Tx) bool {
+// keep hands a dry run's open transaction, and the release of its
+// connection slot, to the session in ctx and reports whether there was one to
+// take it.
+func keep(ctx context.Context, tx *sqlx.Tx, release func()) bool {
 	s, ok := ctx.Value(sessionKey{}).(*Session)
 	if !ok {
 		return false
@@ -50,13 +53,17 @@ func keep(ctx context.Context, tx *sqlx.Tx) bool {
 	defer s.mu.Unlock()
 	if s.tx != nil {
 		s.tx.Rollback() //nolint:errcheck // superseded by a later dry run in the same field
+		s.release()
 	}
-	s.tx = tx
+	s.tx, s.release = tx, release
 	return true
 }
 
 // reader returns what reads in ctx run on: a session's open dry-run
-// transaction (held exclusively until done is called), else the pool.
+// transaction (held exclusively until done is called), else the pool, with
+// one of the account's connection slots held until done is called. When ctx
+// ends while waiting for a slot, the pool is returned and the read fails with
+// ctx's error.
 func (s *Store) reader(ctx context.Context) (db q, done func()) {
 	if ss, ok := ctx.Value(sessionKey{}).(*Session); ok {
 		ss.mu.Lock()
@@ -65,5 +72,9 @@ func (s *Store) reader(ctx context.Context) (db q, done func()) {
 		}
 		ss.mu.Unlock()
 	}
-	return s.db, func() {}
+	release, err := s.tenants.acquire(ctx, tenantFrom(ctx))
+	if err != nil {
+		return s.db, func() {}
+	}
+	return s.db, release
 }

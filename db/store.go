@@ -5,6 +5,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -16,27 +18,91 @@ import (
 
 // Store is the PostgreSQL-backed store.
 type Store struct {
-	db     *sqlx.DB
-	events func(context.Context, Event)
+	db      *sqlx.DB
+	events  func(context.Context, Event)
+	tenants *accountLimiter
 }
 
 // q is the narrow query interface both *sqlx.DB and *sqlx.Tx satisfy.
 type q = sqlx.ExtContext
 
-// Open connects to the database at dsn and checks that it answers. The error wraps the driver's.
-func Open(ctx context.Context, dsn string) (*Store, error) {
-	conn, err := sqlx.Open("postgres", dsn)
+// Options bound what the store may use of the database. Zero fields take
+// the defaults below.
+type Options struct {
+	// MaxConns is the size of the connection pool.
+	MaxConns int
+	// AccountMaxConns is how many of those one account may hold at once;
+	// work over it waits for a free slot.
+	AccountMaxConns int
+	// StatementTimeout is set on every connection: PostgreSQL cancels any
+	// statement that runs longer.
+	StatementTimeout time.Duration
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxConns         = 20
+	DefaultStatementTimeout = 10 * time.Second
+)
+
+// withDefaults fills zero fields: AccountMaxConns defaults to half the pool.
+func (o Options) withDefaults() Options {
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.AccountMaxConns <= 0 {
+		o.AccountMaxConns = max(1, o.MaxConns/2)
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = DefaultStatementTimeout
+	}
+	return o
+}
+
+// Open connects to the database at dsn with the limits in opts and checks
+// that it answers. The error wraps the driver's.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	pc, err := pq.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	conn.SetMaxOpenConns(20)
-	conn.SetMaxIdleConns(20)
+	conn := sqlx.NewDb(sql.OpenDB(sessionSettings{Connector: pc,
+		set: fmt.Sprintf("SET statement_timeout = %d", opts.StatementTimeout.Milliseconds())}), "postgres")
+	conn.SetMaxOpenConns(opts.MaxConns)
+	conn.SetMaxIdleConns(opts.MaxConns)
 	conn.SetConnMaxIdleTime(5 * time.Minute)
 	if err := conn.PingContext(ctx); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: conn}, nil
+	return &Store{db: conn, tenants: newAccountLimiter(opts.AccountMaxConns)}, nil
+}
+
+// sessionSettings is a connector that runs set on every new connection, so
+// settings such as the statement timeout hold per connection, whatever the
+// request.
+type sessionSettings struct {
+	driver.Connector
+	set string
+}
+
+// Connect opens a connection and applies the settings.
+func (c sessionSettings) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("connect: driver cannot execute session settings")
+	}
+	if _, err := ex.ExecContext(ctx, c.set, nil); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("connect: session settings: %w", err)
+	}
+	return conn, nil
 }
 
 // New wraps an open connection pool.
@@ -88,15 +154,23 @@ func (s *Store) runTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) err
 }
 
 // tryTx runs fn in one transaction.
+// The transaction's connection counts against the account's share of the
+// pool until it is committed or rolled back.
 func (s *Store) tryTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) error) error {
+	release, err := s.tenants.acquire(ctx, tenantFrom(ctx))
+	if err != nil {
+		return fmt.Errorf("wait for a database connection: %w", err)
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
+		release()
 		return fmt.Errorf("begin: %w", err)
 	}
 	kept := false
 	defer func() {
 		if !kept {
 			tx.Rollback() //nolint:errcheck // no-op after commit
+			release()
 		}
 	}()
 	if err := fn(tx); err != nil {
@@ -106,7 +180,7 @@ func (s *Store) tryTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) err
 		return err
 	}
 	if dryRun {
-		kept = keep(ctx, tx)
+		kept = keep(ctx, tx, release)
 		return nil
 	}
 	if err := tx.Commit(); err != nil {
@@ -122,6 +196,15 @@ func retryable(err error) bool {
 		return pe.Code == "40001" || pe.Code == "40P01"
 	}
 	return false
+}
+
+// IsCanceled reports whether err comes from work stopped before it finished:
+// its context ended (the request's deadline passed or its client left), or
+// PostgreSQL cancelled the statement (statement timeout, cancel request).
+func IsCanceled(err error) bool {
+	var pe *pq.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.As(err, &pe) && pe.Code == "57014"
 }
 
 // badText reports whether PostgreSQL refused a string it cannot store (a NUL

@@ -8,7 +8,6 @@ import (
 	"contactid/db"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/lib/pq"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -17,6 +16,7 @@ const (
 	codeUnauthenticated = "UNAUTHENTICATED"
 	codeForbidden       = "FORBIDDEN"
 	codeInternal        = "INTERNAL"
+	codeTimeout         = "TIMEOUT"
 )
 
 // internalError marks a failure whose text must not reach clients.
@@ -46,10 +46,13 @@ func payload[T any](v T, err error) (*T, []db.UserError, error) {
 	return &v, []db.UserError{}, nil
 }
 
-// ErrorPresenter returns the presenter that classifies every error: auth
-// errors get their code, internal failures are logged with the request id and
-// shown only as "internal error", user errors of queries (which have no
-// userErrors field) get their code, GraphQL syntax and validation errors pass.
+// ErrorPresenter returns the presenter that classifies every error, so each
+// one a client sees carries extensions.code: auth errors get their code, a
+// request that ran out of time gets TIMEOUT, user errors of queries and of
+// input scalars (which have no userErrors field) get their code, GraphQL
+// request errors keep the code the executor or our request checks gave them.
+// Anything else is hidden: logged with the request id and shown only as
+// "internal error" with code INTERNAL.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
@@ -58,19 +61,24 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gerr, codeUnauthenticated)
 		case errors.Is(err, db.ErrForbidden):
 			return withCode(gerr, codeForbidden)
+		case db.IsCanceled(err):
+			log.WarnContext(ctx, "request cut short", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
+			return withCode(&gqlerror.Error{Message: "the request was stopped: it ran out of time or was cancelled", Path: gerr.Path}, codeTimeout)
 		}
 		if u, ok := db.AsUserErrors(err); ok && len(u) > 0 {
-			// Bad arguments of a query (e.g. a malformed cursor), which has
-			// no userErrors field to carry them.
+			// Bad arguments of a query (e.g. a malformed cursor) or a bad
+			// input scalar, which have no userErrors field to carry them.
+			if len(u) == 1 && len(u[0].Field) == 0 {
+				gerr.Message = u[0].Message
+			}
 			return withCode(gerr, string(u[0].Code))
 		}
 		var ie *internalError
-		var pe *pq.Error
-		if errors.As(err, &ie) || errors.As(err, &pe) {
-			log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
-			return withCode(&gqlerror.Error{Message: "internal error", Path: gerr.Path}, codeInternal)
+		if code, _ := gerr.Extensions["code"].(string); code != "" && !errors.As(err, &ie) {
+			return gerr
 		}
-		return gerr
+		log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
+		return withCode(&gqlerror.Error{Message: "internal error", Path: gerr.Path}, codeInternal)
 	}
 }
 

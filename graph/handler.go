@@ -12,54 +12,80 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 // HandlerConfig configures the GraphQL HTTP handler.
 type HandlerConfig struct {
 	Store  *db.Store
 	Logger *slog.Logger
-	// Introspection enables schema introspection (needed by client codegen and the IDE).
+	// Introspection enables schema introspection (needed by client codegen
+	// and the IDE) and "did you mean" suggestions in error messages.
 	Introspection bool
 	// MaxComplexity bounds the cost of one operation (0: DefaultMaxComplexity).
 	MaxComplexity int
-	// MaxBodyBytes bounds a request body (0: DefaultMaxBodyBytes).
-	MaxBodyBytes int64
+	// Limits bound each request's size, shape and run time.
+	Limits Limits
 }
 
-// Request limits applied when HandlerConfig leaves them zero.
-const (
-	DefaultMaxComplexity = 50000
-	DefaultMaxBodyBytes  = 1 << 20
-)
+// DefaultMaxComplexity is the cost limit applied when HandlerConfig leaves it zero.
+const DefaultMaxComplexity = 50000
 
 // NewGraphQLHandler returns the /graphql endpoint: POST and GET transports
 // (GET runs queries only), token authentication, per-request loaders, error
-// scrubbing and cost limits.
+// scrubbing, and the request limits: body size, document size and shape,
+// strict input, cost and run time.
 func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.MaxComplexity == 0 {
 		cfg.MaxComplexity = DefaultMaxComplexity
 	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()}))
+	limits := cfg.Limits.withDefaults()
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := newQueryCache(limits.QueryCacheBytes)
+	srv.SetQueryCache(cache)
+	srv.SetParserTokenLimit(limits.MaxTokens)
+	if !cfg.Introspection {
+		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+	}
+	srv.Use(documentLimits{limits: limits, cache: cache})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(operationRules{schema: es.Schema(), introspection: cfg.Introspection})
+	srv.Use(costLimit{es: es, limit: cfg.MaxComplexity})
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)
 	srv.AroundRootFields(scopeRootField(cfg.Store))
-	return authenticate(cfg.Store, cfg.Logger, http.MaxBytesHandler(srv, cfg.MaxBodyBytes))
+	return withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, srv)))
+}
+
+// rulesWithoutSuggestions returns the default validation rules with every
+// rule that can suggest a name ("Did you mean …?") swapped for its variant
+// without suggestions, so a server without introspection reveals no names.
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, swap := range []struct {
+		name string
+		rule core.Rule
+	}{
+		{"KnownArgumentNames", rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{"KnownTypeNames", rules.KnownTypeNamesRuleWithoutSuggestions},
+		{"ValuesOfCorrectType", rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+	} {
+		r.RemoveRule(swap.name)
+		r.AddRule(swap.rule.Name, swap.rule.RuleFunc)
+	}
+	return r
 }
 
 // tokenFrom returns the API token of a request: `Authorization: Bearer <t>`
@@ -84,7 +110,7 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 			a, err := s.Authenticate(ctx, token)
 			switch {
 			case err == nil:
-				ctx = withActor(ctx, a)
+				ctx = db.WithTenant(withActor(ctx, a), a.AccountID)
 				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
 				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
 			case !errors.Is(err, db.ErrUnauthenticated):

@@ -1,0 +1,296 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"contactid/db"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// expensiveMutations are the root fields of which a request may run at most
+// one: each may move any number of records.
+var expensiveMutations = map[string]bool{"mergeContacts": true, "separateContact": true, "undoContactOperation": true}
+
+// operationRules checks a validated operation and its variables before it
+// runs, where gqlparser is lenient: enum values must match their schema
+// spelling exactly (the validator ignores case in variables), Int values must
+// be integers within 32 bits (the validator accepts strings such as "1" and
+// 64-bit values), numbers must be finite, introspection is refused when it
+// is off, and at most one merge, separation or undo runs per request. Every
+// refusal is a request error: nothing runs.
+type operationRules struct {
+	schema        *ast.Schema
+	introspection bool
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = operationRules{}
+
+// ExtensionName names the extension for gqlgen.
+func (operationRules) ExtensionName() string { return "OperationRules" }
+
+// Validate accepts any schema.
+func (operationRules) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext applies the rules; it returns the first violation.
+func (r operationRules) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	op := oc.Operation
+	if !r.introspection && selectsIntrospection(oc.Doc, op) {
+		return requestError(errcode.ValidationFailed, "introspection is disabled on this server")
+	}
+	if op.Operation == ast.Mutation {
+		var n int
+		for _, f := range graphql.CollectFields(oc, op.SelectionSet, []string{"Mutation"}) {
+			if expensiveMutations[f.Name] {
+				n++
+			}
+		}
+		if n > 1 {
+			return requestError(codeLimit, fmt.Sprintf("a request may run at most one mergeContacts, separateContact or undoContactOperation; this one asks for %d", n))
+		}
+	}
+	for _, v := range op.VariableDefinitions {
+		val, ok := oc.Variables[v.Variable]
+		if !ok {
+			continue
+		}
+		if msg := r.checkVariable(v.Type, val); msg != "" {
+			return requestError(errcode.ValidationFailed, fmt.Sprintf("Variable \"$%s\" got an invalid value: %s", v.Variable, msg))
+		}
+	}
+	w := literalWalker{doc: oc.Doc, seen: map[string]bool{}}
+	if msg := w.selections(op.SelectionSet); msg != "" {
+		return requestError(errcode.ValidationFailed, msg)
+	}
+	return nil
+}
+
+// requestError is a request error with the given extensions.code.
+func requestError(code, msg string) *gqlerror.Error {
+	err := &gqlerror.Error{Message: msg}
+	errcode.Set(err, code)
+	return err
+}
+
+// checkVariable checks one variable value against its declared type and
+// returns what is wrong, or "".
+func (r operationRules) checkVariable(typ *ast.Type, val any) string {
+	if val == nil {
+		return ""
+	}
+	if typ.Elem != nil {
+		list, ok := val.([]any)
+		if !ok {
+			return r.checkVariable(typ.Elem, val) // a single value coerced to a list
+		}
+		for _, e := range list {
+			if msg := r.checkVariable(typ.Elem, e); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+	def := r.schema.Types[typ.NamedType]
+	if def == nil {
+		return ""
+	}
+	switch def.Kind {
+	case ast.Enum:
+		s, ok := val.(string)
+		if !ok || def.EnumValues.ForName(s) == nil {
+			return fmt.Sprintf("%s is not a %s value (enum values are case-sensitive)", quote(val), def.Name)
+		}
+	case ast.InputObject:
+		m, ok := val.(map[string]any)
+		if !ok {
+			return ""
+		}
+		for _, f := range def.Fields {
+			if msg := r.checkVariable(f.Type, m[f.Name]); msg != "" {
+				return f.Name + ": " + msg
+			}
+		}
+	case ast.Scalar:
+		return checkScalar(def.Name, val)
+	}
+	return ""
+}
+
+// checkScalar checks a variable value of a built-in scalar or of JSON.
+func checkScalar(name string, val any) string {
+	switch name {
+	case "Int":
+		if !isInt32(val) {
+			return fmt.Sprintf("%s is not an Int (a whole number from -2147483648 to 2147483647)", quote(val))
+		}
+	case "Float":
+		switch v := val.(type) {
+		case json.Number:
+			if !db.ValidJSONNumber(string(v)) {
+				return fmt.Sprintf("%s is out of range for a Float", quote(val))
+			}
+		case float64, int64, int:
+		default:
+			return fmt.Sprintf("%s is not a Float", quote(val))
+		}
+	}
+	return ""
+}
+
+// isInt32 reports whether a decoded JSON value is a whole number within 32 bits.
+func isInt32(val any) bool {
+	var n int64
+	switch v := val.(type) {
+	case json.Number:
+		i, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return false
+		}
+		n = i
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	case float64:
+		if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32+1 {
+			return false
+		}
+		n = int64(v)
+	default:
+		return false
+	}
+	return n >= math.MinInt32 && n <= math.MaxInt32
+}
+
+// quote shows a value in an error message, shortened.
+func quote(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "the value"
+	}
+	s := string(b)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}
+
+// literalWalker checks the literal argument values of an operation and of
+// the fragments it spreads (each once).
+type literalWalker struct {
+	doc  *ast.QueryDocument
+	seen map[string]bool
+}
+
+// selections checks every argument under a selection set.
+func (w literalWalker) selections(set ast.SelectionSet) string {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			for _, a := range sel.Arguments {
+				if msg := checkLiteral(a.Value); msg != "" {
+					return fmt.Sprintf("Argument %q of %s: %s", a.Name, sel.Name, msg)
+				}
+			}
+			if msg := w.selections(sel.SelectionSet); msg != "" {
+				return msg
+			}
+		case *ast.InlineFragment:
+			if msg := w.selections(sel.SelectionSet); msg != "" {
+				return msg
+			}
+		case *ast.FragmentSpread:
+			if w.seen[sel.Name] {
+				continue
+			}
+			w.seen[sel.Name] = true
+			if def := w.doc.Fragments.ForName(sel.Name); def != nil {
+				if msg := w.selections(def.SelectionSet); msg != "" {
+					return msg
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// checkLiteral checks a literal value: Ints within 32 bits, numbers inside
+// JSON within range.
+func checkLiteral(v *ast.Value) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Kind {
+	case ast.IntValue:
+		if v.Definition != nil && v.Definition.Name == "Int" {
+			if _, err := strconv.ParseInt(v.Raw, 10, 32); err != nil {
+				return fmt.Sprintf("%s is not an Int (a whole number from -2147483648 to 2147483647)", clipRaw(v.Raw))
+			}
+		} else if _, err := strconv.ParseInt(v.Raw, 10, 64); err != nil && !db.ValidJSONNumber(v.Raw) {
+			return fmt.Sprintf("the number %s is out of range", clipRaw(v.Raw))
+		}
+	case ast.FloatValue:
+		if !db.ValidJSONNumber(v.Raw) {
+			return fmt.Sprintf("the number %s is out of range", clipRaw(v.Raw))
+		}
+	case ast.ListValue, ast.ObjectValue:
+		for _, c := range v.Children {
+			if msg := checkLiteral(c.Value); msg != "" {
+				return msg
+			}
+		}
+	}
+	return ""
+}
+
+// clipRaw shortens literal text for an error message.
+func clipRaw(s string) string {
+	if len(s) > 20 {
+		return s[:20] + "…"
+	}
+	return s
+}
+
+// selectsIntrospection reports whether an operation asks for __schema or
+// __type (a __typename is not introspection).
+func selectsIntrospection(doc *ast.QueryDocument, op *ast.OperationDefinition) bool {
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet) bool
+	walk = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name == "__schema" || sel.Name == "__type" || walk(sel.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if walk(sel.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if !seen[sel.Name] {
+					seen[sel.Name] = true
+					if def := doc.Fragments.ForName(sel.Name); def != nil && walk(def.SelectionSet) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	return walk(op.SelectionSet)
+}
+
+// hasDidYouMean reports whether a message carries a suggestion.
+func hasDidYouMean(msg string) bool { return strings.Contains(msg, "Did you mean") }
