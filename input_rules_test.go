@@ -330,3 +330,77 @@ func TestInputRulesEmptySeparation(t *testing.T) {
 		})
 	}
 }
+
+// TestInputRulesAddressCharacters checks that emails are stored in Unicode
+// NFC, so spellings that differ only by normalisation are one address, and
+// that control and invisible characters in emails and phone numbers are
+// INVALID at their input path.
+func TestInputRulesAddressCharacters(t *testing.T) {
+	f := MustFixture(t)
+	const precomposed, decomposed = "bas\u00e9@example.com", "base\u0301@example.com"
+	c := f.testServer.MustContact(t, f.Acct.Token, map[string]any{"email": decomposed})
+	t.Run("stored in NFC", func(t *testing.T) {
+		MustEqual(t, "stored email", f.storedList(t, "emails", c.ID), []string{precomposed})
+	})
+	for _, spelling := range []string{precomposed, decomposed, "BASE\u0301@EXAMPLE.COM", "BAS\u00c9@example.com"} {
+		t.Run("TAKEN as "+spelling, func(t *testing.T) {
+			errs := f.MustReject(t, f.Acct.Token, createContactDoc, map[string]any{"input": map[string]any{"email": spelling}})
+			MustUserError(t, errs, "TAKEN", "input", "email")
+		})
+	}
+	t.Run("both spellings in one list", func(t *testing.T) {
+		errs := f.MustReject(t, f.Acct.Token, createContactDoc, map[string]any{"input": map[string]any{"emails": []any{"x\u00e9@example.com", "xe\u0301@example.com"}}})
+		MustUserError(t, errs, "INVALID", "input", "emails", "1")
+	})
+	badEmails := map[string]string{
+		"right-to-left override": "\u202eada@example.com",
+		"zero-width space":       "ada\u200b@example.com",
+		"zero-width joiner":      "ada@exa\u200dmple.com",
+		"zero-width non-joiner":  "a\u200cda@example.com",
+		"byte order mark":        "\ufeffada@example.com",
+		"word joiner":            "ada@example.com\u2060",
+		"soft hyphen":            "ada\u00ad@example.com",
+		"tab":                    "ada@example.com\t",
+		"bell":                   "ada\u0007@example.com",
+		"NUL":                    "ada@example.com\u0000",
+		"DEL":                    "ada@example.com\u007f",
+		"C1 control":             "ada\u0085@example.com",
+		"inner no-break space":   "ada@exa\u00a0mple.com",
+	}
+	badPhones := map[string]string{
+		"right-to-left override": "\u202e+14155550100",
+		"zero-width space":       "+1 415\u200b555 0100",
+		"byte order mark":        "\ufeff+14155550100",
+		"bell":                   "+14155550100\u0007",
+		"newline":                "+1415555\n0100",
+	}
+	for name, v := range badEmails {
+		t.Run("email with "+name, func(t *testing.T) {
+			errs := f.MustReject(t, f.Acct.Token, createContactDoc, map[string]any{"input": map[string]any{"emails": []any{"ok@example.com", v}}})
+			MustUserError(t, errs, "INVALID", "input", "emails", "1")
+			errs = f.MustReject(t, f.Acct.Token, updateContactDoc, map[string]any{"id": c.ID, "input": map[string]any{"email": v}})
+			MustUserError(t, errs, "INVALID", "input", "email")
+			before := f.Snapshot(t)
+			res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{"childRecordAssignment": map[string]any{},
+				"fieldSplit": map[string]any{"emails": map[string]any{"new": []any{v}}}})
+			f.MustUnchanged(t, before)
+			MustUserError(t, res.UserErrors, "INVALID", "input", "fieldSplit", "emails", "new", "0")
+			errs = f.MustReject(t, f.Acct.Token, createUserDoc, map[string]any{"input": map[string]any{"name": "U", "email": v}})
+			MustUserError(t, errs, "INVALID", "input", "email")
+		})
+	}
+	for name, v := range badPhones {
+		t.Run("phone with "+name, func(t *testing.T) {
+			errs := f.MustReject(t, f.Acct.Token, createContactDoc, map[string]any{"input": map[string]any{"phoneNumber": v}})
+			MustUserError(t, errs, "INVALID", "input", "phoneNumber")
+			before := f.Snapshot(t)
+			res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{"childRecordAssignment": map[string]any{},
+				"fieldSplit": map[string]any{"phoneNumber": map[string]any{"new": v}}})
+			f.MustUnchanged(t, before)
+			MustUserError(t, res.UserErrors, "INVALID", "input", "fieldSplit", "phoneNumber", "new")
+		})
+	}
+	if n := f.Count(t, `SELECT count(*) FROM contact_emails`); n != 1 {
+		t.Fatalf("%d stored emails, want 1", n)
+	}
+}

@@ -3,13 +3,23 @@ package db
 import (
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// NormalizeEmail trims and lower-cases an email address and reports whether
-// it is a plain, valid address (local@domain.tld, no display name).
+// NormalizeEmail trims and lower-cases an email address, puts it in Unicode
+// NFC (so spellings that differ only by normalisation are one address) and
+// reports whether it is a plain, valid address (local@domain.tld, no display
+// name, no control or invisible characters, at most MaxEmailLength bytes).
 func NormalizeEmail(s string) (string, bool) {
-	e := strings.ToLower(strings.TrimSpace(s))
-	if e == "" || len(e) > 254 {
+	t := trimSpaces(s)
+	if hasHiddenRune(t) {
+		return t, false
+	}
+	e := norm.NFC.String(strings.ToLower(t))
+	if e == "" || len(e) > MaxEmailLength {
 		return e, false
 	}
 	a, err := mail.ParseAddress(e)
@@ -27,9 +37,12 @@ func NormalizeEmail(s string) (string, bool) {
 // NormalizePhone converts a phone number written as "+", a country code and
 // digits, optionally separated by spaces, dashes, dots or parentheses, to
 // E.164 ("+" and 8 to 15 digits, the first not 0). It reports whether the
-// input had that shape.
+// input had that shape; control and invisible characters never do.
 func NormalizePhone(s string) (string, bool) {
-	t := strings.TrimSpace(s)
+	t := trimSpaces(s)
+	if hasHiddenRune(t) {
+		return t, false
+	}
 	if !strings.HasPrefix(t, "+") {
 		return t, false
 	}
@@ -50,4 +63,35 @@ func NormalizePhone(s string) (string, bool) {
 		return t, false
 	}
 	return out, true
+}
+
+// trimSpaces removes leading and trailing space characters (Unicode Zs,
+// such as ASCII and no-break spaces), but not control characters such as
+// tabs and newlines, which make an address invalid.
+func trimSpaces(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.Is(unicode.Zs, r) })
+}
+
+// hasHiddenRune reports whether s is not valid UTF-8 or holds a character
+// an address must not contain: a control character (Unicode category Cc,
+// tab and newline included), a format character (Cf: bidirectional
+// overrides such as U+202E, zero-width space/joiners, the byte order mark,
+// soft hyphen…), a private-use character (Co), a line or paragraph
+// separator, a space other than ASCII space (Zs, e.g. a no-break space),
+// a variation selector or another default-ignorable (invisible) code point.
+// ASCII spaces pass: phone numbers may use them as separators.
+func hasHiddenRune(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if r == ' ' {
+			continue
+		}
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Zs, unicode.Zl, unicode.Zp,
+			unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+			return true
+		}
+	}
+	return false
 }

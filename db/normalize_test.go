@@ -1,9 +1,13 @@
 package db_test
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"contactid/db"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -22,6 +26,12 @@ func TestNormalizePhone(t *testing.T) {
 		{"+1 415 CALL NOW", "", false},   // letters
 		{"+1 415/555/0100", "", false},   // other separators
 		{"++14155550100", "", false},
+		{"\u00a0+1 415 555 0100\u00a0", "+14155550100", true}, // surrounding no-break spaces are trimmed
+		{"\u202e+14155550100", "", false},                     // right-to-left override
+		{"+1 415\u200b555 0100", "", false},                   // zero-width space
+		{"\ufeff+14155550100", "", false},                     // byte order mark
+		{"+14155550100\t", "", false},                         // control character
+		{"+1\u00a0415 555 0100", "", false},                   // inner no-break space
 	} {
 		got, ok := db.NormalizePhone(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
@@ -42,6 +52,24 @@ func TestNormalizeEmail(t *testing.T) {
 		{"Ada <ada@example.com>", "", false},
 		{"a@b@c.com", "", false},
 		{"", "", false},
+		{"bas\u00e9@example.com", "bas\u00e9@example.com", true},  // precomposed é
+		{"base\u0301@example.com", "bas\u00e9@example.com", true}, // e + combining acute: NFC
+		{"BASE\u0301@EXAMPLE.COM", "bas\u00e9@example.com", true},
+		{"\u00a0ada@example.com\u3000", "ada@example.com", true}, // surrounding spaces are trimmed
+		{"\u202eada@example.com", "", false},                     // right-to-left override (Cf)
+		{"ada\u200b@example.com", "", false},                     // zero-width space (Cf)
+		{"ada@exa\u200dmple.com", "", false},                     // zero-width joiner (Cf)
+		{"\ufeffada@example.com", "", false},                     // byte order mark (Cf)
+		{"ada\u00ad@example.com", "", false},                     // soft hyphen (Cf)
+		{"ada@example.com\t", "", false},                         // tab (Cc)
+		{"ada\u0085@example.com", "", false},                     // next line (Cc)
+		{"ada\ufe0f@example.com", "", false},                     // variation selector
+		{"ada\u3164@example.com", "", false},                     // Hangul filler (default ignorable)
+		{"ada@exa\u00a0mple.com", "", false},                     // inner no-break space
+		{"ada\ue000@example.com", "", false},                     // private use
+		{"ada@example.com\xff", "", false},                       // not UTF-8
+		{strings.Repeat("a", 243) + "@example.com", "", false},   // 255 bytes
+		{strings.Repeat("a", 242) + "@example.com", strings.Repeat("a", 242) + "@example.com", true},
 	} {
 		got, ok := db.NormalizeEmail(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
@@ -70,6 +98,32 @@ func FuzzNormalizePhone(f *testing.F) {
 			}
 		}
 		if again, ok := db.NormalizePhone(out); !ok || again != out {
+			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
+		}
+	})
+}
+
+// FuzzNormalizeEmail checks that every accepted address is NFC, lower-case,
+// free of control and format characters, within the length limit, and that
+// normalising is idempotent.
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"Ada@Example.com", "base\u0301@example.com", "\u202eada@example.com", "a@b.c", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, ok := db.NormalizeEmail(s)
+		if !ok {
+			return
+		}
+		if !norm.NFC.IsNormalString(out) || strings.ToLower(out) != out || len(out) > db.MaxEmailLength {
+			t.Fatalf("NormalizeEmail(%q) = %q is not NFC, lower-case and short", s, out)
+		}
+		for _, r := range out {
+			if unicode.In(r, unicode.Cc, unicode.Cf) {
+				t.Fatalf("NormalizeEmail(%q) = %q holds %U", s, out, r)
+			}
+		}
+		if again, ok := db.NormalizeEmail(out); !ok || again != out {
 			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
 		}
 	})
