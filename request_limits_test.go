@@ -360,3 +360,44 @@ func waitNoStatement(t *testing.T, s *testServer, prefix string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// fullIntrospectionQuery is the introspection query client tools send
+// (GraphiQL, code generators), with every optional part switched on and
+// nine levels of ofType.
+const fullIntrospectionQuery = `query IntrospectionQuery {
+  __schema {
+    description
+    queryType { name kind }
+    mutationType { name kind }
+    subscriptionType { name kind }
+    types { ...FullType }
+    directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description specifiedByURL isOneOf
+  fields(includeDeprecated: true) { name description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields(includeDeprecated: true) { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}`
+
+// TestIntrospectionFitsTheLimits checks that the introspection query of
+// client tools passes the default limits, with and without a token.
+func TestIntrospectionFitsTheLimits(t *testing.T) {
+	s := MustServer(t)
+	a := s.MustAccount(t, "Acme")
+	for _, headers := range []map[string]string{nil, {"Authorization": "Bearer " + a.Token}} {
+		res := s.Post(t, headers, fullIntrospectionQuery, nil)
+		if len(res.Errors) != 0 || !strings.Contains(string(res.Data), `"mergeContacts"`) {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+	}
+}

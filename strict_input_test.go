@@ -89,6 +89,7 @@ func TestIntsAreStrict(t *testing.T) {
 		{"variable string", `query($n: Int) { contacts(first: $n) { nodes { id } } }`, map[string]any{"n": "1"}},
 		{"variable fraction", `query($n: Int) { contacts(first: $n) { nodes { id } } }`, map[string]any{"n": 1.5}},
 		{"input field string", updateContactDoc, map[string]any{"id": c.ID, "input": map[string]any{"expectedVersion": "1"}}},
+		{"input field literal beyond 32 bits", `mutation { updateContact(id: "` + c.ID + `", input: {expectedVersion: 4294967297}) { contact { id } } }`, nil},
 		{"input field beyond 32 bits", updateContactDoc, map[string]any{"id": c.ID, "input": map[string]any{"expectedVersion": json.Number("4294967297")}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
