@@ -10,56 +10,56 @@ import (
 // c; unset variables keep the defaults of graph.Limits and db.Options. It
 // returns an error naming the bad variable.
 func readLimits(getenv func(string) string, c *Config) error {
-	ints := []struct {
-		name string
-		dst  *int
-	}{
-		{"GRAPHQL_MAX_TOKENS", &c.Limits.MaxTokens},
-		{"GRAPHQL_MAX_DEPTH", &c.Limits.MaxDepth},
-		{"GRAPHQL_MAX_FIELDS", &c.Limits.MaxFields},
-		{"DB_MAX_CONNS", &c.DB.MaxConns},
-		{"DB_ACCOUNT_MAX_CONNS", &c.DB.AccountMaxConns},
+	positiveInt := func(s string) (int, error) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("want a positive number")
+		}
+		return n, nil
 	}
-	for _, v := range ints {
-		if s := getenv(v.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n <= 0 {
-				return fmt.Errorf("%s=%q: want a positive number", v.name, s)
-			}
-			*v.dst = n
+	positiveBytes := func(s string) (int64, error) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("want a positive number of bytes")
+		}
+		return n, nil
+	}
+	positiveDuration := func(s string) (time.Duration, error) {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("want a positive duration such as 15s")
+		}
+		return d, nil
+	}
+	for _, err := range []error{
+		setting(getenv, "GRAPHQL_MAX_TOKENS", &c.Limits.MaxTokens, positiveInt),
+		setting(getenv, "GRAPHQL_MAX_DEPTH", &c.Limits.MaxDepth, positiveInt),
+		setting(getenv, "GRAPHQL_MAX_FIELDS", &c.Limits.MaxFields, positiveInt),
+		setting(getenv, "DB_MAX_CONNS", &c.DB.MaxConns, positiveInt),
+		setting(getenv, "DB_ACCOUNT_MAX_CONNS", &c.DB.AccountMaxConns, positiveInt),
+		setting(getenv, "MAX_BODY_BYTES", &c.Limits.MaxBodyBytes, positiveBytes),
+		setting(getenv, "GRAPHQL_QUERY_CACHE_BYTES", &c.Limits.QueryCacheBytes, positiveBytes),
+		setting(getenv, "REQUEST_TIMEOUT", &c.Limits.RequestTimeout, positiveDuration),
+		setting(getenv, "DB_STATEMENT_TIMEOUT", &c.DB.StatementTimeout, positiveDuration),
+	} {
+		if err != nil {
+			return err
 		}
 	}
-	bytes := []struct {
-		name string
-		dst  *int64
-	}{
-		{"MAX_BODY_BYTES", &c.Limits.MaxBodyBytes},
-		{"GRAPHQL_QUERY_CACHE_BYTES", &c.Limits.QueryCacheBytes},
+	return nil
+}
+
+// setting parses the environment variable name into dst when it is set; the
+// error names the variable and its value.
+func setting[T any](getenv func(string) string, name string, dst *T, parse func(string) (T, error)) error {
+	s := getenv(name)
+	if s == "" {
+		return nil
 	}
-	for _, v := range bytes {
-		if s := getenv(v.name); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || n <= 0 {
-				return fmt.Errorf("%s=%q: want a positive number of bytes", v.name, s)
-			}
-			*v.dst = n
-		}
+	v, err := parse(s)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", name, s, err)
 	}
-	durations := []struct {
-		name string
-		dst  *time.Duration
-	}{
-		{"REQUEST_TIMEOUT", &c.Limits.RequestTimeout},
-		{"DB_STATEMENT_TIMEOUT", &c.DB.StatementTimeout},
-	}
-	for _, v := range durations {
-		if s := getenv(v.name); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("%s=%q: want a positive duration such as 15s", v.name, s)
-			}
-			*v.dst = d
-		}
-	}
+	*dst = v
 	return nil
 }

@@ -21,6 +21,7 @@ const codeComplexity = "COMPLEXITY_LIMIT_EXCEEDED"
 // show: every totalCount, priced once per connection it counts, times the
 // pages above it.
 type costLimit struct {
+	extensionName
 	es    graphql.ExecutableSchema
 	limit int
 }
@@ -29,12 +30,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
 } = costLimit{}
-
-// ExtensionName names the extension for gqlgen.
-func (costLimit) ExtensionName() string { return "CostLimit" }
-
-// Validate accepts any schema.
-func (costLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext prices the operation and refuses it when it costs
 // more than the limit.

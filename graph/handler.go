@@ -56,12 +56,12 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	srv.Use(documentLimits{limits: limits, cache: cache})
+	srv.Use(documentLimits{extensionName: "DocumentLimits", limits: limits, cache: cache})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(operationRules{schema: es.Schema(), introspection: cfg.Introspection})
-	srv.Use(costLimit{es: es, limit: cfg.MaxComplexity})
+	srv.Use(operationRules{extensionName: "OperationRules", schema: es.Schema(), introspection: cfg.Introspection})
+	srv.Use(costLimit{extensionName: "CostLimit", es: es, limit: cfg.MaxComplexity})
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)

@@ -72,6 +72,7 @@ const codeLimit = "LIMIT_EXCEEDED"
 // documents of bounded size. Documents already in the query cache passed
 // these checks before and are not parsed again.
 type documentLimits struct {
+	extensionName
 	limits Limits
 	cache  *queryCache
 }
@@ -80,12 +81,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
 } = documentLimits{}
-
-// ExtensionName names the extension for gqlgen.
-func (documentLimits) ExtensionName() string { return "DocumentLimits" }
-
-// Validate accepts any schema.
-func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters parses the document with the token limit and
 // measures it; it returns a request error when a limit is exceeded.

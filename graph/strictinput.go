@@ -28,6 +28,7 @@ var expensiveMutations = map[string]bool{"mergeContacts": true, "separateContact
 // is off, and at most one merge, separation or undo runs per request. Every
 // refusal is a request error: nothing runs.
 type operationRules struct {
+	extensionName
 	schema        *ast.Schema
 	introspection bool
 }
@@ -36,12 +37,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
 } = operationRules{}
-
-// ExtensionName names the extension for gqlgen.
-func (operationRules) ExtensionName() string { return "OperationRules" }
-
-// Validate accepts any schema.
-func (operationRules) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext applies the rules; it returns the first violation.
 func (r operationRules) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
