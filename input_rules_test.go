@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -403,4 +406,174 @@ func TestInputRulesAddressCharacters(t *testing.T) {
 	if n := f.Count(t, `SELECT count(*) FROM contact_emails`); n != 1 {
 		t.Fatalf("%d stored emails, want 1", n)
 	}
+}
+
+// TestInputRulesLengths checks the length limit of every stored string
+// input: one character over is INVALID at the input path and writes
+// nothing; exactly the limit (counted in characters, here two-byte ones) is
+// stored. Values far beyond the limits, such as a 3,000-character label or
+// a 2,700-character sourceId, are INVALID too, never INTERNAL.
+func TestInputRulesLengths(t *testing.T) {
+	f, jane, conv, msgs := janeFixture(t)
+	text := func(n int) string { return strings.Repeat("é", n) }
+	email := func(n int) string { return strings.Repeat("a", n-len("@example.com")) + "@example.com" }
+	url := func(n int) string { return "https://x.example/" + strings.Repeat("p", n-len("https://x.example/")) }
+	var seq int
+	unique := func(gen func(int) string) func(int) string { // distinct values for fields that must be unique
+		return func(n int) string {
+			seq++
+			s := fmt.Sprint(seq, "-")
+			return s + gen(n-len(s))
+		}
+	}
+	phone := func(n int) string { // a distinct number, padded with spaces to n characters
+		seq++
+		d := fmt.Sprintf("41555%05d", seq)
+		return "+1" + strings.Repeat(" ", n-2-len(d)) + d
+	}
+	contact := func(field string, v any) map[string]any { return map[string]any{"input": map[string]any{field: v}} }
+	update := func(field string, v any) map[string]any {
+		return map[string]any{"id": jane.ID, "input": map[string]any{field: v}}
+	}
+	record := func(field string, v any) map[string]any {
+		return map[string]any{"input": map[string]any{"contactId": jane.ID, field: v}}
+	}
+	separate := func(split map[string]any, extra map[string]any) map[string]any {
+		in := map[string]any{"fieldSplit": split, "childRecordAssignment": map[string]any{}, "dryRun": true}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return map[string]any{"id": jane.ID, "input": in}
+	}
+	divider := []any{map[string]any{"conversationId": conv.ID, "firstMessageId": msgs[2].ID}}
+	meta := func(field, v string) map[string]any {
+		return separate(map[string]any{}, map[string]any{"messageDividers": divider,
+			"newConversationMeta": []any{map[string]any{"conversationId": conv.ID, field: v}}})
+	}
+	type tc struct {
+		name  string
+		doc   string
+		limit int
+		gen   func(int) string
+		vars  func(v string) map[string]any
+		path  []string
+	}
+	cases := []tc{
+		{"createContact firstName", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("firstName", v) }, []string{"input", "firstName"}},
+		{"createContact lastName", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("lastName", v) }, []string{"input", "lastName"}},
+		{"createContact identifier", createContactDoc, db.MaxNameLength, unique(text), func(v string) map[string]any { return contact("identifier", v) }, []string{"input", "identifier"}},
+		{"createContact status", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("status", v) }, []string{"input", "status"}},
+		{"createContact pipelineId", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("pipelineId", v) }, []string{"input", "pipelineId"}},
+		{"createContact pipelineStage", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("pipelineStage", v) }, []string{"input", "pipelineStage"}},
+		{"createContact outreachConfigId", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("outreachConfigId", v) }, []string{"input", "outreachConfigId"}},
+		{"createContact thumbnail", createContactDoc, db.MaxURLLength, url, func(v string) map[string]any { return contact("thumbnail", v) }, []string{"input", "thumbnail"}},
+		{"createContact labels", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("labels", []any{"ok", v}) }, []string{"input", "labels", "1"}},
+		{"createContact emails", createContactDoc, db.MaxEmailLength, unique(email), func(v string) map[string]any { return contact("emails", []any{v}) }, []string{"input", "emails", "0"}},
+		{"createContact email", createContactDoc, db.MaxEmailLength, unique(email), func(v string) map[string]any { return contact("email", v) }, []string{"input", "email"}},
+		{"createContact phoneNumbers", createContactDoc, db.MaxPhoneLength, phone, func(v string) map[string]any { return contact("phoneNumbers", []any{v}) },
+			[]string{"input", "phoneNumbers", "0"}},
+		{"createContact document name", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return contact("documents", []any{map[string]any{"name": v, "url": "https://x.example/cv"}})
+		}, []string{"input", "documents", "0", "name"}},
+		{"createContact document url", createContactDoc, db.MaxURLLength, url, func(v string) map[string]any {
+			return contact("documents", []any{map[string]any{"name": "cv", "url": v}})
+		}, []string{"input", "documents", "0", "url"}},
+		{"updateContact lastName", updateContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return update("lastName", v) }, []string{"input", "lastName"}},
+		{"updateContact labels", updateContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return update("labels", []any{v}) }, []string{"input", "labels", "0"}},
+		{"createUser name", createUserDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			seq++
+			return map[string]any{"input": map[string]any{"name": v, "email": fmt.Sprintf("u%d@example.com", seq)}}
+		}, []string{"input", "name"}},
+		{"createInbox name", createInboxDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"name": v, "channelType": "web"}}
+		}, []string{"input", "name"}},
+		{"createInbox channelType", createInboxDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"name": "Web", "channelType": v}}
+		}, []string{"input", "channelType"}},
+		{"createContactInbox sourceId", createContactInboxDoc, db.MaxNameLength, unique(text), func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "sourceId": v}}
+		}, []string{"input", "sourceId"}},
+		{"createConversation channel", createConversationDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "channel": v}}
+		}, []string{"input", "channel"}},
+		{"createConversation subject", createConversationDoc, db.MaxTitleLength, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "subject": v}}
+		}, []string{"input", "subject"}},
+		{"updateConversation channel", updateConversationDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return map[string]any{"id": conv.ID, "input": map[string]any{"channel": v}}
+		}, []string{"input", "channel"}},
+		{"updateConversation subject", updateConversationDoc, db.MaxTitleLength, text, func(v string) map[string]any {
+			return map[string]any{"id": conv.ID, "input": map[string]any{"subject": v}}
+		}, []string{"input", "subject"}},
+		{"createApplication jobTitle", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("jobTitle", v) }, []string{"input", "jobTitle"}},
+		{"createApplication status", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("status", v) }, []string{"input", "status"}},
+		{"createContactNote content", createContactNoteDoc, db.MaxTextLength, text, func(v string) map[string]any { return record("content", v) }, []string{"input", "content"}},
+		{"createReminder title", createReminderDoc, db.MaxTitleLength, text, func(v string) map[string]any { return record("title", v) }, []string{"input", "title"}},
+		{"separateContact firstName", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return separate(map[string]any{"firstName": map[string]any{"original": "Jane", "new": v}}, nil)
+		}, []string{"input", "fieldSplit", "firstName", "new"}},
+		{"separateContact identifier", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return separate(map[string]any{"identifier": map[string]any{"original": v, "new": "x"}}, nil)
+		}, []string{"input", "fieldSplit", "identifier", "original"}},
+		{"separateContact labels", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+			return separate(map[string]any{"labels": map[string]any{"new": []any{"a", v}}}, nil)
+		}, []string{"input", "fieldSplit", "labels", "new", "1"}},
+		{"separateContact emails", separateDoc, db.MaxEmailLength, email, func(v string) map[string]any {
+			return separate(map[string]any{"emails": map[string]any{"new": []any{v}}}, nil)
+		}, []string{"input", "fieldSplit", "emails", "new", "0"}},
+		{"separateContact phoneNumber", separateDoc, db.MaxPhoneLength, phone, func(v string) map[string]any {
+			return separate(map[string]any{"phoneNumber": map[string]any{"new": v}}, nil)
+		}, []string{"input", "fieldSplit", "phoneNumber", "new"}},
+		{"separateContact newConversationMeta channel", separateDoc, db.MaxNameLength, text, func(v string) map[string]any { return meta("channel", v) },
+			[]string{"input", "newConversationMeta", "0", "channel"}},
+		{"separateContact newConversationMeta subject", separateDoc, db.MaxTitleLength, text, func(v string) map[string]any { return meta("subject", v) },
+			[]string{"input", "newConversationMeta", "0", "subject"}},
+	}
+	// Far beyond the limits: what used to reach a database limit (limit is
+	// one less than the length sent).
+	far := []tc{
+		{"3,000-character label", createContactDoc, 2999, text, func(v string) map[string]any { return contact("labels", []any{v}) }, []string{"input", "labels", "0"}},
+		{"2,700-character sourceId", createContactInboxDoc, 2699, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "sourceId": v}}
+		}, []string{"input", "sourceId"}},
+		{"3,000-character identifier", createContactDoc, 2999, text, func(v string) map[string]any { return contact("identifier", v) }, []string{"input", "identifier"}},
+	}
+	payloadErrors := func(t *testing.T, doc string, vars map[string]any) []userError {
+		t.Helper()
+		raw := f.mustPayload(t, f.Acct.Token, doc, vars)
+		var p struct{ UserErrors []userError }
+		if err := json.Unmarshal(raw, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.UserErrors
+	}
+	for i, c := range append(cases, far...) {
+		t.Run(c.name+" over the limit", func(t *testing.T) {
+			before := f.Snapshot(t)
+			errs := payloadErrors(t, c.doc, c.vars(c.gen(c.limit+1)))
+			f.MustUnchanged(t, before)
+			MustUserError(t, errs, "INVALID", c.path...)
+		})
+		if i >= len(cases) {
+			continue
+		}
+		t.Run(c.name+" at the limit", func(t *testing.T) {
+			if errs := payloadErrors(t, c.doc, c.vars(c.gen(c.limit))); len(errs) > 0 {
+				t.Fatalf("value of %d characters refused: %+v", c.limit, errs)
+			}
+		})
+	}
+	t.Run("account name over the limit", func(t *testing.T) {
+		before := f.Snapshot(t)
+		_, err := f.Main.Store.CreateAccount(context.Background(), text(db.MaxNameLength+1))
+		f.MustUnchanged(t, before)
+		u, ok := db.AsUserErrors(err)
+		if !ok || len(u) != 1 || u[0].Code != db.Invalid || strings.Join(u[0].Field, ".") != "name" {
+			t.Fatalf("CreateAccount: %v, want INVALID at name", err)
+		}
+	})
+	t.Run("100-character labels stay valid", func(t *testing.T) {
+		c := f.testServer.MustContact(t, f.Acct.Token, map[string]any{"labels": []any{strings.Repeat("l", 100)}})
+		MustEqual(t, "labels", c.Labels, []string{strings.Repeat("l", 100)})
+	})
 }

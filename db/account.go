@@ -42,11 +42,17 @@ type NewAccount struct {
 }
 
 // CreateAccount creates an account with one administrator user and an API
-// token for it. The user is named after the account. UserErrors INVALID for a blank name; other errors are the database's.
+// token for it. The user is named after the account. UserErrors INVALID for
+// a blank name or one longer than MaxNameLength; other errors are the
+// database's.
 func (s *Store) CreateAccount(ctx context.Context, name string) (NewAccount, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return NewAccount{}, UserErrors{{Field: []string{"name"}, Message: "must not be blank", Code: Invalid}}
+	}
+	var errs UserErrors
+	if !checkLength(&errs, name, MaxNameLength, "name") {
+		return NewAccount{}, errs
 	}
 	var out NewAccount
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -97,7 +103,8 @@ type CreateUserInput struct {
 
 // CreateUser creates a user in the caller's account and returns it with its
 // API token. ErrForbidden unless the caller is an administrator; UserErrors
-// INVALID for a blank name or bad email, TAKEN for an email already used.
+// INVALID for a blank or too long name or a bad email, TAKEN for an email
+// already used.
 func (s *Store) CreateUser(ctx context.Context, a Actor, in CreateUserInput) (User, string, error) {
 	if !a.IsAdmin() {
 		return User{}, "", ErrForbidden
@@ -107,6 +114,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in CreateUserInput) (Us
 	if name == "" {
 		errs.Add(Invalid, "must not be blank", "input", "name")
 	}
+	checkLength(&errs, name, MaxNameLength, "input", "name")
 	email, ok := NormalizeEmail(deref(in.Email))
 	if !ok {
 		errs.Add(Invalid, "is not a valid email address", "input", "email")

@@ -39,21 +39,24 @@ type ContactFields struct {
 func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact, creating bool) error {
 	var errs UserErrors
 	for _, s := range []struct {
-		opt Opt[*string]
-		dst **string
+		opt  Opt[*string]
+		dst  **string
+		name string
+		max  int
 	}{
-		{f.FirstName, &c.FirstName}, {f.LastName, &c.LastName}, {f.Identifier, &c.Identifier},
-		{f.Status, &c.Status}, {f.PipelineID, &c.PipelineID}, {f.PipelineStage, &c.PipelineStage},
-		{f.OutreachConfigID, &c.OutreachConfigID}, {f.Thumbnail, &c.Thumbnail},
+		{f.FirstName, &c.FirstName, "firstName", MaxNameLength}, {f.LastName, &c.LastName, "lastName", MaxNameLength},
+		{f.Identifier, &c.Identifier, "identifier", MaxNameLength}, {f.Status, &c.Status, "status", MaxNameLength},
+		{f.PipelineID, &c.PipelineID, "pipelineId", MaxNameLength}, {f.PipelineStage, &c.PipelineStage, "pipelineStage", MaxNameLength},
+		{f.OutreachConfigID, &c.OutreachConfigID, "outreachConfigId", MaxNameLength}, {f.Thumbnail, &c.Thumbnail, "thumbnail", MaxURLLength},
 	} {
-		if s.opt.Set {
+		if s.opt.Set && checkOptLength(&errs, s.opt.Value, s.max, "input", s.name) {
 			*s.dst = blankToNil(s.opt.Value)
 		}
 	}
-	c.Emails = resolveList(&errs, "email", "emails", f.Email, f.Emails, c.Emails, creating, NormalizeEmail, "is not a valid email address")
-	c.PhoneNumbers = resolveList(&errs, "phoneNumber", "phoneNumbers", f.PhoneNumber, f.PhoneNumbers, c.PhoneNumbers, creating, NormalizePhone,
-		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all")
+	c.Emails = resolveList(&errs, "email", "emails", f.Email, f.Emails, c.Emails, creating, emailKind)
+	c.PhoneNumbers = resolveList(&errs, "phoneNumber", "phoneNumbers", f.PhoneNumber, f.PhoneNumbers, c.PhoneNumbers, creating, phoneKind)
 	if f.Labels.Set {
+		checkLabels(&errs, f.Labels.Value, "input", "labels")
 		c.Labels = cleanLabels(f.Labels.Value)
 	}
 	if f.AssigneeIDs.Set {
@@ -79,9 +82,12 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 	if f.Documents.Set {
 		c.Documents = Documents(f.Documents.Value)
 		for i, d := range c.Documents {
+			path := []string{"input", "documents", strconv.Itoa(i)}
 			if strings.TrimSpace(d.Name) == "" || strings.TrimSpace(d.URL) == "" {
-				errs.Add(Invalid, "a document needs a name and a url", "input", "documents", strconv.Itoa(i))
+				errs.Add(Invalid, "a document needs a name and a url", path...)
 			}
+			checkLength(&errs, d.Name, MaxNameLength, append(path, "name")...)
+			checkLength(&errs, d.URL, MaxURLLength, append(path, "url")...)
 		}
 	}
 	if c.Documents == nil {
@@ -165,12 +171,48 @@ func cleanLabels(in []string) []string {
 	return out
 }
 
+// checkLabels adds an INVALID user error (path + index) for each label
+// longer than MaxNameLength once trimmed.
+func checkLabels(errs *UserErrors, labels []string, path ...string) {
+	for i, l := range labels {
+		checkLength(errs, strings.TrimSpace(l), MaxNameLength, append(append([]string{}, path...), strconv.Itoa(i))...)
+	}
+}
+
+// addressKind says how an email or a phone number input is checked.
+type addressKind struct {
+	norm   func(string) (string, bool)
+	maxLen int // characters of the input, surrounding spaces trimmed
+	badMsg string
+}
+
+// The address kinds.
+var (
+	emailKind = addressKind{NormalizeEmail, MaxEmailLength, "is not a valid email address"}
+	phoneKind = addressKind{NormalizePhone, MaxPhoneLength,
+		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all"}
+)
+
+// normalize returns the normalised form of raw and whether it is valid,
+// adding an INVALID user error at path when it is too long (without
+// echoing it) or malformed.
+func (k addressKind) normalize(errs *UserErrors, raw string, path []string) (string, bool) {
+	if !checkLength(errs, trimSpaces(raw), k.maxLen, path...) {
+		return "", false
+	}
+	v, ok := k.norm(raw)
+	if !ok {
+		errs.Add(Invalid, fmt.Sprintf("%q %s", raw, k.badMsg), path...)
+	}
+	return v, ok
+}
+
 // resolveList computes a contact's new email or phone list from the
 // single-value shortcut (one) and the whole-list field (all): the list
 // replaces everything; the shortcut replaces the primary (null removes it).
-// Each value is normalised; bad or repeated values are INVALID.
+// Each value is normalised; bad, too long or repeated values are INVALID.
 func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], all Opt[[]string], current []string,
-	creating bool, norm func(string) (string, bool), badMsg string) []string {
+	creating bool, kind addressKind) []string {
 	if one.Set && all.Set {
 		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), "input", oneName)
 		return current
@@ -205,10 +247,9 @@ func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], al
 	out := []string{}
 	seen := map[string]bool{}
 	for i, v := range raw {
-		n, ok := norm(v)
+		n, ok := kind.normalize(errs, v, paths[i])
 		switch {
 		case !ok:
-			errs.Add(Invalid, fmt.Sprintf("%q %s", v, badMsg), paths[i]...)
 		case seen[n]:
 			if all.Set {
 				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", n), paths[i]...)

@@ -48,11 +48,14 @@ func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...
 }
 
 // CreateConversation opens a conversation. UserErrors: NOT_FOUND for an
-// unknown contact, inbox or assignee.
+// unknown contact, inbox or assignee, INVALID for a channel longer than
+// MaxNameLength or a subject longer than MaxTitleLength.
 func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConversationInput) (Conversation, error) {
 	var out Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var errs UserErrors
+		checkOptLength(&errs, in.Channel, MaxNameLength, "input", "channel")
+		checkOptLength(&errs, in.Subject, MaxTitleLength, "input", "subject")
 		contactID, err := requireContact(ctx, tx, a.AccountID, in.ContactID, "input", "contactId")
 		if u, ok := AsUserErrors(err); ok {
 			errs = append(errs, u...)
@@ -98,7 +101,8 @@ type UpdateConversationInput struct {
 }
 
 // UpdateConversation changes a conversation. UserErrors: NOT_FOUND for an
-// unknown conversation or assignee, INVALID for a blank channel.
+// unknown conversation or assignee, INVALID for a blank channel, one longer
+// than MaxNameLength or a subject longer than MaxTitleLength.
 func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in UpdateConversationInput) (Conversation, error) {
 	var out Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -109,6 +113,8 @@ func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in U
 			return err
 		}
 		var errs UserErrors
+		checkOptLength(&errs, in.Channel, MaxNameLength, "input", "channel")
+		checkOptLength(&errs, in.Subject, MaxTitleLength, "input", "subject")
 		if in.Channel != nil {
 			if c := blankToNil(in.Channel); c == nil {
 				errs.Add(Invalid, "must not be blank", "input", "channel")

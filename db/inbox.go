@@ -16,7 +16,8 @@ type CreateInboxInput struct {
 	Name, ChannelType *string
 }
 
-// CreateInbox creates an inbox. UserErrors INVALID when a field is blank.
+// CreateInbox creates an inbox. UserErrors INVALID when a field is blank or
+// longer than MaxNameLength.
 func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (Inbox, error) {
 	var errs UserErrors
 	name, channel := blankToNil(in.Name), blankToNil(in.ChannelType)
@@ -26,6 +27,8 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 	if channel == nil {
 		errs.Add(Invalid, "must not be blank", "input", "channelType")
 	}
+	checkOptLength(&errs, name, MaxNameLength, "input", "name")
+	checkOptLength(&errs, channel, MaxNameLength, "input", "channelType")
 	if len(errs) > 0 {
 		return Inbox{}, errs
 	}

@@ -100,28 +100,34 @@ func insertForContactTx(ctx context.Context, tx *sqlx.Tx, a Actor, contactID str
 	return nil
 }
 
-// requireText adds an INVALID error at field when s is nil or blank.
-func requireText(errs *UserErrors, s *string, field ...string) string {
+// requireText adds an INVALID error at field when s is nil, blank or, once
+// trimmed, longer than max characters, and returns it trimmed.
+func requireText(errs *UserErrors, s *string, max int, field ...string) string {
 	if s == nil || strings.TrimSpace(*s) == "" {
 		errs.Add(Invalid, "must not be blank", field...)
 		return ""
 	}
+	checkLength(errs, strings.TrimSpace(*s), max, field...)
 	return strings.TrimSpace(*s)
 }
 
-// CreateApplication records a job application. NOT_FOUND for an unknown contact.
+// CreateApplication records a job application. NOT_FOUND for an unknown
+// contact, INVALID for a job title or status longer than MaxNameLength.
 func (s *Store) CreateApplication(ctx context.Context, a Actor, contactID string, jobTitle, status *string) (Application, error) {
+	var errs UserErrors
+	checkOptLength(&errs, jobTitle, MaxNameLength, "input", "jobTitle")
+	checkOptLength(&errs, status, MaxNameLength, "input", "status")
 	var out Application
-	err := s.insertForContact(ctx, a, contactID, nil, &out, `INSERT INTO applications (account_id, contact_id, job_title, status)
+	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO applications (account_id, contact_id, job_title, status)
 		VALUES ($1, $2, $3, $4) RETURNING `+applicationColumns, blankToNil(jobTitle), blankToNil(status))
 	return out, err
 }
 
 // CreateContactNote adds a note by the caller. NOT_FOUND for an unknown
-// contact, INVALID for blank content.
+// contact, INVALID for blank content or content longer than MaxTextLength.
 func (s *Store) CreateContactNote(ctx context.Context, a Actor, contactID string, content *string) (ContactNote, error) {
 	var errs UserErrors
-	text := requireText(&errs, content, "input", "content")
+	text := requireText(&errs, content, MaxTextLength, "input", "content")
 	var out ContactNote
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO contact_notes (account_id, contact_id, content, author_id)
 		VALUES ($1, $2, $3, $4) RETURNING `+contactNoteColumns, text, a.UserID)
@@ -129,10 +135,10 @@ func (s *Store) CreateContactNote(ctx context.Context, a Actor, contactID string
 }
 
 // CreateReminder adds a reminder. NOT_FOUND for an unknown contact, INVALID
-// for a blank title.
+// for a blank title or one longer than MaxTitleLength.
 func (s *Store) CreateReminder(ctx context.Context, a Actor, contactID string, title *string, dueAt *time.Time) (Reminder, error) {
 	var errs UserErrors
-	text := requireText(&errs, title, "input", "title")
+	text := requireText(&errs, title, MaxTitleLength, "input", "title")
 	var out Reminder
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO reminders (account_id, contact_id, title, due_at)
 		VALUES ($1, $2, $3, $4) RETURNING `+reminderColumns, text, dueAt)
@@ -152,11 +158,12 @@ func (s *Store) CreateTrainingSnapshot(ctx context.Context, a Actor, contactID s
 }
 
 // CreateContactInbox records a contact's identity in an inbox. UserErrors:
-// NOT_FOUND for an unknown contact or inbox, INVALID for a blank source id,
-// TAKEN when the inbox already has that source id.
+// NOT_FOUND for an unknown contact or inbox, INVALID for a blank source id or
+// one longer than MaxNameLength, TAKEN when the inbox already has that
+// source id.
 func (s *Store) CreateContactInbox(ctx context.Context, a Actor, contactID, inboxID string, sourceID *string) (ContactInbox, error) {
 	var errs UserErrors
-	src := requireText(&errs, sourceID, "input", "sourceId")
+	src := requireText(&errs, sourceID, MaxNameLength, "input", "sourceId")
 	var out ContactInbox
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		errs := append(UserErrors(nil), errs...)

@@ -322,6 +322,8 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 				errs.Add(NotFound, "inbox not found", append(path, "inboxId")...)
 			}
 		}
+		checkOptLength(&errs, m.Channel, MaxNameLength, append(path, "channel")...)
+		checkOptLength(&errs, m.Subject, MaxTitleLength, append(path, "subject")...)
 		spec.Channel = blankToNil(m.Channel)
 		if m.Subject != nil {
 			spec.Subject, spec.SubjectSet = blankToNil(m.Subject), true

@@ -29,22 +29,26 @@ func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sid
 	for _, t := range []struct {
 		split *StringSplit
 		at    func(*Contact) **string
+		name  string
 	}{
-		{fs.FirstName, func(c *Contact) **string { return &c.FirstName }},
-		{fs.LastName, func(c *Contact) **string { return &c.LastName }},
-		{fs.Identifier, func(c *Contact) **string { return &c.Identifier }},
+		{fs.FirstName, func(c *Contact) **string { return &c.FirstName }, "firstName"},
+		{fs.LastName, func(c *Contact) **string { return &c.LastName }, "lastName"},
+		{fs.Identifier, func(c *Contact) **string { return &c.Identifier }, "identifier"},
 	} {
 		if t.split != nil {
+			checkOptLength(&errs, t.split.Original, MaxNameLength, splitPath(t.name, "original")...)
+			checkOptLength(&errs, t.split.New, MaxNameLength, splitPath(t.name, "new")...)
 			*t.at(&o), *t.at(n) = blankToNil(t.split.Original), blankToNil(t.split.New)
 		}
 	}
 	var addrs []sideAddress
-	emailsO, emailsN, a1 := splitAddresses(&errs, "email", "emails", fs.Email, fs.Emails, orig.Emails, NormalizeEmail, "is not a valid email address")
-	phonesO, phonesN, a2 := splitAddresses(&errs, "phoneNumber", "phoneNumbers", fs.PhoneNumber, fs.PhoneNumbers, orig.PhoneNumbers, NormalizePhone,
-		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all")
+	emailsO, emailsN, a1 := splitAddresses(&errs, "email", "emails", fs.Email, fs.Emails, orig.Emails, emailKind)
+	phonesO, phonesN, a2 := splitAddresses(&errs, "phoneNumber", "phoneNumbers", fs.PhoneNumber, fs.PhoneNumbers, orig.PhoneNumbers, phoneKind)
 	o.Emails, n.Emails, o.PhoneNumbers, n.PhoneNumbers = emailsO, emailsN, phonesO, phonesN
 	addrs = append(a1, a2...)
 	if fs.Labels != nil {
+		checkLabels(&errs, fs.Labels.Original, splitPath("labels", "original")...)
+		checkLabels(&errs, fs.Labels.New, splitPath("labels", "new")...)
 		o.Labels, n.Labels = cleanLabels(fs.Labels.Original), cleanLabels(fs.Labels.New)
 		o.Labels = append(o.Labels, unplaced(orig.Labels, o.Labels, n.Labels)...)
 	}
@@ -153,7 +157,7 @@ func unplaced(current, orig, newer []string) []string {
 // the new contact starts with none. Values are normalised; bad values and
 // repeats within a side are INVALID, a value given to both sides is TAKEN.
 func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit, all *StringListSplit, current []string,
-	norm func(string) (string, bool), badMsg string) ([]string, []string, []sideAddress) {
+	kind addressKind) ([]string, []string, []sideAddress) {
 	if one != nil && all != nil {
 		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), splitPath(oneName)...)
 		return current, []string{}, nil
@@ -186,11 +190,10 @@ func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit,
 	for s := range sides {
 		out[s] = []string{}
 		for _, g := range sides[s] {
-			v, ok := norm(g.raw)
+			v, ok := kind.normalize(errs, g.raw, g.path)
 			prev, seen := owner[v]
 			switch {
 			case !ok:
-				errs.Add(Invalid, fmt.Sprintf("%q %s", g.raw, badMsg), g.path...)
 			case seen && prev == s:
 				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", v), g.path...)
 			case seen:

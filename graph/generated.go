@@ -1810,6 +1810,8 @@ var sources = []*ast.Source{
 	{Name: "../schema.graphqls", Input: `"""
 Contact-identity service. Every query and mutation is confined to the account of
 the API token sent as ` + "`" + `Authorization: Bearer <token>` + "`" + ` or ` + "`" + `api_access_token: <token>` + "`" + `.
+Text length limits in field descriptions count Unicode characters (code points) unless
+they say bytes; a longer value is an INVALID user error at its input path.
 """
 schema {
   query: Query
@@ -2095,7 +2097,9 @@ type ContactInboxConnection {
 
 "Name and email are required; role defaults to AGENT."
 input CreateUserInput {
+  "At most 255 characters."
   name: String
+  "At most 254 bytes once trimmed and normalised (lower case, Unicode NFC)."
   email: String
   role: Role
 }
@@ -2109,7 +2113,9 @@ type CreateUserPayload {
 
 "Both fields are required."
 input CreateInboxInput {
+  "At most 255 characters."
   name: String
+  "At most 255 characters."
   channelType: String
 }
 
@@ -2119,7 +2125,9 @@ type CreateInboxPayload {
 }
 
 input DocumentInput {
+  "At most 255 characters."
   name: String!
+  "A URL, at most 2,048 characters."
   url: String!
 }
 
@@ -2129,25 +2137,37 @@ Fields of a new contact. ` + "`" + `email` + "`" + ` and ` + "`" + `phoneNumber`
 leading + and country code and may contain spaces, dashes, dots and parentheses.
 """
 input CreateContactInput {
+  "At most 255 characters."
   firstName: String
+  "At most 255 characters."
   lastName: String
-  "An external id, unique within the account: one another contact has is TAKEN."
+  "An external id, unique within the account: one another contact has is TAKEN. At most 255 characters."
   identifier: String
+  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   email: String
+  "Email addresses, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   emails: [String!]
+  "At most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumber: String
+  "Each at most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumbers: [String!]
+  "At most 255 characters."
   status: String
+  "At most 255 characters."
   pipelineId: String
+  "At most 255 characters."
   pipelineStage: String
   assigneeIds: [ID!]
+  "At most 255 characters."
   outreachConfigId: String
+  "Each label at most 255 characters once trimmed."
   labels: [String!]
   customAttributes: JSON
   additionalAttributes: JSON
   documents: [DocumentInput!]
   misc: JSON
   blocked: Boolean
+  "A URL, at most 2,048 characters."
   thumbnail: String
 }
 
@@ -2158,25 +2178,37 @@ whole list. A stale ` + "`" + `expectedVersion` + "`" + ` is a CONFLICT.
 """
 input UpdateContactInput {
   expectedVersion: Int
+  "At most 255 characters."
   firstName: String
+  "At most 255 characters."
   lastName: String
-  "An external id, unique within the account: one another contact has is TAKEN."
+  "An external id, unique within the account: one another contact has is TAKEN. At most 255 characters."
   identifier: String
+  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   email: String
+  "Email addresses, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   emails: [String!]
+  "At most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumber: String
+  "Each at most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumbers: [String!]
+  "At most 255 characters."
   status: String
+  "At most 255 characters."
   pipelineId: String
+  "At most 255 characters."
   pipelineStage: String
   assigneeIds: [ID!]
+  "At most 255 characters."
   outreachConfigId: String
+  "Each label at most 255 characters once trimmed."
   labels: [String!]
   customAttributes: JSON
   additionalAttributes: JSON
   documents: [DocumentInput!]
   misc: JSON
   blocked: Boolean
+  "A URL, at most 2,048 characters."
   thumbnail: String
 }
 
@@ -2198,7 +2230,7 @@ type DeleteContactPayload {
 input CreateContactInboxInput {
   contactId: ID!
   inboxId: ID!
-  "The contact's id in the inbox's channel; required, unique per inbox."
+  "The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters."
   sourceId: String
 }
 
@@ -2210,8 +2242,9 @@ type CreateContactInboxPayload {
 input CreateConversationInput {
   contactId: ID!
   inboxId: ID!
-  "Defaults to the inbox's channelType."
+  "Defaults to the inbox's channelType. At most 255 characters."
   channel: String
+  "At most 1,000 characters."
   subject: String
   "Defaults to OPEN."
   status: ConversationStatus
@@ -2225,7 +2258,9 @@ type CreateConversationPayload {
 
 "Omitted or null fields are kept; an empty ` + "`" + `subject` + "`" + ` clears it."
 input UpdateConversationInput {
+  "At most 255 characters."
   channel: String
+  "At most 1,000 characters."
   subject: String
   status: ConversationStatus
   assigneeIds: [ID!]
@@ -2253,7 +2288,9 @@ type CreateMessagePayload {
 
 input CreateApplicationInput {
   contactId: ID!
+  "At most 255 characters."
   jobTitle: String
+  "At most 255 characters."
   status: String
 }
 
@@ -2264,7 +2301,7 @@ type CreateApplicationPayload {
 
 input CreateContactNoteInput {
   contactId: ID!
-  "Required, not blank."
+  "Required, not blank. At most 65,536 characters."
   content: String
 }
 
@@ -2275,7 +2312,7 @@ type CreateContactNotePayload {
 
 input CreateReminderInput {
   contactId: ID!
-  "Required, not blank."
+  "Required, not blank. At most 1,000 characters."
   title: String
   dueAt: Time
 }
@@ -2387,14 +2424,21 @@ number to the new contact) and leave the contact's other addresses on the origin
 giving both ` + "`" + `email` + "`" + ` and ` + "`" + `emails` + "`" + ` (or ` + "`" + `phoneNumber` + "`" + ` and ` + "`" + `phoneNumbers` + "`" + `) is INVALID.
 """
 input ContactFieldSplit {
+  "Each side at most 255 characters."
   firstName: StringSplit
+  "Each side at most 255 characters."
   lastName: StringSplit
-  "The identifier is unique within the account: giving both sides the same one, or one another contact has, is TAKEN."
+  "The identifier is unique within the account: giving both sides the same one, or one another contact has, is TAKEN. Each side at most 255 characters."
   identifier: StringSplit
+  "Each side's address at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   email: StringSplit
+  "Each side's number at most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumber: StringSplit
+  "Each address at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
   emails: StringListSplit
+  "Each number at most 64 characters as given, separators included; control and invisible characters are INVALID."
   phoneNumbers: StringListSplit
+  "Each label at most 255 characters once trimmed."
   labels: StringListSplit
   status: FieldPlacement
   pipelineId: FieldPlacement
@@ -2465,8 +2509,10 @@ input MessageDivider {
 "Fields of the conversation made from the tail of ` + "`" + `conversationId` + "`" + `; omitted ones are copied."
 input NewConversationMeta {
   conversationId: ID!
+  "At most 255 characters."
   channel: String
   inboxId: ID
+  "At most 1,000 characters."
   subject: String
   status: ConversationStatus
   assigneeIds: [ID!]
