@@ -36,8 +36,9 @@ type CreateConversationInput struct {
 	AssigneeIDs        []string
 }
 
-// requireContact locks a live contact against concurrent merges (FOR SHARE)
-// and returns a NOT_FOUND user error at field when it does not exist.
+// requireContact locks a live contact against concurrent merges (FOR SHARE),
+// first of all locks, as the lock order in locks.go says, and returns a
+// NOT_FOUND user error at field when it does not exist.
 func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...string) (string, error) {
 	var got string
 	err := getOne(ctx, tx, &got, `SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR SHARE`, acct, id)
@@ -106,6 +107,8 @@ type UpdateConversationInput struct {
 func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in UpdateConversationInput) (Conversation, error) {
 	var out Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The conversation is the only row locked or written (its contact
+		// is not touched), so it keeps the lock order in locks.go.
 		cur, err := getConversation(ctx, tx, a.AccountID, id, forUpdate)
 		if errors.Is(err, ErrNotFound) {
 			return notFound("conversation", "id")

@@ -46,9 +46,10 @@ func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInpu
 		if in.Content == nil || strings.TrimSpace(*in.Content) == "" {
 			errs.Add(Invalid, "must not be blank", "input", "content")
 		}
-		// Locking the conversation keeps a merge or separation from moving
-		// it (and deleting its contact) until this message is in.
-		conv, err := getConversation(ctx, tx, a.AccountID, in.ConversationID, forShare)
+		// Its contact's lock, then the conversation's (lock order: see
+		// locks.go), keeps a merge, separation or deletion from moving the
+		// conversation or deleting its contact until this message is in.
+		conv, err := lockConversation(ctx, tx, a.AccountID, in.ConversationID)
 		if errors.Is(err, ErrNotFound) {
 			errs.Add(NotFound, "conversation not found", "input", "conversationId")
 		} else if err != nil {
