@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -34,16 +35,24 @@ import (
 
 // Config is the service's configuration, read from the environment.
 type Config struct {
-	DatabaseURL   string       // DATABASE_URL; empty: embedded cluster under DataDir
-	DataDir       string       // DATA_DIR, default ./.data
-	Port          int          // PORT, default 8080
-	Introspection bool         // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
-	MaxComplexity int          // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
-	LogLevel      slog.Level   // LOG_LEVEL, default info
-	LogFormat     string       // LOG_FORMAT: text (default) or json
-	Limits        graph.Limits // request limits; see readLimits
-	DB            db.Options   // database pool limits; see readLimits
+	DatabaseURL   string        // DATABASE_URL; empty: embedded cluster under DataDir
+	DataDir       string        // DATA_DIR, default ./.data
+	Port          int           // PORT, default 8080
+	Introspection bool          // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
+	MaxComplexity int           // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
+	LogLevel      slog.Level    // LOG_LEVEL, default info
+	LogFormat     string        // LOG_FORMAT: text (default) or json
+	Limits        graph.Limits  // request limits; see readLimits
+	DB            db.Options    // database pool limits; see readLimits
+	ShutdownDrain time.Duration // SHUTDOWN_DRAIN, default DefaultShutdownDrain, at most MaxShutdownDrain
 }
+
+// Bounds of Config.ShutdownDrain: how long a shutdown waits for in-flight
+// requests before it cuts them.
+const (
+	DefaultShutdownDrain = 20 * time.Second
+	MaxShutdownDrain     = 30 * time.Second
+)
 
 // embeddedDatabase is the database name inside the embedded cluster.
 const embeddedDatabase = "contactid"
@@ -57,6 +66,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Port:          8080,
 		Introspection: true,
 		LogFormat:     "text",
+		ShutdownDrain: DefaultShutdownDrain,
 	}
 	if c.DataDir == "" {
 		c.DataDir = ".data"
@@ -92,6 +102,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("LOG_FORMAT=%q: want text or json", v)
 		}
 		c.LogFormat = v
+	}
+	if v := getenv("SHUTDOWN_DRAIN"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > MaxShutdownDrain {
+			return c, fmt.Errorf("SHUTDOWN_DRAIN=%q: want a positive duration of at most %v, such as 20s", v, MaxShutdownDrain)
+		}
+		c.ShutdownDrain = d
 	}
 	if err := readLimits(getenv, &c); err != nil {
 		return c, err
@@ -269,8 +286,9 @@ func accountCreate(ctx context.Context, m *Main, args []string, stdout io.Writer
 	return json.NewEncoder(stdout).Encode(acct)
 }
 
-// serve runs the HTTP server until ctx is cancelled, then shuts down
-// gracefully: in-flight requests finish, then the database stops.
+// serve runs the HTTP server until ctx is cancelled, then shuts down within
+// Config.ShutdownDrain (see shutdown) and closes the database. It returns nil
+// when every request was answered.
 func serve(ctx context.Context, m *Main) error {
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -285,9 +303,15 @@ func serve(ctx context.Context, m *Main) error {
 			return err
 		}
 	}
+	// Requests run under their own context, not ctx: the end of ctx starts
+	// the drain, and only the drain's cut-off cancels them (and with them
+	// their database statements).
+	reqCtx, cutRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutRequests()
 	srv := &http.Server{
 		Addr:              fmt.Sprintf(":%d", m.Config.Port),
 		Handler:           m.Handler(),
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -304,8 +328,37 @@ func serve(ctx context.Context, m *Main) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	m.Logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	return shutdown(context.WithoutCancel(ctx), m.Logger, srv, cutRequests, m.Config.ShutdownDrain)
+}
+
+// shutdown stops srv within drain: it stops accepting connections at once and
+// lets in-flight requests finish; a quarter of the drain (at most 5 s) before
+// its end it calls cut, which cancels the requests' contexts and so their
+// running database statements, and each of them still gets a complete
+// response: an error. It returns nil when every connection was closed within
+// drain; otherwise it closes the remaining ones and returns an error.
+func shutdown(ctx context.Context, log *slog.Logger, srv *http.Server, cut context.CancelFunc, drain time.Duration) error {
+	log.Info("shutting down", "drain", drain)
+	start := time.Now()
+	cutAfter := drain - min(drain/4, 5*time.Second)
+	err := shutdownBy(ctx, srv, start.Add(cutAfter))
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("cancelling requests still running", "after", cutAfter)
+		cut()
+		// Shutdown polls for idle connections less and less often (up to
+		// every 500ms); a second call polls quickly again.
+		err = shutdownBy(ctx, srv, start.Add(drain))
+	}
+	if err != nil {
+		srv.Close() //nolint:errcheck // the shutdown error is the one to report
+		return fmt.Errorf("shutdown within %v: %w", drain, err)
+	}
+	return nil
+}
+
+// shutdownBy runs srv.Shutdown until deadline.
+func shutdownBy(ctx context.Context, srv *http.Server, deadline time.Time) error {
+	sctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	return srv.Shutdown(sctx)
 }
