@@ -508,6 +508,9 @@ func TestInputRulesLengths(t *testing.T) {
 		{"createApplication jobTitle", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("jobTitle", v) }, []string{"input", "jobTitle"}},
 		{"createApplication status", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("status", v) }, []string{"input", "status"}},
 		{"createContactNote content", createContactNoteDoc, db.MaxTextLength, text, func(v string) map[string]any { return record("content", v) }, []string{"input", "content"}},
+		{"createMessage content", createMessageDoc, db.MaxTextLength, text, func(v string) map[string]any {
+			return map[string]any{"input": map[string]any{"conversationId": conv.ID, "content": v}}
+		}, []string{"input", "content"}},
 		{"createReminder title", createReminderDoc, db.MaxTitleLength, text, func(v string) map[string]any { return record("title", v) }, []string{"input", "title"}},
 		{"separateContact firstName", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
 			return separate(map[string]any{"firstName": map[string]any{"original": "Jane", "new": v}}, nil)

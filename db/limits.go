@@ -28,7 +28,7 @@ const (
 	// MaxTitleLength bounds one-line titles: conversation subjects and
 	// reminder titles.
 	MaxTitleLength = 1000
-	// MaxTextLength bounds free text: note contents.
+	// MaxTextLength bounds free text: note and message contents.
 	MaxTextLength = 65536
 )
 

@@ -38,13 +38,15 @@ type CreateMessageInput struct {
 // CreateMessage adds a message to a conversation: a CONTACT message is sent by
 // the conversation's contact, a USER message by the caller, a SYSTEM message by
 // nobody. It moves the contact's lastActivityAt forward. UserErrors: NOT_FOUND
-// for an unknown conversation, INVALID for blank content.
+// for an unknown conversation, INVALID for blank or over-long content.
 func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInput) (Message, error) {
 	var out Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var errs UserErrors
 		if in.Content == nil || strings.TrimSpace(*in.Content) == "" {
 			errs.Add(Invalid, "must not be blank", "input", "content")
+		} else {
+			checkLength(&errs, *in.Content, MaxTextLength, "input", "content")
 		}
 		// Its contact's lock, then the conversation's (lock order: see
 		// locks.go), keeps a merge, separation or deletion from moving the

@@ -2273,7 +2273,7 @@ type UpdateConversationPayload {
 
 input CreateMessageInput {
   conversationId: ID!
-  "Required, not blank."
+  "Required, not blank. At most 65,536 characters."
   content: String
   "Defaults to USER (the caller)."
   senderType: SenderType

@@ -38,9 +38,11 @@ type ConversationConnection struct {
 }
 
 type CreateApplicationInput struct {
-	ContactID string  `json:"contactId"`
-	JobTitle  *string `json:"jobTitle,omitempty"`
-	Status    *string `json:"status,omitempty"`
+	ContactID string `json:"contactId"`
+	// At most 255 characters.
+	JobTitle *string `json:"jobTitle,omitempty"`
+	// At most 255 characters.
+	Status *string `json:"status,omitempty"`
 }
 
 type CreateApplicationPayload struct {
@@ -51,7 +53,7 @@ type CreateApplicationPayload struct {
 type CreateContactInboxInput struct {
 	ContactID string `json:"contactId"`
 	InboxID   string `json:"inboxId"`
-	// The contact's id in the inbox's channel; required, unique per inbox.
+	// The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters.
 	SourceID *string `json:"sourceId,omitempty"`
 }
 
@@ -62,7 +64,7 @@ type CreateContactInboxPayload struct {
 
 type CreateContactNoteInput struct {
 	ContactID string `json:"contactId"`
-	// Required, not blank.
+	// Required, not blank. At most 65,536 characters.
 	Content *string `json:"content,omitempty"`
 }
 
@@ -93,7 +95,7 @@ type CreateMessagePayload struct {
 
 type CreateReminderInput struct {
 	ContactID string `json:"contactId"`
-	// Required, not blank.
+	// Required, not blank. At most 1,000 characters.
 	Title *string    `json:"title,omitempty"`
 	DueAt *time.Time `json:"dueAt,omitempty"`
 }
