@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"contactid/contact"
 	"contactid/db"
 	"contactid/internal/pgtest"
 
@@ -79,8 +80,8 @@ func mustCountingServer(tb testing.TB) *countingServer {
 	tb.Cleanup(func() { srv.Close(); conn.Close() })
 	s := &testServer{Server: srv, Main: m, DB: conn}
 	acct := s.MustAccount(tb, "Batch")
-	f := &fixture{testServer: s, Acct: acct, Actor: db.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: db.Administrator}}
-	ib, err := m.Store.CreateInbox(context.Background(), f.Actor, db.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
+	f := &fixture{testServer: s, Acct: acct, Actor: contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}}
+	ib, err := m.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func mustCountingServer(tb testing.TB) *countingServer {
 func (c *countingServer) addContacts(tb testing.TB, n int) {
 	for k := 0; k < n; k++ {
 		i := c.Count(tb, `SELECT count(*) FROM contacts`)
-		ct := c.MustContact(tb, db.ContactFields{FirstName: db.Some(sp(fmt.Sprint("C", i))), AssigneeIDs: db.Some([]string{c.Acct.UserID})})
+		ct := c.MustContact(tb, contact.ContactFields{FirstName: contact.Some(sp(fmt.Sprint("C", i))), AssigneeIDs: contact.Some([]string{c.Acct.UserID})})
 		for j := 0; j < 2; j++ {
 			conv := c.MustConversation(tb, ct.ID)
 			c.MustMessages(tb, conv.ID, 3, time.Now())

@@ -1,13 +1,12 @@
 package main
 
 import (
+	"contactid/contact"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"contactid/db"
 )
 
 // Fuzz targets: one per mutation input type. Each posts the fuzzer's JSON
@@ -23,13 +22,13 @@ import (
 // existing object, $id: the contact or conversation of the fixture).
 func fuzzMutation(f *testing.F, doc, idOf string, seeds ...string) {
 	fx := MustFixture(f)
-	contact := fx.MustContact(f, db.ContactFields{FirstName: db.Some(sp("Fuzz"))})
-	other := fx.MustContact(f, db.ContactFields{FirstName: db.Some(sp("Other"))})
-	conv := fx.MustConversation(f, contact.ID)
+	person := fx.MustContact(f, contact.ContactFields{FirstName: contact.Some(sp("Fuzz"))})
+	other := fx.MustContact(f, contact.ContactFields{FirstName: contact.Some(sp("Other"))})
+	conv := fx.MustConversation(f, person.ID)
 	msgs := fx.MustMessages(f, conv.ID, 2, time.Now().Add(-time.Hour))
-	places := strings.NewReplacer("@contact", contact.ID, "@other", other.ID, "@inbox", fx.Inbox.ID,
+	places := strings.NewReplacer("@contact", person.ID, "@other", other.ID, "@inbox", fx.Inbox.ID,
 		"@conversation", conv.ID, "@message", msgs[1].ID, "@user", fx.Acct.UserID)
-	ids := map[string]string{"contact": contact.ID, "conversation": conv.ID}
+	ids := map[string]string{"contact": person.ID, "conversation": conv.ID}
 	for _, s := range seeds {
 		f.Add(s)
 	}

@@ -1,14 +1,13 @@
 package main
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-
-	"contactid/db"
 )
 
 // storedList reads one of a contact's stored lists straight from the
@@ -57,8 +56,8 @@ func TestInputRulesSeparateKeepsValues(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := MustFixture(t)
-			c := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jo")), PhoneNumbers: db.Some([]string{p, q, r}),
-				Emails: db.Some([]string{"a@x.com", "b@x.com", "c@x.com"}), Labels: db.Some([]string{"x", "y", "z"})})
+			c := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Jo")), PhoneNumbers: contact.Some([]string{p, q, r}),
+				Emails: contact.Some([]string{"a@x.com", "b@x.com", "c@x.com"}), Labels: contact.Some([]string{"x", "y", "z"})})
 			// A name for the new contact, so that no case is an empty separation.
 			tc.split["firstName"] = map[string]any{"original": "Jo", "new": "Janet"}
 			res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{"fieldSplit": tc.split, "childRecordAssignment": map[string]any{}})
@@ -105,12 +104,12 @@ func TestInputRulesMergeName(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := MustFixture(t)
 			mk := func(n name) string {
-				fields := db.ContactFields{}
+				fields := contact.ContactFields{}
 				if n.first != "" {
-					fields.FirstName = db.Some(sp(n.first))
+					fields.FirstName = contact.Some(sp(n.first))
 				}
 				if n.last != "" {
-					fields.LastName = db.Some(sp(n.last))
+					fields.LastName = contact.Some(sp(n.last))
 				}
 				return f.MustContact(t, fields).ID
 			}
@@ -148,7 +147,7 @@ func TestInputRulesMergeName(t *testing.T) {
 	}
 	t.Run("NAME chosen twice is INVALID", func(t *testing.T) {
 		f := MustFixture(t)
-		base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M"))})
+		base, m := f.MustContact(t, contact.ContactFields{}), f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M"))})
 		before := f.Snapshot(t)
 		res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID,
 			"mergeeContactIds": []any{m.ID}, "fieldChoices": []any{map[string]any{"field": "NAME", "contactId": m.ID},
@@ -167,8 +166,8 @@ func TestInputRulesMergeName(t *testing.T) {
 // merge whose surviving identifier came from a mergee succeeds.
 func TestInputRulesIdentifierUnique(t *testing.T) {
 	f := MustFixture(t)
-	holder := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Holder")), Identifier: db.Some(sp("ext-1"))})
-	other := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Other")), Identifier: db.Some(sp("ext-2"))})
+	holder := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Holder")), Identifier: contact.Some(sp("ext-1"))})
+	other := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Other")), Identifier: contact.Some(sp("ext-2"))})
 	split := func(identifier map[string]any) map[string]any {
 		return map[string]any{"id": other.ID, "input": map[string]any{"childRecordAssignment": map[string]any{},
 			"fieldSplit": map[string]any{"identifier": identifier, "firstName": map[string]any{"original": "Other", "new": "New"}}}}
@@ -208,7 +207,7 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 		MustEqual(t, "identifier", p.UpdateContact.Contact.Identifier, sp("ext-1"))
 	})
 	t.Run("separateContact moves the identifier to the new contact", func(t *testing.T) {
-		c := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("moving"))})
+		c := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("moving"))})
 		res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{"childRecordAssignment": map[string]any{},
 			"fieldSplit": map[string]any{"identifier": map[string]any{"original": nil, "new": "moving"}}})
 		if len(res.UserErrors) > 0 {
@@ -223,8 +222,8 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 		f.testServer.MustContact(t, acct.Token, map[string]any{"identifier": "ext-1"})
 	})
 	t.Run("merge keeps a mergee's identifier", func(t *testing.T) {
-		base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
-		m := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("from-mergee"))})
+		base := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Base"))})
+		m := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("from-mergee"))})
 		for _, dry := range []bool{true, false} {
 			res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": dry})
 			if len(res.UserErrors) > 0 || res.Contact == nil || res.Contact.Identifier == nil || *res.Contact.Identifier != "from-mergee" {
@@ -236,8 +235,8 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 		}
 	})
 	t.Run("merge takes the chosen mergee's identifier over the base's", func(t *testing.T) {
-		base := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("base-id"))})
-		m := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("chosen-id"))})
+		base := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("base-id"))})
+		m := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("chosen-id"))})
 		res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID},
 			"fieldChoices": []any{map[string]any{"field": "IDENTIFIER", "contactId": m.ID}}})
 		if len(res.UserErrors) > 0 || *res.Contact.Identifier != "chosen-id" {
@@ -431,7 +430,7 @@ func TestInputRulesLengths(t *testing.T) {
 		d := fmt.Sprintf("41555%05d", seq)
 		return "+1" + strings.Repeat(" ", n-2-len(d)) + d
 	}
-	contact := func(field string, v any) map[string]any { return map[string]any{"input": map[string]any{field: v}} }
+	create := func(field string, v any) map[string]any { return map[string]any{"input": map[string]any{field: v}} }
 	update := func(field string, v any) map[string]any {
 		return map[string]any{"id": jane.ID, "input": map[string]any{field: v}}
 	}
@@ -459,87 +458,87 @@ func TestInputRulesLengths(t *testing.T) {
 		path  []string
 	}
 	cases := []tc{
-		{"createContact firstName", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("firstName", v) }, []string{"input", "firstName"}},
-		{"createContact lastName", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("lastName", v) }, []string{"input", "lastName"}},
-		{"createContact identifier", createContactDoc, db.MaxNameLength, unique(text), func(v string) map[string]any { return contact("identifier", v) }, []string{"input", "identifier"}},
-		{"createContact status", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("status", v) }, []string{"input", "status"}},
-		{"createContact pipelineId", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("pipelineId", v) }, []string{"input", "pipelineId"}},
-		{"createContact pipelineStage", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("pipelineStage", v) }, []string{"input", "pipelineStage"}},
-		{"createContact outreachConfigId", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("outreachConfigId", v) }, []string{"input", "outreachConfigId"}},
-		{"createContact thumbnail", createContactDoc, db.MaxURLLength, url, func(v string) map[string]any { return contact("thumbnail", v) }, []string{"input", "thumbnail"}},
-		{"createContact labels", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return contact("labels", []any{"ok", v}) }, []string{"input", "labels", "1"}},
-		{"createContact emails", createContactDoc, db.MaxEmailLength, unique(email), func(v string) map[string]any { return contact("emails", []any{v}) }, []string{"input", "emails", "0"}},
-		{"createContact email", createContactDoc, db.MaxEmailLength, unique(email), func(v string) map[string]any { return contact("email", v) }, []string{"input", "email"}},
-		{"createContact phoneNumbers", createContactDoc, db.MaxPhoneLength, phone, func(v string) map[string]any { return contact("phoneNumbers", []any{v}) },
+		{"createContact firstName", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("firstName", v) }, []string{"input", "firstName"}},
+		{"createContact lastName", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("lastName", v) }, []string{"input", "lastName"}},
+		{"createContact identifier", createContactDoc, contact.MaxNameLength, unique(text), func(v string) map[string]any { return create("identifier", v) }, []string{"input", "identifier"}},
+		{"createContact status", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("status", v) }, []string{"input", "status"}},
+		{"createContact pipelineId", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("pipelineId", v) }, []string{"input", "pipelineId"}},
+		{"createContact pipelineStage", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("pipelineStage", v) }, []string{"input", "pipelineStage"}},
+		{"createContact outreachConfigId", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("outreachConfigId", v) }, []string{"input", "outreachConfigId"}},
+		{"createContact thumbnail", createContactDoc, contact.MaxURLLength, url, func(v string) map[string]any { return create("thumbnail", v) }, []string{"input", "thumbnail"}},
+		{"createContact labels", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return create("labels", []any{"ok", v}) }, []string{"input", "labels", "1"}},
+		{"createContact emails", createContactDoc, contact.MaxEmailLength, unique(email), func(v string) map[string]any { return create("emails", []any{v}) }, []string{"input", "emails", "0"}},
+		{"createContact email", createContactDoc, contact.MaxEmailLength, unique(email), func(v string) map[string]any { return create("email", v) }, []string{"input", "email"}},
+		{"createContact phoneNumbers", createContactDoc, contact.MaxPhoneLength, phone, func(v string) map[string]any { return create("phoneNumbers", []any{v}) },
 			[]string{"input", "phoneNumbers", "0"}},
-		{"createContact document name", createContactDoc, db.MaxNameLength, text, func(v string) map[string]any {
-			return contact("documents", []any{map[string]any{"name": v, "url": "https://x.example/cv"}})
+		{"createContact document name", createContactDoc, contact.MaxNameLength, text, func(v string) map[string]any {
+			return create("documents", []any{map[string]any{"name": v, "url": "https://x.example/cv"}})
 		}, []string{"input", "documents", "0", "name"}},
-		{"createContact document url", createContactDoc, db.MaxURLLength, url, func(v string) map[string]any {
-			return contact("documents", []any{map[string]any{"name": "cv", "url": v}})
+		{"createContact document url", createContactDoc, contact.MaxURLLength, url, func(v string) map[string]any {
+			return create("documents", []any{map[string]any{"name": "cv", "url": v}})
 		}, []string{"input", "documents", "0", "url"}},
-		{"updateContact lastName", updateContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return update("lastName", v) }, []string{"input", "lastName"}},
-		{"updateContact labels", updateContactDoc, db.MaxNameLength, text, func(v string) map[string]any { return update("labels", []any{v}) }, []string{"input", "labels", "0"}},
-		{"createUser name", createUserDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"updateContact lastName", updateContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return update("lastName", v) }, []string{"input", "lastName"}},
+		{"updateContact labels", updateContactDoc, contact.MaxNameLength, text, func(v string) map[string]any { return update("labels", []any{v}) }, []string{"input", "labels", "0"}},
+		{"createUser name", createUserDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			seq++
 			return map[string]any{"input": map[string]any{"name": v, "email": fmt.Sprintf("u%d@example.com", seq)}}
 		}, []string{"input", "name"}},
-		{"createInbox name", createInboxDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"createInbox name", createInboxDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"name": v, "channelType": "web"}}
 		}, []string{"input", "name"}},
-		{"createInbox channelType", createInboxDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"createInbox channelType", createInboxDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"name": "Web", "channelType": v}}
 		}, []string{"input", "channelType"}},
-		{"createContactInbox sourceId", createContactInboxDoc, db.MaxNameLength, unique(text), func(v string) map[string]any {
+		{"createContactInbox sourceId", createContactInboxDoc, contact.MaxNameLength, unique(text), func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "sourceId": v}}
 		}, []string{"input", "sourceId"}},
-		{"createConversation channel", createConversationDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"createConversation channel", createConversationDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "channel": v}}
 		}, []string{"input", "channel"}},
-		{"createConversation subject", createConversationDoc, db.MaxTitleLength, text, func(v string) map[string]any {
+		{"createConversation subject", createConversationDoc, contact.MaxTitleLength, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "subject": v}}
 		}, []string{"input", "subject"}},
-		{"updateConversation channel", updateConversationDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"updateConversation channel", updateConversationDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return map[string]any{"id": conv.ID, "input": map[string]any{"channel": v}}
 		}, []string{"input", "channel"}},
-		{"updateConversation subject", updateConversationDoc, db.MaxTitleLength, text, func(v string) map[string]any {
+		{"updateConversation subject", updateConversationDoc, contact.MaxTitleLength, text, func(v string) map[string]any {
 			return map[string]any{"id": conv.ID, "input": map[string]any{"subject": v}}
 		}, []string{"input", "subject"}},
-		{"createApplication jobTitle", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("jobTitle", v) }, []string{"input", "jobTitle"}},
-		{"createApplication status", createApplicationDoc, db.MaxNameLength, text, func(v string) map[string]any { return record("status", v) }, []string{"input", "status"}},
-		{"createContactNote content", createContactNoteDoc, db.MaxTextLength, text, func(v string) map[string]any { return record("content", v) }, []string{"input", "content"}},
-		{"createMessage content", createMessageDoc, db.MaxTextLength, text, func(v string) map[string]any {
+		{"createApplication jobTitle", createApplicationDoc, contact.MaxNameLength, text, func(v string) map[string]any { return record("jobTitle", v) }, []string{"input", "jobTitle"}},
+		{"createApplication status", createApplicationDoc, contact.MaxNameLength, text, func(v string) map[string]any { return record("status", v) }, []string{"input", "status"}},
+		{"createContactNote content", createContactNoteDoc, contact.MaxTextLength, text, func(v string) map[string]any { return record("content", v) }, []string{"input", "content"}},
+		{"createMessage content", createMessageDoc, contact.MaxTextLength, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"conversationId": conv.ID, "content": v}}
 		}, []string{"input", "content"}},
-		{"createReminder title", createReminderDoc, db.MaxTitleLength, text, func(v string) map[string]any { return record("title", v) }, []string{"input", "title"}},
-		{"separateContact firstName", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"createReminder title", createReminderDoc, contact.MaxTitleLength, text, func(v string) map[string]any { return record("title", v) }, []string{"input", "title"}},
+		{"separateContact firstName", separateDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return separate(map[string]any{"firstName": map[string]any{"original": "Jane", "new": v}}, nil)
 		}, []string{"input", "fieldSplit", "firstName", "new"}},
-		{"separateContact identifier", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"separateContact identifier", separateDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return separate(map[string]any{"identifier": map[string]any{"original": v, "new": "x"}}, nil)
 		}, []string{"input", "fieldSplit", "identifier", "original"}},
-		{"separateContact labels", separateDoc, db.MaxNameLength, text, func(v string) map[string]any {
+		{"separateContact labels", separateDoc, contact.MaxNameLength, text, func(v string) map[string]any {
 			return separate(map[string]any{"labels": map[string]any{"new": []any{"a", v}}}, nil)
 		}, []string{"input", "fieldSplit", "labels", "new", "1"}},
-		{"separateContact emails", separateDoc, db.MaxEmailLength, email, func(v string) map[string]any {
+		{"separateContact emails", separateDoc, contact.MaxEmailLength, email, func(v string) map[string]any {
 			return separate(map[string]any{"emails": map[string]any{"new": []any{v}}}, nil)
 		}, []string{"input", "fieldSplit", "emails", "new", "0"}},
-		{"separateContact phoneNumber", separateDoc, db.MaxPhoneLength, phone, func(v string) map[string]any {
+		{"separateContact phoneNumber", separateDoc, contact.MaxPhoneLength, phone, func(v string) map[string]any {
 			return separate(map[string]any{"phoneNumber": map[string]any{"new": v}}, nil)
 		}, []string{"input", "fieldSplit", "phoneNumber", "new"}},
-		{"separateContact newConversationMeta channel", separateDoc, db.MaxNameLength, text, func(v string) map[string]any { return meta("channel", v) },
+		{"separateContact newConversationMeta channel", separateDoc, contact.MaxNameLength, text, func(v string) map[string]any { return meta("channel", v) },
 			[]string{"input", "newConversationMeta", "0", "channel"}},
-		{"separateContact newConversationMeta subject", separateDoc, db.MaxTitleLength, text, func(v string) map[string]any { return meta("subject", v) },
+		{"separateContact newConversationMeta subject", separateDoc, contact.MaxTitleLength, text, func(v string) map[string]any { return meta("subject", v) },
 			[]string{"input", "newConversationMeta", "0", "subject"}},
 	}
 	// Far beyond the limits: what used to reach a database limit (limit is
 	// one less than the length sent).
 	far := []tc{
-		{"3,000-character label", createContactDoc, 2999, text, func(v string) map[string]any { return contact("labels", []any{v}) }, []string{"input", "labels", "0"}},
+		{"3,000-character label", createContactDoc, 2999, text, func(v string) map[string]any { return create("labels", []any{v}) }, []string{"input", "labels", "0"}},
 		{"2,700-character sourceId", createContactInboxDoc, 2699, text, func(v string) map[string]any {
 			return map[string]any{"input": map[string]any{"contactId": jane.ID, "inboxId": f.Inbox.ID, "sourceId": v}}
 		}, []string{"input", "sourceId"}},
-		{"3,000-character identifier", createContactDoc, 2999, text, func(v string) map[string]any { return contact("identifier", v) }, []string{"input", "identifier"}},
+		{"3,000-character identifier", createContactDoc, 2999, text, func(v string) map[string]any { return create("identifier", v) }, []string{"input", "identifier"}},
 	}
 	payloadErrors := func(t *testing.T, doc string, vars map[string]any) []userError {
 		t.Helper()
@@ -568,10 +567,10 @@ func TestInputRulesLengths(t *testing.T) {
 	}
 	t.Run("account name over the limit", func(t *testing.T) {
 		before := f.Snapshot(t)
-		_, err := f.Main.Store.CreateAccount(context.Background(), text(db.MaxNameLength+1))
+		_, err := f.Main.Store.CreateAccount(context.Background(), text(contact.MaxNameLength+1))
 		f.MustUnchanged(t, before)
-		u, ok := db.AsUserErrors(err)
-		if !ok || len(u) != 1 || u[0].Code != db.Invalid || strings.Join(u[0].Field, ".") != "name" {
+		u, ok := contact.AsUserErrors(err)
+		if !ok || len(u) != 1 || u[0].Code != contact.Invalid || strings.Join(u[0].Field, ".") != "name" {
 			t.Fatalf("CreateAccount: %v, want INVALID at name", err)
 		}
 	})

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"contactid/db"
+	"contactid/contact"
 	"contactid/internal/pgtest"
 
 	"github.com/jmoiron/sqlx"
@@ -57,7 +57,7 @@ func MustServerOn(tb testing.TB, dsn string, configure func(*Config)) *testServe
 }
 
 // MustAccount creates an account and returns its administrator's token.
-func (s *testServer) MustAccount(tb testing.TB, name string) db.NewAccount {
+func (s *testServer) MustAccount(tb testing.TB, name string) contact.NewAccount {
 	tb.Helper()
 	a, err := s.Main.Store.CreateAccount(context.Background(), name)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"contactid/contact"
 	"contactid/db"
 )
 
@@ -68,15 +69,15 @@ func (f *fixture) Merge(tb testing.TB, token string, input map[string]any) merge
 // The support inbox's own merge scenario.
 func TestMergeInboxScenario(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{Identifier: db.Some(sp("base_contact")), Emails: db.Some([]string{"old@old.com"}),
-		CustomAttributes: db.Some(db.JSONObject{"val_test": "old", "val_empty_old": ""})})
-	mergee := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"new@new.com"}), PhoneNumbers: db.Some([]string{"+14155550199"}),
-		CustomAttributes: db.Some(db.JSONObject{"val_test": "new", "val_new": "new", "val_empty_new": ""})})
+	base := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("base_contact")), Emails: contact.Some([]string{"old@old.com"}),
+		CustomAttributes: contact.Some(contact.JSONObject{"val_test": "old", "val_empty_old": ""})})
+	mergee := f.MustContact(t, contact.ContactFields{Emails: contact.Some([]string{"new@new.com"}), PhoneNumbers: contact.Some([]string{"+14155550199"}),
+		CustomAttributes: contact.Some(contact.JSONObject{"val_test": "new", "val_new": "new", "val_empty_new": ""})})
 	start := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < 2; i++ {
 		f.MustConversation(t, base.ID)
 	}
-	mc := []db.Conversation{f.MustConversation(t, mergee.ID), f.MustConversation(t, mergee.ID)}
+	mc := []contact.Conversation{f.MustConversation(t, mergee.ID), f.MustConversation(t, mergee.ID)}
 	f.MustMessages(t, mc[0].ID, 1, start)
 	f.MustMessages(t, mc[1].ID, 1, start)
 	for i := 0; i < 2; i++ {
@@ -137,16 +138,16 @@ func TestMergeInboxScenario(t *testing.T) {
 
 func TestMergeFieldRules(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base")), Labels: db.Some([]string{"a"}),
-		Emails:           db.Some([]string{"b1@x.com", "b2@x.com"}),
-		CustomAttributes: db.Some(db.JSONObject{"nested": map[string]any{"x": 1, "keep": "base"}, "scalar": "base"}),
-		Documents:        db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}})})
-	m1 := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M1")), LastName: db.Some(sp("One")), Status: db.Some(sp("lead")),
-		Labels: db.Some([]string{"a", "b"}), Emails: db.Some([]string{"m1@x.com"}), Blocked: db.Some(ptrTo(true)),
-		CustomAttributes: db.Some(db.JSONObject{"nested": map[string]any{"y": 2, "keep": "m1"}, "scalar": map[string]any{"o": 1}, "only1": 1}),
-		Documents:        db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}, {Name: "id", URL: "https://x/id"}})})
-	m2 := f.MustContact(t, db.ContactFields{LastName: db.Some(sp("Two")), Identifier: db.Some(sp("id-2")), Labels: db.Some([]string{"c"}),
-		CustomAttributes: db.Some(db.JSONObject{"only1": 2, "only2": 2, "nested": map[string]any{"y": 3, "z": 3}})})
+	base := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Base")), Labels: contact.Some([]string{"a"}),
+		Emails:           contact.Some([]string{"b1@x.com", "b2@x.com"}),
+		CustomAttributes: contact.Some(contact.JSONObject{"nested": map[string]any{"x": 1, "keep": "base"}, "scalar": "base"}),
+		Documents:        contact.Some([]contact.Document{{Name: "cv", URL: "https://x/cv"}})})
+	m1 := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M1")), LastName: contact.Some(sp("One")), Status: contact.Some(sp("lead")),
+		Labels: contact.Some([]string{"a", "b"}), Emails: contact.Some([]string{"m1@x.com"}), Blocked: contact.Some(ptrTo(true)),
+		CustomAttributes: contact.Some(contact.JSONObject{"nested": map[string]any{"y": 2, "keep": "m1"}, "scalar": map[string]any{"o": 1}, "only1": 1}),
+		Documents:        contact.Some([]contact.Document{{Name: "cv", URL: "https://x/cv"}, {Name: "id", URL: "https://x/id"}})})
+	m2 := f.MustContact(t, contact.ContactFields{LastName: contact.Some(sp("Two")), Identifier: contact.Some(sp("id-2")), Labels: contact.Some([]string{"c"}),
+		CustomAttributes: contact.Some(contact.JSONObject{"only1": 2, "only2": 2, "nested": map[string]any{"y": 3, "z": 3}})})
 	res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m1.ID, m2.ID, base.ID},
 		"fieldChoices": []any{map[string]any{"field": "FIRST_NAME", "contactId": m1.ID}, map[string]any{"field": "BLOCKED", "contactId": m1.ID}}})
 	if len(res.UserErrors) > 0 {
@@ -177,9 +178,9 @@ func ptrTo[T any](v T) *T { return &v }
 
 func TestMergeRedirects(t *testing.T) {
 	f := MustFixture(t)
-	a := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("A"))})
-	b := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("B"))})
-	c := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("C"))})
+	a := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("A"))})
+	b := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("B"))})
+	c := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("C"))})
 	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": a.ID, "mergeeContactIds": []any{b.ID}}); len(r.UserErrors) > 0 {
 		t.Fatalf("%+v", r.UserErrors)
 	}
@@ -216,7 +217,7 @@ func TestMergeRedirects(t *testing.T) {
 
 func TestMergeOnlyBase(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
+	base := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Base"))})
 	before := f.Snapshot(t)
 	r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{base.ID}})
 	f.MustUnchanged(t, before)
@@ -227,8 +228,8 @@ func TestMergeOnlyBase(t *testing.T) {
 
 func TestMergeDryRun(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{"x"})})
-	m := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M")), Labels: db.Some([]string{"y"})})
+	base := f.MustContact(t, contact.ContactFields{Labels: contact.Some([]string{"x"})})
+	m := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M")), Labels: contact.Some([]string{"y"})})
 	conv := f.MustConversation(t, m.ID)
 	f.MustMessages(t, conv.ID, 3, time.Now())
 	input := map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": true}
@@ -245,11 +246,11 @@ func TestMergeDryRun(t *testing.T) {
 
 func TestMergeByAgent(t *testing.T) {
 	f := MustFixture(t)
-	_, token, err := f.Main.Store.CreateUser(context.Background(), f.Actor, db.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
+	_, token, err := f.Main.Store.CreateUser(context.Background(), f.Actor, contact.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{})
+	base, m := f.MustContact(t, contact.ContactFields{}), f.MustContact(t, contact.ContactFields{})
 	if r := f.Merge(t, token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}}); len(r.UserErrors) > 0 || len(r.MergedContactIDs) != 1 {
 		t.Fatalf("agent merge: %+v", r)
 	}
@@ -257,21 +258,21 @@ func TestMergeByAgent(t *testing.T) {
 
 func TestMergeRejections(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{})
-	m := f.MustContact(t, db.ContactFields{})
-	gone := f.MustContact(t, db.ContactFields{})
+	base := f.MustContact(t, contact.ContactFields{})
+	m := f.MustContact(t, contact.ContactFields{})
+	gone := f.MustContact(t, contact.ContactFields{})
 	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{gone.ID}}); len(r.UserErrors) > 0 {
 		t.Fatal(r.UserErrors)
 	}
 	other := f.MustAccount(t, "Other")
-	foreign, err := f.Main.Store.CreateContact(context.Background(), db.Actor{AccountID: other.AccountID, UserID: other.UserID}, db.ContactFields{})
+	foreign, err := f.Main.Store.CreateContact(context.Background(), contact.Actor{AccountID: other.AccountID, UserID: other.UserID}, contact.ContactFields{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	unknown := "5f0c2d4e-1111-4222-8333-444455556666"
 	many := []any{}
 	for i := 0; i < 21; i++ {
-		many = append(many, f.MustContact(t, db.ContactFields{}).ID)
+		many = append(many, f.MustContact(t, contact.ContactFields{}).ID)
 	}
 	for _, tc := range []struct {
 		name  string
@@ -313,9 +314,9 @@ func TestMergeConcurrent(t *testing.T) {
 	const contacts, workers, rounds = 12, 8, 6
 	ids := make([]string, contacts)
 	for i := range ids {
-		c := f.MustContact(t, db.ContactFields{Labels: db.Some([]string{fmt.Sprint("l", i)}),
-			Emails:       db.Some([]string{fmt.Sprintf("c%d@x.com", i), fmt.Sprintf("c%d-2@x.com", i)}),
-			PhoneNumbers: db.Some([]string{fmt.Sprintf("+1415555%04d", i)})})
+		c := f.MustContact(t, contact.ContactFields{Labels: contact.Some([]string{fmt.Sprint("l", i)}),
+			Emails:       contact.Some([]string{fmt.Sprintf("c%d@x.com", i), fmt.Sprintf("c%d-2@x.com", i)}),
+			PhoneNumbers: contact.Some([]string{fmt.Sprintf("+1415555%04d", i)})})
 		ids[i] = c.ID
 		conv := f.MustConversation(t, c.ID)
 		f.MustMessages(t, conv.ID, 3, time.Now())
@@ -376,9 +377,9 @@ func TestMergeConcurrent(t *testing.T) {
 // moved id under its previous owner.
 func TestMergeAllRecordTypes(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{})
-	m1 := f.MustContact(t, db.ContactFields{})
-	m2 := f.MustContact(t, db.ContactFields{})
+	base := f.MustContact(t, contact.ContactFields{})
+	m1 := f.MustContact(t, contact.ContactFields{})
+	m2 := f.MustContact(t, contact.ContactFields{})
 	recs := map[string]map[string]string{m1.ID: f.MustRecords(t, m1.ID, "s1"), m2.ID: f.MustRecords(t, m2.ID, "s2")}
 	lastSeen := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	conv := f.MustConversation(t, m2.ID)
@@ -424,8 +425,8 @@ func TestMergeAllRecordTypes(t *testing.T) {
 // committed addresses, not from what it saw before waiting.
 func TestMergeReadsAfterLocking(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"base@x.com"})})
-	m := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"m@x.com"}), PhoneNumbers: db.Some([]string{"+14155550123"})})
+	base := f.MustContact(t, contact.ContactFields{Emails: contact.Some([]string{"base@x.com"})})
+	m := f.MustContact(t, contact.ContactFields{Emails: contact.Some([]string{"m@x.com"}), PhoneNumbers: contact.Some([]string{"+14155550123"})})
 	tx, err := f.DB.Beginx()
 	if err != nil {
 		t.Fatal(err)
@@ -463,7 +464,7 @@ func TestMergeReadsAfterLocking(t *testing.T) {
 // the data is committed, and lists every id involved.
 func TestMergeEventAfterCommit(t *testing.T) {
 	f := MustFixture(t)
-	base, m := f.MustContact(t, db.ContactFields{}), f.MustContact(t, db.ContactFields{})
+	base, m := f.MustContact(t, contact.ContactFields{}), f.MustContact(t, contact.ContactFields{})
 	var events []db.Event
 	var committed []bool
 	f.Main.Store.OnEvent(func(ctx context.Context, e db.Event) {
@@ -485,8 +486,8 @@ func TestMergeEventAfterCommit(t *testing.T) {
 // and that a later field of the same request does not see the preview.
 func TestDryRunPreviewsNestedFields(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
-	m := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M"))})
+	base := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Base"))})
+	m := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M"))})
 	conv := f.MustConversation(t, m.ID)
 	f.MustMessages(t, conv.ID, 2, time.Now())
 	f.MustRecords(t, m.ID, "m-src")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"contactid/contact"
 	"contactid/db"
 	"contactid/internal/pgtest"
 )
@@ -136,9 +137,9 @@ func TestCountsAndSearchesArePriced(t *testing.T) {
 // runs count like real runs.
 func TestOneContactOperationPerRequest(t *testing.T) {
 	f := MustFixture(t)
-	base := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Base"))})
-	m1 := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M1"))})
-	m2 := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("M2"))})
+	base := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Base"))})
+	m1 := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M1"))})
+	m2 := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("M2"))})
 	auth := map[string]string{"Authorization": "Bearer " + f.Acct.Token}
 	for _, doc := range []string{
 		fmt.Sprintf(`mutation { a: mergeContacts(input: {baseContactId: %q, mergeeContactIds: [%q]}) { dryRun }

@@ -1,13 +1,12 @@
 package main
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
-
-	"contactid/db"
 )
 
 // separateDoc calls separateContact with $id and $input.
@@ -57,11 +56,11 @@ func (f *fixture) Separate(tb testing.TB, token, id string, input map[string]any
 }
 
 // janeFixture is DESIGN's example: Jane Doe with one conversation of four messages.
-func janeFixture(t *testing.T) (*fixture, *db.Contact, db.Conversation, []db.Message) {
+func janeFixture(t *testing.T) (*fixture, *contact.Contact, contact.Conversation, []contact.Message) {
 	f := MustFixture(t)
-	jane := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jane")), LastName: db.Some(sp("Doe")),
-		Emails: db.Some([]string{"jane@example.com"}), PhoneNumbers: db.Some([]string{"+14155550101"}),
-		Status: db.Some(sp("active")), CustomAttributes: db.Some(db.JSONObject{"tier": "gold"})})
+	jane := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Jane")), LastName: contact.Some(sp("Doe")),
+		Emails: contact.Some([]string{"jane@example.com"}), PhoneNumbers: contact.Some([]string{"+14155550101"}),
+		Status: contact.Some(sp("active")), CustomAttributes: contact.Some(contact.JSONObject{"tier": "gold"})})
 	conv := f.MustConversation(t, jane.ID)
 	msgs := f.MustMessages(t, conv.ID, 4, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
 	return f, jane, conv, msgs
@@ -263,7 +262,7 @@ func TestSeparateDryRun(t *testing.T) {
 	before := f.Snapshot(t)
 	dry := f.Separate(t, f.Acct.Token, jane.ID, input)
 	f.MustUnchanged(t, before)
-	if !dry.DryRun || dry.NewContactID != nil || dry.NewContact == nil || dry.NewContact.ID != db.DryRunContactID ||
+	if !dry.DryRun || dry.NewContactID != nil || dry.NewContact == nil || dry.NewContact.ID != contact.DryRunContactID ||
 		*dry.NewContact.FirstName != "Janet" {
 		t.Fatalf("dry run payload %+v", dry)
 	}
@@ -277,12 +276,12 @@ func TestSeparateDryRun(t *testing.T) {
 
 func TestSeparateRejections(t *testing.T) {
 	f, jane, conv, msgs := janeFixture(t)
-	other := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"other@example.com"}), PhoneNumbers: db.Some([]string{"+14155550199"})})
+	other := f.MustContact(t, contact.ContactFields{Emails: contact.Some([]string{"other@example.com"}), PhoneNumbers: contact.Some([]string{"+14155550199"})})
 	otherConv := f.MustConversation(t, other.ID)
 	otherMsgs := f.MustMessages(t, otherConv.ID, 2, time.Now())
 	otherAcct := f.MustAccount(t, "Other")
 	ctx := context.Background()
-	foreignContact, err := f.Main.Store.CreateContact(ctx, db.Actor{AccountID: otherAcct.AccountID, UserID: otherAcct.UserID}, db.ContactFields{})
+	foreignContact, err := f.Main.Store.CreateContact(ctx, contact.Actor{AccountID: otherAcct.AccountID, UserID: otherAcct.UserID}, contact.ContactFields{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +342,7 @@ func TestSeparateRejections(t *testing.T) {
 		})
 	}
 	t.Run("agents are forbidden", func(t *testing.T) {
-		_, token, err := f.Main.Store.CreateUser(ctx, f.Actor, db.CreateUserInput{Name: sp("Agent"), Email: sp("agent@example.com")})
+		_, token, err := f.Main.Store.CreateUser(ctx, f.Actor, contact.CreateUserInput{Name: sp("Agent"), Email: sp("agent@example.com")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,14 +360,14 @@ func TestSeparateRejections(t *testing.T) {
 func TestSeparatePlacements(t *testing.T) {
 	f := MustFixture(t)
 	ctx := context.Background()
-	agent, _, err := f.Main.Store.CreateUser(ctx, f.Actor, db.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
+	agent, _, err := f.Main.Store.CreateUser(ctx, f.Actor, contact.CreateUserInput{Name: sp("Agent"), Email: sp("agent@x.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jo")), Identifier: db.Some(sp("ID-1")),
-		PipelineID: db.Some(sp("p1")), PipelineStage: db.Some(sp("s1")), OutreachConfigID: db.Some(sp("o1")), Thumbnail: db.Some(sp("t.png")),
-		AssigneeIDs: db.Some([]string{agent.ID}), AdditionalAttributes: db.Some(db.JSONObject{"a": "b"}), Misc: db.Some(db.JSONObject{"m": 1}),
-		Documents: db.Some([]db.Document{{Name: "cv", URL: "https://x/cv"}})})
+	c := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Jo")), Identifier: contact.Some(sp("ID-1")),
+		PipelineID: contact.Some(sp("p1")), PipelineStage: contact.Some(sp("s1")), OutreachConfigID: contact.Some(sp("o1")), Thumbnail: contact.Some(sp("t.png")),
+		AssigneeIDs: contact.Some([]string{agent.ID}), AdditionalAttributes: contact.Some(contact.JSONObject{"a": "b"}), Misc: contact.Some(contact.JSONObject{"m": 1}),
+		Documents: contact.Some([]contact.Document{{Name: "cv", URL: "https://x/cv"}})})
 	res := f.Separate(t, f.Acct.Token, c.ID, map[string]any{
 		"fieldSplit": map[string]any{"identifier": map[string]any{"original": nil, "new": "ID-2"},
 			"pipelineId": "NEW", "pipelineStage": "BOTH", "outreachConfigId": "ORIGINAL", "thumbnail": "NEW",
@@ -413,7 +412,7 @@ func TestSeparatePlacements(t *testing.T) {
 func TestSeparateNewConversationMeta(t *testing.T) {
 	f, jane, conv, msgs := janeFixture(t)
 	ctx := context.Background()
-	inbox2, err := f.Main.Store.CreateInbox(ctx, f.Actor, db.CreateInboxInput{Name: sp("Mail"), ChannelType: sp("email")})
+	inbox2, err := f.Main.Store.CreateInbox(ctx, f.Actor, contact.CreateInboxInput{Name: sp("Mail"), ChannelType: sp("email")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,9 +466,9 @@ func TestSeparateNewConversationMeta(t *testing.T) {
 // record type and for metadata.
 func TestSeparateMoreRejections(t *testing.T) {
 	f, jane, conv, msgs := janeFixture(t)
-	other := f.MustContact(t, db.ContactFields{Emails: db.Some([]string{"other@example.com"})})
+	other := f.MustContact(t, contact.ContactFields{Emails: contact.Some([]string{"other@example.com"})})
 	otherRecs := f.MustRecords(t, other.ID, "other-src")
-	merged := f.MustContact(t, db.ContactFields{})
+	merged := f.MustContact(t, contact.ContactFields{})
 	if r := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": other.ID, "mergeeContactIds": []any{merged.ID}}); len(r.UserErrors) > 0 {
 		t.Fatal(r.UserErrors)
 	}

@@ -1,12 +1,11 @@
 package main
 
 import (
+	"contactid/contact"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
-
-	"contactid/db"
 )
 
 // mustRequestError fails unless res is refused before execution: no data,
@@ -31,7 +30,7 @@ func mustRequestError(tb testing.TB, res gqlResponse, code string) {
 func TestEnumsAreExact(t *testing.T) {
 	f := MustFixture(t)
 	tok := f.Acct.Token
-	jane := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jane")), LastName: db.Some(sp("Doe"))})
+	jane := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Jane")), LastName: contact.Some(sp("Doe"))})
 	conv := f.MustConversation(t, jane.ID)
 	for _, tc := range []struct {
 		name, doc string
@@ -112,7 +111,7 @@ func TestTimesAreChecked(t *testing.T) {
 	f := MustFixture(t)
 	tok := f.Acct.Token
 	auth := map[string]string{"Authorization": "Bearer " + tok}
-	jane := f.MustContact(t, db.ContactFields{FirstName: db.Some(sp("Jane")), LastName: db.Some(sp("Doe"))})
+	jane := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Jane")), LastName: contact.Some(sp("Doe"))})
 	conv := f.MustConversation(t, jane.ID)
 	for _, at := range []string{"", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "2024-01-01T00:00:00+23:59",
 		"2024-01-01T00:00:00+24:00", "10000-01-01T00:00:00Z", "yesterday"} {

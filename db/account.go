@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -33,33 +34,25 @@ func hashToken(token string) []byte {
 	return h[:]
 }
 
-// NewAccount is what CreateAccount returns: the account, its first
-// administrator and that user's API token (shown once).
-type NewAccount struct {
-	AccountID string `json:"accountId"`
-	UserID    string `json:"userId"`
-	Token     string `json:"token"`
-}
-
 // CreateAccount creates an account with one administrator user and an API
 // token for it. The user is named after the account. UserErrors INVALID for
 // a blank name or one longer than MaxNameLength; other errors are the
 // database's.
-func (s *Store) CreateAccount(ctx context.Context, name string) (NewAccount, error) {
+func (s *Store) CreateAccount(ctx context.Context, name string) (contact.NewAccount, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return NewAccount{}, UserErrors{{Field: []string{"name"}, Message: "must not be blank", Code: Invalid}}
+		return contact.NewAccount{}, contact.UserErrors{{Field: []string{"name"}, Message: "must not be blank", Code: contact.Invalid}}
 	}
-	var errs UserErrors
-	if !checkLength(&errs, name, MaxNameLength, "name") {
-		return NewAccount{}, errs
+	var errs contact.UserErrors
+	if !contact.CheckLength(&errs, name, contact.MaxNameLength, "name") {
+		return contact.NewAccount{}, errs
 	}
-	var out NewAccount
+	var out contact.NewAccount
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &out.AccountID, `INSERT INTO accounts (name) VALUES ($1) RETURNING id`, name); err != nil {
 			return fmt.Errorf("insert account: %w", err)
 		}
-		u, token, err := insertUser(ctx, tx, out.AccountID, name+" Admin", "admin@account.invalid", Administrator)
+		u, token, err := insertUser(ctx, tx, out.AccountID, name+" Admin", "admin@account.invalid", contact.Administrator)
 		if err != nil {
 			return err
 		}
@@ -70,18 +63,18 @@ func (s *Store) CreateAccount(ctx context.Context, name string) (NewAccount, err
 }
 
 // insertUser creates a user with an API token.
-func insertUser(ctx context.Context, tx *sqlx.Tx, acct, name, email string, role Role) (User, string, error) {
-	var u User
+func insertUser(ctx context.Context, tx *sqlx.Tx, acct, name, email string, role contact.Role) (contact.User, string, error) {
+	var u contact.User
 	err := tx.GetContext(ctx, &u, `INSERT INTO users (account_id, name, email, role) VALUES ($1, $2, $3, $4)
 		RETURNING id, name, email, role, created_at`, acct, name, email, role)
 	if uniqueViolation(err, "") {
-		return User{}, "", UserErrors{{Field: []string{"input", "email"}, Message: "a user with this email already exists", Code: Taken}}
+		return contact.User{}, "", contact.UserErrors{{Field: []string{"input", "email"}, Message: "a user with this email already exists", Code: contact.Taken}}
 	} else if err != nil {
-		return User{}, "", fmt.Errorf("insert user: %w", err)
+		return contact.User{}, "", fmt.Errorf("insert user: %w", err)
 	}
 	token, digest := newToken()
 	if err := insertToken(ctx, tx, acct, u.ID, digest); err != nil {
-		return User{}, "", err
+		return contact.User{}, "", err
 	}
 	return u, token, nil
 }
@@ -95,38 +88,32 @@ func insertToken(ctx context.Context, tx *sqlx.Tx, acct, userID string, digest [
 	return nil
 }
 
-// CreateUserInput describes a new user.
-type CreateUserInput struct {
-	Name, Email *string
-	Role        *Role
-}
-
 // CreateUser creates a user in the caller's account and returns it with its
 // API token. ErrForbidden unless the caller is an administrator; UserErrors
 // INVALID for a blank or too long name or a bad email, TAKEN for an email
 // already used.
-func (s *Store) CreateUser(ctx context.Context, a Actor, in CreateUserInput) (User, string, error) {
+func (s *Store) CreateUser(ctx context.Context, a contact.Actor, in contact.CreateUserInput) (contact.User, string, error) {
 	if !a.IsAdmin() {
-		return User{}, "", ErrForbidden
+		return contact.User{}, "", contact.ErrForbidden
 	}
-	var errs UserErrors
-	name := deref(blankToNil(in.Name))
+	var errs contact.UserErrors
+	name := contact.Deref(contact.BlankToNil(in.Name))
 	if name == "" {
-		errs.Add(Invalid, "must not be blank", "input", "name")
+		errs.Add(contact.Invalid, "must not be blank", "input", "name")
 	}
-	checkLength(&errs, name, MaxNameLength, "input", "name")
-	email, ok := NormalizeEmail(deref(in.Email))
+	contact.CheckLength(&errs, name, contact.MaxNameLength, "input", "name")
+	email, ok := contact.NormalizeEmail(contact.Deref(in.Email))
 	if !ok {
-		errs.Add(Invalid, "is not a valid email address", "input", "email")
+		errs.Add(contact.Invalid, "is not a valid email address", "input", "email")
 	}
-	role := Agent
+	role := contact.Agent
 	if in.Role != nil {
 		role = *in.Role
 	}
 	if len(errs) > 0 {
-		return User{}, "", errs
+		return contact.User{}, "", errs
 	}
-	var u User
+	var u contact.User
 	var token string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -138,53 +125,53 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in CreateUserInput) (Us
 
 // Authenticate returns the actor an API token belongs to, or
 // ErrUnauthenticated.
-func (s *Store) Authenticate(ctx context.Context, token string) (Actor, error) {
+func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, error) {
 	if !strings.HasPrefix(token, tokenPrefix) {
-		return Actor{}, ErrUnauthenticated
+		return contact.Actor{}, contact.ErrUnauthenticated
 	}
 	digest := hashToken(token)
 	var row struct {
-		Actor
+		contact.Actor
 		Hash []byte `db:"token_hash"`
 	}
 	err := sqlx.GetContext(ctx, s.db, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
 		FROM api_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
 		WHERE t.token_hash = $1`, digest)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Actor{}, ErrUnauthenticated
+		return contact.Actor{}, contact.ErrUnauthenticated
 	} else if err != nil {
-		return Actor{}, fmt.Errorf("authenticate: %w", err)
+		return contact.Actor{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if subtle.ConstantTimeCompare(row.Hash, digest) != 1 {
-		return Actor{}, ErrUnauthenticated
+		return contact.Actor{}, contact.ErrUnauthenticated
 	}
 	return row.Actor, nil
 }
 
 // Viewer returns the calling user. Errors are the database's, wrapped.
-func (s *Store) Viewer(ctx context.Context, a Actor) (User, error) {
+func (s *Store) Viewer(ctx context.Context, a contact.Actor) (contact.User, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	var u User
+	var u contact.User
 	err := sqlx.GetContext(ctx, rd, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
 		a.AccountID, a.UserID)
 	if err != nil {
-		return User{}, fmt.Errorf("viewer: %w", err)
+		return contact.User{}, fmt.Errorf("viewer: %w", err)
 	}
 	return u, nil
 }
 
 // UsersByID returns the account's users among ids, keyed by id. Errors are the database's, wrapped.
-func (s *Store) UsersByID(ctx context.Context, a Actor, ids []string) (map[string]*User, error) {
+func (s *Store) UsersByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.User, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	var rows []*User
+	var rows []*contact.User
 	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT id, name, email, role, created_at FROM users
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("users by id: %w", err)
 	}
-	out := make(map[string]*User, len(rows))
+	out := make(map[string]*contact.User, len(rows))
 	for _, u := range rows {
 		out[u.ID] = u
 	}

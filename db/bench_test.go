@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"contactid/contact"
 	"contactid/db"
 	"contactid/internal/pgtest"
 
@@ -19,7 +20,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type benchEnv struct {
 	conn  *sqlx.DB
 	store *db.Store
-	actor db.Actor
+	actor contact.Actor
 	inbox string
 }
 
@@ -32,8 +33,8 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a := db.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: db.Administrator}
-	ib, err := st.CreateInbox(ctx, a, db.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
+	a := contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}
+	ib, err := st.CreateInbox(ctx, a, contact.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func ptr[T any](v T) *T { return &v }
 // conversation ids.
 func (e *benchEnv) contactWithHistory(b *testing.B, convs, perConv int) (string, []string) {
 	ctx := context.Background()
-	c, err := e.store.CreateContact(ctx, e.actor, db.ContactFields{FirstName: ptrOpt("Bench")})
+	c, err := e.store.CreateContact(ctx, e.actor, contact.ContactFields{FirstName: ptrOpt("Bench")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func (e *benchEnv) contactWithHistory(b *testing.B, convs, perConv int) (string,
 	return c.ID, ids
 }
 
-func ptrOpt(s string) db.Opt[*string] { return db.Some(&s) }
+func ptrOpt(s string) contact.Opt[*string] { return contact.Some(&s) }
 
 // reset empties the tenant tables between iterations.
 func (e *benchEnv) reset(b *testing.B) {
@@ -131,7 +132,7 @@ func BenchmarkMerge100k(b *testing.B) {
 		base, mergee := e.mergePair(b)
 		b.StartTimer()
 		store = append(store, timed(b, func() error {
-			_, err := e.store.MergeContacts(ctx, e.actor, db.MergeInput{BaseContactID: base, MergeeContactIDs: []string{mergee}})
+			_, err := e.store.MergeContacts(ctx, e.actor, contact.MergeInput{BaseContactID: base, MergeeContactIDs: []string{mergee}})
 			return err
 		}))
 		b.StopTimer()
@@ -174,15 +175,15 @@ func BenchmarkSeparate100k(b *testing.B) {
 		b.StopTimer()
 		e.reset(b)
 		orig, convs := e.contactWithHistory(b, 1000, 100)
-		assign := make([]db.RecordAssignment, len(convs))
+		assign := make([]contact.RecordAssignment, len(convs))
 		for j, c := range convs {
-			assign[j] = db.RecordAssignment{ID: c, Side: db.SideNew}
+			assign[j] = contact.RecordAssignment{ID: c, Side: contact.SideNew}
 		}
 		b.StartTimer()
 		store = append(store, timed(b, func() error {
-			_, err := e.store.SeparateContact(ctx, e.actor, orig, db.SeparateInput{
-				FieldSplit:            db.ContactFieldSplit{FirstName: &db.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
-				ChildRecordAssignment: db.ChildRecordAssignment{Conversations: assign}})
+			_, err := e.store.SeparateContact(ctx, e.actor, orig, contact.SeparateInput{
+				FieldSplit:            contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
+				ChildRecordAssignment: contact.ChildRecordAssignment{Conversations: assign}})
 			return err
 		}))
 		b.StopTimer()

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,76 +12,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
-
-// ErrNotFound is returned by reads of a single object that does not exist in
-// the caller's account.
-var ErrNotFound = errors.New("not found")
-
-// Contact is a person known to the account.
-type Contact struct {
-	ID                   string         `db:"id"`
-	FirstName            *string        `db:"first_name"`
-	LastName             *string        `db:"last_name"`
-	Identifier           *string        `db:"identifier"`
-	Status               *string        `db:"status"`
-	PipelineID           *string        `db:"pipeline_id"`
-	PipelineStage        *string        `db:"pipeline_stage"`
-	OutreachConfigID     *string        `db:"outreach_config_id"`
-	Thumbnail            *string        `db:"thumbnail"`
-	Emails               pq.StringArray `db:"emails"`
-	PhoneNumbers         pq.StringArray `db:"phone_numbers"`
-	AssigneeIDs          pq.StringArray `db:"assignee_ids"`
-	Labels               pq.StringArray `db:"labels"`
-	CustomAttributes     JSONObject     `db:"custom_attributes"`
-	AdditionalAttributes JSONObject     `db:"additional_attributes"`
-	Documents            Documents      `db:"documents"`
-	Misc                 JSONObject     `db:"misc"`
-	Blocked              bool           `db:"blocked"`
-	Version              int            `db:"version"`
-	CreatedAt            time.Time      `db:"created_at"`
-	UpdatedAt            time.Time      `db:"updated_at"`
-	LastActivityAt       *time.Time     `db:"last_activity_at"`
-	// rowID is the stored id behind a dry-run preview whose ID is a placeholder.
-	rowID string
-}
-
-// LoadID returns the id to load the contact's nested records by: its ID, or
-// for a dry-run preview with a placeholder ID, the id of the row the
-// preview's transaction holds.
-func (c *Contact) LoadID() string {
-	if c.rowID != "" {
-		return c.rowID
-	}
-	return c.ID
-}
-
-// Name returns first and last name joined by a space, or "" when both are blank.
-func (c *Contact) Name() string {
-	return strings.TrimSpace(deref(c.FirstName) + " " + deref(c.LastName))
-}
-
-// Email returns the primary email, or nil.
-func (c *Contact) Email() *string { return first(c.Emails) }
-
-// PhoneNumber returns the primary phone number, or nil.
-func (c *Contact) PhoneNumber() *string { return first(c.PhoneNumbers) }
-
-// first returns a pointer to the first element, or nil.
-func first(list []string) *string {
-	if len(list) == 0 {
-		return nil
-	}
-	v := list[0]
-	return &v
-}
-
-// deref returns *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
 
 // contactColumns selects a Contact from contacts aliased c.
 const contactColumns = `c.id, c.first_name, c.last_name, c.identifier, c.status, c.pipeline_id,
@@ -94,9 +25,9 @@ const contactColumns = `c.id, c.first_name, c.last_name, c.identifier, c.status,
 
 // getContact reads one live contact, locking its row first when forUpdate is
 // set (see lockContacts). It returns ErrNotFound for an unknown id.
-func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Contact, error) {
-	if id = canonicalID(id); id == "" {
-		return nil, ErrNotFound
+func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*contact.Contact, error) {
+	if id = contact.CanonicalID(id); id == "" {
+		return nil, contact.ErrNotFound
 	}
 	if forUpdate {
 		locked, err := lockContacts(ctx, db, acct, []string{id})
@@ -106,13 +37,13 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Co
 		if c := locked[id]; c != nil {
 			return c, nil
 		}
-		return nil, ErrNotFound
+		return nil, contact.ErrNotFound
 	}
 	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.account_id = $1 AND c.id = $2`
-	var c Contact
+	var c contact.Contact
 	if err := sqlx.GetContext(ctx, db, &c, query, acct, id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, contact.ErrNotFound
 		}
 		return nil, fmt.Errorf("get contact: %w", err)
 	}
@@ -122,11 +53,11 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*Co
 // Contact returns the contact with the given id, following the redirect a
 // merge leaves, so a merged-away id returns the survivor. ErrNotFound when
 // there is no such contact in the caller's account.
-func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, error) {
+func (s *Store) Contact(ctx context.Context, a contact.Actor, id string) (*contact.Contact, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	if id = canonicalID(id); id == "" {
-		return nil, ErrNotFound
+	if id = contact.CanonicalID(id); id == "" {
+		return nil, contact.ErrNotFound
 	}
 	var target string
 	err := sqlx.GetContext(ctx, rd, &target, `SELECT new_contact_id FROM contact_redirects
@@ -142,16 +73,16 @@ func (s *Store) Contact(ctx context.Context, a Actor, id string) (*Contact, erro
 
 // ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
 // are absent from the map. Errors are the database's, wrapped.
-func (s *Store) ContactsByID(ctx context.Context, a Actor, ids []string) (map[string]*Contact, error) {
+func (s *Store) ContactsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Contact, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	var rows []*Contact
+	var rows []*contact.Contact
 	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c
 		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("contacts by id: %w", err)
 	}
-	out := make(map[string]*Contact, len(rows))
+	out := make(map[string]*contact.Contact, len(rows))
 	for _, c := range rows {
 		out[c.ID] = c
 	}
@@ -162,7 +93,7 @@ func (s *Store) ContactsByID(ctx context.Context, a Actor, ids []string) (map[st
 func validIDs(ids []string) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if c := canonicalID(id); c != "" {
+		if c := contact.CanonicalID(id); c != "" {
 			out = append(out, c)
 		}
 	}
@@ -171,7 +102,7 @@ func validIDs(ids []string) []string {
 
 // MergedContactIDs returns every id that was merged into the given contact,
 // directly or through earlier merges, keyed by survivor id. Errors are the database's, wrapped.
-func (s *Store) MergedContactIDs(ctx context.Context, a Actor, ids []string) (map[string][]string, error) {
+func (s *Store) MergedContactIDs(ctx context.Context, a contact.Actor, ids []string) (map[string][]string, error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	var rows []struct {
@@ -199,21 +130,21 @@ type ContactFilter struct {
 
 // NewContactFilter builds a filter from optional search and label arguments.
 func NewContactFilter(search, label *string) ContactFilter {
-	return ContactFilter{Search: deref(search), Label: deref(label)}
+	return ContactFilter{Search: contact.Deref(search), Label: contact.Deref(label)}
 }
 
 // Contacts lists the live contacts of the caller's account, newest first.
 // It returns an INVALID UserErrors for a malformed cursor or a NUL character
 // in the filter.
-func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args PageArgs) (Page[Contact], error) {
+func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, args PageArgs) (Page[contact.Contact], error) {
 	if strings.ContainsRune(f.Search, 0) || strings.ContainsRune(f.Label, 0) {
-		return Page[Contact]{}, UserErrors{{Field: []string{"search"}, Code: Invalid, Message: "text must not contain NUL characters"}}
+		return Page[contact.Contact]{}, contact.UserErrors{{Field: []string{"search"}, Code: contact.Invalid, Message: "text must not contain NUL characters"}}
 	}
 	rd, done := s.reader(ctx)
 	defer done()
 	c, err := decodeCursor(args.After)
 	if err != nil {
-		return Page[Contact]{}, err
+		return Page[contact.Contact]{}, err
 	}
 	var afterAt *time.Time
 	var afterID *string
@@ -229,31 +160,31 @@ func (s *Store) Contacts(ctx context.Context, a Actor, f ContactFilter, args Pag
 		AND ($3 = '' OR concat_ws(' ', c.first_name, c.last_name) ILIKE $3 OR c.identifier ILIKE $3
 			OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.account_id = c.account_id AND e.contact_id = c.id AND e.email ILIKE $3)
 			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`
-	var rows []Contact
+	var rows []contact.Contact
 	err = sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
 		AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid))
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $6`,
 		a.AccountID, f.Label, pattern, afterAt, afterID, args.First+1)
 	if err != nil {
-		return Page[Contact]{}, fmt.Errorf("list contacts: %w", err)
+		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
 	}
 	var total int
 	if err := sqlx.GetContext(ctx, rd, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
 		a.AccountID, f.Label, pattern); err != nil {
-		return Page[Contact]{}, fmt.Errorf("count contacts: %w", err)
+		return Page[contact.Contact]{}, fmt.Errorf("count contacts: %w", err)
 	}
-	return pageOf(rows, args, total, func(c Contact) (time.Time, string) { return c.CreatedAt, c.ID }), nil
+	return pageOf(rows, args, total, func(c contact.Contact) (time.Time, string) { return c.CreatedAt, c.ID }), nil
 }
 
 // CreateContact validates f and inserts a contact. It returns UserErrors with
 // INVALID for malformed values, NOT_FOUND for unknown assignees and TAKEN for
 // an email, phone number or identifier another contact of the account
 // already has.
-func (s *Store) CreateContact(ctx context.Context, a Actor, f ContactFields) (*Contact, error) {
-	var out *Contact
+func (s *Store) CreateContact(ctx context.Context, a contact.Actor, f contact.ContactFields) (*contact.Contact, error) {
+	var out *contact.Contact
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		c := &Contact{}
-		if err := f.apply(ctx, tx, a.AccountID, c, true); err != nil {
+		c := &contact.Contact{}
+		if err := applyFields(ctx, tx, a.AccountID, f, c, true); err != nil {
 			return err
 		}
 		id, err := insertContact(ctx, tx, a.AccountID, c)
@@ -269,20 +200,20 @@ func (s *Store) CreateContact(ctx context.Context, a Actor, f ContactFields) (*C
 // UpdateContact applies the fields set in f to the contact and bumps its
 // version. UserErrors: NOT_FOUND for an unknown id, CONFLICT when
 // expectedVersion is given and stale, and those of CreateContact.
-func (s *Store) UpdateContact(ctx context.Context, a Actor, id string, expectedVersion *int, f ContactFields) (*Contact, error) {
-	var out *Contact
+func (s *Store) UpdateContact(ctx context.Context, a contact.Actor, id string, expectedVersion *int, f contact.ContactFields) (*contact.Contact, error) {
+	var out *contact.Contact
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, err := getContact(ctx, tx, a.AccountID, id, true)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, contact.ErrNotFound) {
 			return notFound("contact", "id")
 		} else if err != nil {
 			return err
 		}
 		if expectedVersion != nil && *expectedVersion != c.Version {
-			return UserErrors{{Field: []string{"input", "expectedVersion"}, Code: Conflict,
+			return contact.UserErrors{{Field: []string{"input", "expectedVersion"}, Code: contact.Conflict,
 				Message: fmt.Sprintf("the contact is at version %d, not %d: reload it and retry", c.Version, *expectedVersion)}}
 		}
-		if err := f.apply(ctx, tx, a.AccountID, c, false); err != nil {
+		if err := applyFields(ctx, tx, a.AccountID, f, c, false); err != nil {
 			return err
 		}
 		if err := updateContact(ctx, tx, a.AccountID, c); err != nil {
@@ -296,11 +227,11 @@ func (s *Store) UpdateContact(ctx context.Context, a Actor, id string, expectedV
 
 // DeleteContact deletes a live contact and everything it owns. NOT_FOUND
 // UserErrors for an unknown id.
-func (s *Store) DeleteContact(ctx context.Context, a Actor, id string) (string, error) {
+func (s *Store) DeleteContact(ctx context.Context, a contact.Actor, id string) (string, error) {
 	var deleted string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, err := getContact(ctx, tx, a.AccountID, id, true)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, contact.ErrNotFound) {
 			return notFound("contact", "id")
 		} else if err != nil {
 			return err
@@ -315,7 +246,7 @@ func (s *Store) DeleteContact(ctx context.Context, a Actor, id string) (string, 
 }
 
 // insertContact writes a new contact row and its addresses and returns its id.
-func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) (string, error) {
+func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) (string, error) {
 	var id string
 	err := tx.GetContext(ctx, &id, `INSERT INTO contacts (account_id, first_name, last_name, identifier,
 		status, pipeline_id, pipeline_stage, outreach_config_id, thumbnail, assignee_ids, labels,
@@ -333,7 +264,7 @@ func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) (s
 
 // updateContact writes every field of c over its row, bumps the version and
 // replaces its addresses.
-func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) error {
+func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
 	_, err := tx.ExecContext(ctx, `UPDATE contacts SET first_name = $3, last_name = $4, identifier = $5,
 		status = $6, pipeline_id = $7, pipeline_stage = $8, outreach_config_id = $9, thumbnail = $10,
 		assignee_ids = $11::uuid[], labels = $12, custom_attributes = $13, additional_attributes = $14,
@@ -351,7 +282,7 @@ func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) er
 // writeAddresses replaces the contact's emails and phone numbers with c's,
 // in order. A unique violation (a concurrent writer took an address) becomes
 // a TAKEN user error.
-func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) error {
+func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
 	for _, t := range []struct {
 		table, col string
 		values     []string
@@ -366,7 +297,7 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) e
 		_, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (account_id, `+t.col+`, contact_id, position)
 			SELECT $1, v, $2, o - 1 FROM unnest($3::text[]) WITH ORDINALITY AS x(v, o)`, acct, c.ID, pq.Array(t.values))
 		if uniqueViolation(err, "") {
-			return UserErrors{{Field: []string{"input", t.field}, Code: Taken, Message: "already belongs to another contact"}}
+			return contact.UserErrors{{Field: []string{"input", t.field}, Code: contact.Taken, Message: "already belongs to another contact"}}
 		} else if err != nil {
 			return fmt.Errorf("write %s: %w", t.table, err)
 		}
@@ -381,18 +312,18 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *Contact) e
 // lock re-reads the locked row but not its subqueries, so reading addresses
 // in the locking statement could return ones a concurrent transaction has
 // since changed.
-func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*Contact, error) {
+func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*contact.Contact, error) {
 	var locked []string
 	if err := sqlx.SelectContext(ctx, db, &locked, `SELECT id FROM contacts
 		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("lock contacts: %w", err)
 	}
-	var rows []*Contact
+	var rows []*contact.Contact
 	if err := sqlx.SelectContext(ctx, db, &rows, `SELECT `+contactColumns+` FROM contacts c
 		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
 		return nil, fmt.Errorf("read locked contacts: %w", err)
 	}
-	out := make(map[string]*Contact, len(rows))
+	out := make(map[string]*contact.Contact, len(rows))
 	for _, c := range rows {
 		out[c.ID] = c
 	}

@@ -1,101 +1,20 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
-// Opt is an optional input value: Set reports whether the caller gave it
-// (possibly as null, in which case Value is the zero value).
-type Opt[T any] struct {
-	Set   bool
-	Value T
-}
-
-// Some returns a set Opt holding v.
-func Some[T any](v T) Opt[T] { return Opt[T]{Set: true, Value: v} }
-
-// ContactFields holds the contact fields a create or update gives. For an
-// update, fields not Set keep their value and a nil Value clears them.
-type ContactFields struct {
-	FirstName, LastName, Identifier, Status, PipelineID, PipelineStage, OutreachConfigID, Thumbnail Opt[*string]
-
-	Email, PhoneNumber                           Opt[*string]
-	Emails, PhoneNumbers, Labels, AssigneeIDs    Opt[[]string]
-	CustomAttributes, AdditionalAttributes, Misc Opt[JSONObject]
-	Documents                                    Opt[[]Document]
-	Blocked                                      Opt[*bool]
-}
-
-// apply validates f and writes it onto c, checking assignees and address
-// uniqueness against the database. creating selects create semantics for the
-// email/phoneNumber shortcuts. It returns UserErrors on bad input.
-func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact, creating bool) error {
-	var errs UserErrors
-	for _, s := range []struct {
-		opt  Opt[*string]
-		dst  **string
-		name string
-		max  int
-	}{
-		{f.FirstName, &c.FirstName, "firstName", MaxNameLength}, {f.LastName, &c.LastName, "lastName", MaxNameLength},
-		{f.Identifier, &c.Identifier, "identifier", MaxNameLength}, {f.Status, &c.Status, "status", MaxNameLength},
-		{f.PipelineID, &c.PipelineID, "pipelineId", MaxNameLength}, {f.PipelineStage, &c.PipelineStage, "pipelineStage", MaxNameLength},
-		{f.OutreachConfigID, &c.OutreachConfigID, "outreachConfigId", MaxNameLength}, {f.Thumbnail, &c.Thumbnail, "thumbnail", MaxURLLength},
-	} {
-		if s.opt.Set && checkOptLength(&errs, s.opt.Value, s.max, "input", s.name) {
-			*s.dst = blankToNil(s.opt.Value)
-		}
-	}
-	c.Emails = resolveList(&errs, "email", "emails", f.Email, f.Emails, c.Emails, creating, emailKind)
-	c.PhoneNumbers = resolveList(&errs, "phoneNumber", "phoneNumbers", f.PhoneNumber, f.PhoneNumbers, c.PhoneNumbers, creating, phoneKind)
-	if f.Labels.Set {
-		checkLabels(&errs, f.Labels.Value, "input", "labels")
-		c.Labels = cleanLabels(f.Labels.Value)
-	}
-	if f.AssigneeIDs.Set {
-		c.AssigneeIDs = canonicalIDs(f.AssigneeIDs.Value)
-	}
-	if c.Labels == nil {
-		c.Labels = []string{}
-	}
-	if c.AssigneeIDs == nil {
-		c.AssigneeIDs = []string{}
-	}
-	for _, o := range []struct {
-		opt Opt[JSONObject]
-		dst *JSONObject
-	}{{f.CustomAttributes, &c.CustomAttributes}, {f.AdditionalAttributes, &c.AdditionalAttributes}, {f.Misc, &c.Misc}} {
-		if o.opt.Set {
-			*o.dst = o.opt.Value
-		}
-		if *o.dst == nil {
-			*o.dst = JSONObject{}
-		}
-	}
-	if f.Documents.Set {
-		c.Documents = Documents(f.Documents.Value)
-		for i, d := range c.Documents {
-			path := []string{"input", "documents", strconv.Itoa(i)}
-			if strings.TrimSpace(d.Name) == "" || strings.TrimSpace(d.URL) == "" {
-				errs.Add(Invalid, "a document needs a name and a url", path...)
-			}
-			checkLength(&errs, d.Name, MaxNameLength, append(path, "name")...)
-			checkLength(&errs, d.URL, MaxURLLength, append(path, "url")...)
-		}
-	}
-	if c.Documents == nil {
-		c.Documents = Documents{}
-	}
-	if f.Blocked.Set {
-		c.Blocked = f.Blocked.Value != nil && *f.Blocked.Value // null clears to false
-	}
+// applyFields validates f and writes it onto c (contact.ContactFields.Apply),
+// then checks assignees, address and identifier uniqueness against the
+// database. It returns UserErrors on bad input.
+func applyFields(ctx context.Context, db q, acct string, f contact.ContactFields, c *contact.Contact, creating bool) error {
+	errs := f.Apply(c, creating)
 	if len(errs) > 0 {
 		return errs
 	}
@@ -127,152 +46,24 @@ func (f ContactFields) apply(ctx context.Context, db q, acct string, c *Contact,
 			return err
 		}
 		if taken[*c.Identifier] {
-			errs.Add(Taken, identifierTakenMsg, "input", "identifier")
+			errs.Add(contact.Taken, identifierTakenMsg, "input", "identifier")
 		}
 	}
-	c.AssigneeIDs = distinctIDs(c.AssigneeIDs)
+	c.AssigneeIDs = contact.DistinctIDs(c.AssigneeIDs)
 	return errs.Err()
-}
-
-// distinctIDs drops repeats from ids, keeping the first of each.
-func distinctIDs(ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// blankToNil trims s and returns nil for a blank string.
-func blankToNil(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	t := strings.TrimSpace(*s)
-	if t == "" {
-		return nil
-	}
-	return &t
-}
-
-// cleanLabels trims labels and drops blanks and repeats, keeping order.
-func cleanLabels(in []string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, l := range in {
-		l = strings.TrimSpace(l)
-		if l != "" && !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// checkLabels adds an INVALID user error (path + index) for each label
-// longer than MaxNameLength once trimmed.
-func checkLabels(errs *UserErrors, labels []string, path ...string) {
-	for i, l := range labels {
-		checkLength(errs, strings.TrimSpace(l), MaxNameLength, append(append([]string{}, path...), strconv.Itoa(i))...)
-	}
-}
-
-// addressKind says how an email or a phone number input is checked.
-type addressKind struct {
-	norm   func(string) (string, bool)
-	maxLen int // characters of the input, surrounding spaces trimmed
-	badMsg string
-}
-
-// The address kinds.
-var (
-	emailKind = addressKind{NormalizeEmail, MaxEmailLength, "is not a valid email address"}
-	phoneKind = addressKind{NormalizePhone, MaxPhoneLength,
-		"is not a valid phone number: use + and the country code, then 8 to 15 digits in all"}
-)
-
-// normalize returns the normalised form of raw and whether it is valid,
-// adding an INVALID user error at path when it is too long (without
-// echoing it) or malformed.
-func (k addressKind) normalize(errs *UserErrors, raw string, path []string) (string, bool) {
-	if !checkLength(errs, trimSpaces(raw), k.maxLen, path...) {
-		return "", false
-	}
-	v, ok := k.norm(raw)
-	if !ok {
-		errs.Add(Invalid, fmt.Sprintf("%q %s", raw, k.badMsg), path...)
-	}
-	return v, ok
-}
-
-// resolveList computes a contact's new email or phone list from the
-// single-value shortcut (one) and the whole-list field (all): the list
-// replaces everything; the shortcut replaces the primary (null removes it).
-// Each value is normalised; bad, too long or repeated values are INVALID.
-func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], all Opt[[]string], current []string,
-	creating bool, kind addressKind) []string {
-	if one.Set && all.Set {
-		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), "input", oneName)
-		return current
-	}
-	var raw []string
-	var paths [][]string
-	switch {
-	case all.Set:
-		raw = all.Value
-		for i := range raw {
-			paths = append(paths, []string{"input", allName, strconv.Itoa(i)})
-		}
-	case one.Set:
-		rest := current
-		if len(rest) > 0 && !creating {
-			rest = rest[1:]
-		}
-		if one.Value != nil {
-			raw = []string{*one.Value}
-			paths = [][]string{{"input", oneName}}
-		}
-		for _, v := range rest {
-			raw = append(raw, v)
-			paths = append(paths, []string{"input", oneName})
-		}
-	default:
-		if current == nil {
-			return []string{}
-		}
-		return current
-	}
-	out := []string{}
-	seen := map[string]bool{}
-	for i, v := range raw {
-		n, ok := kind.normalize(errs, v, paths[i])
-		switch {
-		case !ok:
-		case seen[n]:
-			if all.Set {
-				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", n), paths[i]...)
-			}
-		default:
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // checkUsers returns a NOT_FOUND user error (path field + index) for each id
 // that is not a user of the account.
-func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...string) (UserErrors, error) {
+func checkUsers(ctx context.Context, db q, acct string, ids []string, field ...string) (contact.UserErrors, error) {
 	known, err := existingIDs(ctx, db, "users", acct, ids)
 	if err != nil {
 		return nil, err
 	}
-	var errs UserErrors
+	var errs contact.UserErrors
 	for i, id := range ids {
 		if !known[id] {
-			errs.Add(NotFound, "user not found", append(append([]string{}, field...), strconv.Itoa(i))...)
+			errs.Add(contact.NotFound, "user not found", append(append([]string{}, field...), strconv.Itoa(i))...)
 		}
 	}
 	return errs, nil
@@ -299,19 +90,19 @@ func existingIDs(ctx context.Context, db q, table, acct string, ids []string) (m
 // checkAddressesFree returns a TAKEN user error for each email or phone number
 // that a contact other than self (empty for a new contact) already has, at
 // the path pathOf gives for the list ("emails" or "phoneNumbers") and index.
-func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, pathOf func(list string, i int) []string) (UserErrors, error) {
+func checkAddressesFree(ctx context.Context, db q, acct, self string, emails, phones []string, pathOf func(list string, i int) []string) (contact.UserErrors, error) {
 	taken, err := takenAddresses(ctx, db, acct, self, append(append([]string{}, emails...), phones...))
 	if err != nil {
 		return nil, err
 	}
-	var errs UserErrors
+	var errs contact.UserErrors
 	for _, l := range []struct {
 		name   string
 		values []string
 	}{{"emails", emails}, {"phoneNumbers", phones}} {
 		for i, v := range l.values {
 			if taken[v] {
-				errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", v), pathOf(l.name, i)...)
+				errs.Add(contact.Taken, fmt.Sprintf("%q already belongs to another contact", v), pathOf(l.name, i)...)
 			}
 		}
 	}
@@ -372,7 +163,7 @@ func takenIdentifiers(ctx context.Context, db q, acct, self string, identifiers 
 // path; other errors are returned as they are.
 func identifierTaken(err error, path ...string) error {
 	if uniqueViolation(err, identifierIndex) {
-		return UserErrors{{Field: path, Code: Taken, Message: identifierTakenMsg}}
+		return contact.UserErrors{{Field: path, Code: contact.Taken, Message: identifierTakenMsg}}
 	}
 	return err
 }

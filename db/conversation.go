@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"errors"
 	"fmt"
@@ -14,26 +15,17 @@ import (
 const conversationColumns = `id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at, updated_at`
 
 // conversationTable pages conversations by contact.
-var conversationTable = childTable[Conversation]{
+var conversationTable = childTable[contact.Conversation]{
 	table: "conversations", parentCol: "contact_id", columns: conversationColumns,
-	parentOf: func(c Conversation) string { return c.ContactID },
-	keyOf:    func(c Conversation) (time.Time, string) { return c.CreatedAt, c.ID },
+	parentOf: func(c contact.Conversation) string { return c.ContactID },
+	keyOf:    func(c contact.Conversation) (time.Time, string) { return c.CreatedAt, c.ID },
 }
 
 // ConversationPages returns one page of conversations per contact key. Errors are the database's, wrapped.
-func (s *Store) ConversationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Conversation], error) {
+func (s *Store) ConversationPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Conversation], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, conversationTable, keys)
-}
-
-// CreateConversationInput describes a new conversation. Channel defaults to
-// the inbox's channel type and Status to OPEN.
-type CreateConversationInput struct {
-	ContactID, InboxID string
-	Channel, Subject   *string
-	Status             *ConversationStatus
-	AssigneeIDs        []string
 }
 
 // requireContact locks a live contact against concurrent merges (FOR SHARE),
@@ -42,7 +34,7 @@ type CreateConversationInput struct {
 func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...string) (string, error) {
 	var got string
 	err := getOne(ctx, tx, &got, `SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR SHARE`, acct, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, contact.ErrNotFound) {
 		return "", notFound("contact", field...)
 	}
 	return got, err
@@ -51,25 +43,25 @@ func requireContact(ctx context.Context, tx *sqlx.Tx, acct, id string, field ...
 // CreateConversation opens a conversation. UserErrors: NOT_FOUND for an
 // unknown contact, inbox or assignee, INVALID for a channel longer than
 // MaxNameLength or a subject longer than MaxTitleLength.
-func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConversationInput) (Conversation, error) {
-	var out Conversation
+func (s *Store) CreateConversation(ctx context.Context, a contact.Actor, in contact.CreateConversationInput) (contact.Conversation, error) {
+	var out contact.Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var errs UserErrors
-		checkOptLength(&errs, in.Channel, MaxNameLength, "input", "channel")
-		checkOptLength(&errs, in.Subject, MaxTitleLength, "input", "subject")
+		var errs contact.UserErrors
+		contact.CheckOptLength(&errs, in.Channel, contact.MaxNameLength, "input", "channel")
+		contact.CheckOptLength(&errs, in.Subject, contact.MaxTitleLength, "input", "subject")
 		contactID, err := requireContact(ctx, tx, a.AccountID, in.ContactID, "input", "contactId")
-		if u, ok := AsUserErrors(err); ok {
+		if u, ok := contact.AsUserErrors(err); ok {
 			errs = append(errs, u...)
 		} else if err != nil {
 			return err
 		}
 		inbox, err := getInbox(ctx, tx, a.AccountID, in.InboxID)
-		if errors.Is(err, ErrNotFound) {
-			errs.Add(NotFound, "inbox not found", "input", "inboxId")
+		if errors.Is(err, contact.ErrNotFound) {
+			errs.Add(contact.NotFound, "inbox not found", "input", "inboxId")
 		} else if err != nil {
 			return err
 		}
-		assignees := canonicalIDs(in.AssigneeIDs)
+		assignees := contact.CanonicalIDs(in.AssigneeIDs)
 		uerrs, err := checkUsers(ctx, tx, a.AccountID, assignees, "input", "assigneeIds")
 		if err != nil {
 			return err
@@ -77,62 +69,54 @@ func (s *Store) CreateConversation(ctx context.Context, a Actor, in CreateConver
 		if errs = append(errs, uerrs...); len(errs) > 0 {
 			return errs
 		}
-		assignees = distinctIDs(assignees)
+		assignees = contact.DistinctIDs(assignees)
 		channel := inbox.ChannelType
-		if c := blankToNil(in.Channel); c != nil {
+		if c := contact.BlankToNil(in.Channel); c != nil {
 			channel = *c
 		}
-		status := ConversationStatus("OPEN")
+		status := contact.ConversationStatus("OPEN")
 		if in.Status != nil {
 			status = *in.Status
 		}
 		return wrapErr("insert conversation", tx.GetContext(ctx, &out, `INSERT INTO conversations (account_id, contact_id, inbox_id, channel, subject, status, assignee_ids)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[]) RETURNING `+conversationColumns,
-			a.AccountID, contactID, inbox.ID, channel, blankToNil(in.Subject), status, pq.Array(assignees)))
+			a.AccountID, contactID, inbox.ID, channel, contact.BlankToNil(in.Subject), status, pq.Array(assignees)))
 	})
 	return out, err
-}
-
-// UpdateConversationInput changes a conversation; nil fields are kept and an
-// empty subject clears it.
-type UpdateConversationInput struct {
-	Channel, Subject *string
-	Status           *ConversationStatus
-	AssigneeIDs      []string
 }
 
 // UpdateConversation changes a conversation. UserErrors: NOT_FOUND for an
 // unknown conversation or assignee, INVALID for a blank channel, one longer
 // than MaxNameLength or a subject longer than MaxTitleLength.
-func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in UpdateConversationInput) (Conversation, error) {
-	var out Conversation
+func (s *Store) UpdateConversation(ctx context.Context, a contact.Actor, id string, in contact.UpdateConversationInput) (contact.Conversation, error) {
+	var out contact.Conversation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// The conversation is the only row locked or written (its contact
 		// is not touched), so it keeps the lock order in locks.go.
 		cur, err := getConversation(ctx, tx, a.AccountID, id, forUpdate)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, contact.ErrNotFound) {
 			return notFound("conversation", "id")
 		} else if err != nil {
 			return err
 		}
-		var errs UserErrors
-		checkOptLength(&errs, in.Channel, MaxNameLength, "input", "channel")
-		checkOptLength(&errs, in.Subject, MaxTitleLength, "input", "subject")
+		var errs contact.UserErrors
+		contact.CheckOptLength(&errs, in.Channel, contact.MaxNameLength, "input", "channel")
+		contact.CheckOptLength(&errs, in.Subject, contact.MaxTitleLength, "input", "subject")
 		if in.Channel != nil {
-			if c := blankToNil(in.Channel); c == nil {
-				errs.Add(Invalid, "must not be blank", "input", "channel")
+			if c := contact.BlankToNil(in.Channel); c == nil {
+				errs.Add(contact.Invalid, "must not be blank", "input", "channel")
 			} else {
 				cur.Channel = *c
 			}
 		}
 		if in.Subject != nil {
-			cur.Subject = blankToNil(in.Subject)
+			cur.Subject = contact.BlankToNil(in.Subject)
 		}
 		if in.Status != nil {
 			cur.Status = *in.Status
 		}
 		if in.AssigneeIDs != nil {
-			cur.AssigneeIDs = canonicalIDs(in.AssigneeIDs)
+			cur.AssigneeIDs = contact.CanonicalIDs(in.AssigneeIDs)
 			uerrs, err := checkUsers(ctx, tx, a.AccountID, cur.AssigneeIDs, "input", "assigneeIds")
 			if err != nil {
 				return err
@@ -142,7 +126,7 @@ func (s *Store) UpdateConversation(ctx context.Context, a Actor, id string, in U
 		if len(errs) > 0 {
 			return errs
 		}
-		cur.AssigneeIDs = distinctIDs(cur.AssigneeIDs)
+		cur.AssigneeIDs = contact.DistinctIDs(cur.AssigneeIDs)
 		return wrapErr("update conversation", tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
 			assignee_ids = $6::uuid[], updated_at = now() WHERE account_id = $1 AND id = $2 RETURNING `+conversationColumns,
 			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs)))
@@ -160,15 +144,15 @@ const (
 // getConversation reads one conversation with the given lock clause
 // (noLock, forShare or forUpdate); ErrNotFound when unknown. A locking read
 // that had to wait returns the row as the other transaction committed it.
-func getConversation(ctx context.Context, db q, acct, id, lock string) (Conversation, error) {
+func getConversation(ctx context.Context, db q, acct, id, lock string) (contact.Conversation, error) {
 	query := `SELECT ` + conversationColumns + ` FROM conversations WHERE account_id = $1 AND id = $2` + lock
-	var c Conversation
+	var c contact.Conversation
 	err := getOne(ctx, db, &c, query, acct, id)
 	return c, err
 }
 
 // Conversation returns one conversation of the account, or ErrNotFound.
-func (s *Store) Conversation(ctx context.Context, a Actor, id string) (*Conversation, error) {
+func (s *Store) Conversation(ctx context.Context, a contact.Actor, id string) (*contact.Conversation, error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	c, err := getConversation(ctx, rd, a.AccountID, id, noLock)
@@ -179,15 +163,15 @@ func (s *Store) Conversation(ctx context.Context, a Actor, id string) (*Conversa
 }
 
 // ConversationsByID returns the account's conversations among ids, keyed by id. Errors are the database's, wrapped.
-func (s *Store) ConversationsByID(ctx context.Context, a Actor, ids []string) (map[string]*Conversation, error) {
+func (s *Store) ConversationsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Conversation, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	var rows []*Conversation
+	var rows []*contact.Conversation
 	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+conversationColumns+` FROM conversations
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("conversations by id: %w", err)
 	}
-	out := make(map[string]*Conversation, len(rows))
+	out := make(map[string]*contact.Conversation, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r
 	}

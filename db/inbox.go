@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"fmt"
 
@@ -11,28 +12,23 @@ import (
 // inboxColumns selects an Inbox.
 const inboxColumns = `id, name, channel_type, created_at`
 
-// CreateInboxInput describes a new inbox.
-type CreateInboxInput struct {
-	Name, ChannelType *string
-}
-
 // CreateInbox creates an inbox. UserErrors INVALID when a field is blank or
 // longer than MaxNameLength.
-func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (Inbox, error) {
-	var errs UserErrors
-	name, channel := blankToNil(in.Name), blankToNil(in.ChannelType)
+func (s *Store) CreateInbox(ctx context.Context, a contact.Actor, in contact.CreateInboxInput) (contact.Inbox, error) {
+	var errs contact.UserErrors
+	name, channel := contact.BlankToNil(in.Name), contact.BlankToNil(in.ChannelType)
 	if name == nil {
-		errs.Add(Invalid, "must not be blank", "input", "name")
+		errs.Add(contact.Invalid, "must not be blank", "input", "name")
 	}
 	if channel == nil {
-		errs.Add(Invalid, "must not be blank", "input", "channelType")
+		errs.Add(contact.Invalid, "must not be blank", "input", "channelType")
 	}
-	checkOptLength(&errs, name, MaxNameLength, "input", "name")
-	checkOptLength(&errs, channel, MaxNameLength, "input", "channelType")
+	contact.CheckOptLength(&errs, name, contact.MaxNameLength, "input", "name")
+	contact.CheckOptLength(&errs, channel, contact.MaxNameLength, "input", "channelType")
 	if len(errs) > 0 {
-		return Inbox{}, errs
+		return contact.Inbox{}, errs
 	}
-	var ib Inbox
+	var ib contact.Inbox
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		return wrapErr("insert inbox", tx.GetContext(ctx, &ib, `INSERT INTO inboxes (account_id, name, channel_type)
 			VALUES ($1, $2, $3) RETURNING `+inboxColumns, a.AccountID, *name, *channel))
@@ -41,10 +37,10 @@ func (s *Store) CreateInbox(ctx context.Context, a Actor, in CreateInboxInput) (
 }
 
 // Inboxes lists the account's inboxes, oldest first. Errors are the database's, wrapped.
-func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
+func (s *Store) Inboxes(ctx context.Context, a contact.Actor) ([]contact.Inbox, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	out := []Inbox{}
+	out := []contact.Inbox{}
 	if err := sqlx.SelectContext(ctx, rd, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
 		ORDER BY created_at, id`, a.AccountID); err != nil {
 		return nil, fmt.Errorf("list inboxes: %w", err)
@@ -53,15 +49,15 @@ func (s *Store) Inboxes(ctx context.Context, a Actor) ([]Inbox, error) {
 }
 
 // InboxesByID returns the account's inboxes among ids, keyed by id. Errors are the database's, wrapped.
-func (s *Store) InboxesByID(ctx context.Context, a Actor, ids []string) (map[string]*Inbox, error) {
+func (s *Store) InboxesByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Inbox, error) {
 	rd, done := s.reader(ctx)
 	defer done()
-	var rows []*Inbox
+	var rows []*contact.Inbox
 	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+inboxColumns+` FROM inboxes
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("inboxes by id: %w", err)
 	}
-	out := make(map[string]*Inbox, len(rows))
+	out := make(map[string]*contact.Inbox, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r
 	}
@@ -69,8 +65,8 @@ func (s *Store) InboxesByID(ctx context.Context, a Actor, ids []string) (map[str
 }
 
 // getInbox reads one inbox of the account, or returns ErrNotFound.
-func getInbox(ctx context.Context, db q, acct, id string) (Inbox, error) {
-	var ib Inbox
+func getInbox(ctx context.Context, db q, acct, id string) (contact.Inbox, error) {
+	var ib contact.Inbox
 	err := getOne(ctx, db, &ib, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1 AND id = $2`, acct, id)
 	return ib, err
 }
@@ -78,12 +74,12 @@ func getInbox(ctx context.Context, db q, acct, id string) (Inbox, error) {
 // getOne reads one row by (account, id) into dest; ErrNotFound for an unknown
 // or malformed id.
 func getOne(ctx context.Context, db q, dest any, query, acct, id string) error {
-	if id = canonicalID(id); id == "" {
-		return ErrNotFound
+	if id = contact.CanonicalID(id); id == "" {
+		return contact.ErrNotFound
 	}
 	err := sqlx.GetContext(ctx, db, dest, query, acct, id)
 	if isNoRows(err) {
-		return ErrNotFound
+		return contact.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("get: %w", err)

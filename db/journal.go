@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,7 +15,7 @@ const (
 
 // insertJournal writes the operation-journal row of a merge or separation
 // (moved ids are added by moveRecords as the moves happen) and returns its id.
-func insertJournal(ctx context.Context, db q, a Actor, kind string, input, before any) (string, error) {
+func insertJournal(ctx context.Context, db q, a contact.Actor, kind string, input, before any) (string, error) {
 	in, err := json.Marshal(input)
 	if err != nil {
 		return "", fmt.Errorf("journal input: %w", err)

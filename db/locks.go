@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"errors"
 	"fmt"
@@ -43,15 +44,15 @@ import (
 // before that contact's lock was granted: then the wrong contact's lock is
 // released (savepoint) and it starts over with the new owner. It returns the
 // conversation as locked, or ErrNotFound when it is gone.
-func lockConversation(ctx context.Context, tx *sqlx.Tx, acct, id string) (Conversation, error) {
+func lockConversation(ctx context.Context, tx *sqlx.Tx, acct, id string) (contact.Conversation, error) {
 	const maxMoves = 10
 	for range maxMoves {
 		seen, err := getConversation(ctx, tx, acct, id, noLock)
 		if err != nil {
-			return Conversation{}, err
+			return contact.Conversation{}, err
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT lock_conversation`); err != nil {
-			return Conversation{}, wrapf("lock conversation", err)
+			return contact.Conversation{}, wrapf("lock conversation", err)
 		}
 		var contactID string
 		err = getOne(ctx, tx, &contactID, `SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE`,
@@ -62,18 +63,18 @@ func lockConversation(ctx context.Context, tx *sqlx.Tx, acct, id string) (Conver
 				_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT lock_conversation`)
 				return conv, wrapErr("lock conversation", err)
 			}
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return Conversation{}, err
+			if err != nil && !errors.Is(err, contact.ErrNotFound) {
+				return contact.Conversation{}, err
 			}
-		} else if !errors.Is(err, ErrNotFound) {
-			return Conversation{}, err
+		} else if !errors.Is(err, contact.ErrNotFound) {
+			return contact.Conversation{}, err
 		}
 		// The contact went away or no longer owns the conversation: a merge,
 		// separation or deletion committed in between. Drop its lock and
 		// read the conversation again.
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT lock_conversation`); err != nil {
-			return Conversation{}, wrapf("lock conversation", err)
+			return contact.Conversation{}, wrapf("lock conversation", err)
 		}
 	}
-	return Conversation{}, fmt.Errorf("lock conversation %s: it moved to another contact %d times", id, maxMoves)
+	return contact.Conversation{}, fmt.Errorf("lock conversation %s: it moved to another contact %d times", id, maxMoves)
 }

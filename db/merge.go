@@ -1,49 +1,12 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
 )
-
-// MaxMergees bounds how many contacts one merge may fold into the base.
-const MaxMergees = 20
-
-// MergeInput is a request to fold MergeeContactIDs into BaseContactID.
-type MergeInput struct {
-	BaseContactID    string             `json:"baseContactId"`
-	MergeeContactIDs []string           `json:"mergeeContactIds"`
-	FieldChoices     []MergeFieldChoice `json:"fieldChoices,omitempty"`
-	DryRun           bool               `json:"dryRun"`
-}
-
-// MergeFieldChoice takes Field's value from ContactID.
-type MergeFieldChoice struct {
-	Field     MergeableField `json:"field"`
-	ContactID string         `json:"contactId"`
-}
-
-// MergeSummary counts what a merge moved.
-type MergeSummary struct {
-	ConversationsMoved     int
-	MessagesReassigned     int
-	ContactInboxesMoved    int
-	ApplicationsMoved      int
-	NotesMoved             int
-	RemindersMoved         int
-	TrainingSnapshotsMoved int
-	LabelsAdded            int
-}
-
-// MergeResult is the outcome of a merge (or of its dry run).
-type MergeResult struct {
-	Contact          *Contact
-	MergedContactIDs []string
-	Summary          MergeSummary
-	DryRun           bool
-	JournalID        string
-}
 
 // MergeContacts folds the mergees into the base contact in one transaction:
 // every child record moves to the base with a fixed number of set-based
@@ -52,12 +15,12 @@ type MergeResult struct {
 // dry run does the same and rolls back. UserErrors: NOT_FOUND for an unknown,
 // foreign or merged-away id; INVALID for duplicates, too many mergees or a
 // field choice naming a contact outside the merge. Any user may merge.
-func (s *Store) MergeContacts(ctx context.Context, a Actor, in MergeInput) (MergeResult, error) {
+func (s *Store) MergeContacts(ctx context.Context, a contact.Actor, in contact.MergeInput) (contact.MergeResult, error) {
 	plan, err := planMerge(in)
 	if err != nil {
-		return MergeResult{}, err
+		return contact.MergeResult{}, err
 	}
-	var res MergeResult
+	var res contact.MergeResult
 	err = s.runTx(ctx, in.DryRun, func(tx *sqlx.Tx) error {
 		var err error
 		res, err = runMerge(ctx, tx, a, in, plan)
@@ -78,40 +41,40 @@ type mergePlan struct {
 }
 
 // planMerge checks the input's shape without touching the database.
-func planMerge(in MergeInput) (mergePlan, error) {
-	var errs UserErrors
-	p := mergePlan{base: canonicalID(in.BaseContactID), mergeePath: map[string]int{}}
+func planMerge(in contact.MergeInput) (mergePlan, error) {
+	var errs contact.UserErrors
+	p := mergePlan{base: contact.CanonicalID(in.BaseContactID), mergeePath: map[string]int{}}
 	if p.base == "" {
-		errs.Add(NotFound, "contact not found", "input", "baseContactId")
+		errs.Add(contact.NotFound, "contact not found", "input", "baseContactId")
 	}
 	if len(in.MergeeContactIDs) == 0 {
-		errs.Add(Invalid, "list 1 to 20 contacts to merge", "input", "mergeeContactIds")
+		errs.Add(contact.Invalid, "list 1 to 20 contacts to merge", "input", "mergeeContactIds")
 	}
 	for i, raw := range in.MergeeContactIDs {
-		id := canonicalID(raw)
+		id := contact.CanonicalID(raw)
 		path := []string{"input", "mergeeContactIds", strconv.Itoa(i)}
 		switch _, dup := p.mergeePath[id]; {
 		case id == "":
-			errs.Add(NotFound, "contact not found", path...)
+			errs.Add(contact.NotFound, "contact not found", path...)
 		case id == p.base:
 		case dup:
-			errs.Add(Invalid, "listed more than once", path...)
+			errs.Add(contact.Invalid, "listed more than once", path...)
 		default:
 			p.mergeePath[id] = i
 			p.mergees = append(p.mergees, id)
 		}
 	}
-	if len(p.mergees) > MaxMergees {
-		errs.Add(Invalid, "at most 20 contacts can be merged at once", "input", "mergeeContactIds")
+	if len(p.mergees) > contact.MaxMergees {
+		errs.Add(contact.Invalid, "at most 20 contacts can be merged at once", "input", "mergeeContactIds")
 	}
-	seen := map[MergeableField]bool{}
+	seen := map[contact.MergeableField]bool{}
 	for i, c := range in.FieldChoices {
-		id := canonicalID(c.ContactID)
+		id := contact.CanonicalID(c.ContactID)
 		if _, isMergee := p.mergeePath[id]; id == "" || (id != p.base && !isMergee) {
-			errs.Add(Invalid, "must be the base or one of the mergees", "input", "fieldChoices", strconv.Itoa(i), "contactId")
+			errs.Add(contact.Invalid, "must be the base or one of the mergees", "input", "fieldChoices", strconv.Itoa(i), "contactId")
 		}
 		if seen[c.Field] {
-			errs.Add(Invalid, "field chosen more than once", "input", "fieldChoices", strconv.Itoa(i), "field")
+			errs.Add(contact.Invalid, "field chosen more than once", "input", "fieldChoices", strconv.Itoa(i), "field")
 		}
 		seen[c.Field] = true
 	}
@@ -119,23 +82,23 @@ func planMerge(in MergeInput) (mergePlan, error) {
 }
 
 // runMerge does the merge inside tx.
-func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergePlan) (MergeResult, error) {
-	res := MergeResult{DryRun: in.DryRun, MergedContactIDs: []string{}}
+func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.MergeInput, p mergePlan) (contact.MergeResult, error) {
+	res := contact.MergeResult{DryRun: in.DryRun, MergedContactIDs: []string{}}
 	locked, err := lockContacts(ctx, tx, a.AccountID, append([]string{p.base}, p.mergees...))
 	if err != nil {
 		return res, err
 	}
-	var errs UserErrors
+	var errs contact.UserErrors
 	base := locked[p.base]
 	if base == nil {
-		errs.Add(NotFound, "contact not found", "input", "baseContactId")
+		errs.Add(contact.NotFound, "contact not found", "input", "baseContactId")
 	}
-	mergees := make([]*Contact, 0, len(p.mergees))
+	mergees := make([]*contact.Contact, 0, len(p.mergees))
 	for _, id := range p.mergees {
 		if m := locked[id]; m != nil {
 			mergees = append(mergees, m)
 		} else {
-			errs.Add(NotFound, "contact not found", "input", "mergeeContactIds", strconv.Itoa(p.mergeePath[id]))
+			errs.Add(contact.NotFound, "contact not found", "input", "mergeeContactIds", strconv.Itoa(p.mergeePath[id]))
 		}
 	}
 	if len(errs) > 0 {
@@ -145,11 +108,11 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 		res.Contact = base
 		return res, nil
 	}
-	choices := map[MergeableField]*Contact{}
+	choices := map[contact.MergeableField]*contact.Contact{}
 	for _, c := range in.FieldChoices {
-		choices[c.Field] = locked[canonicalID(c.ContactID)]
+		choices[c.Field] = locked[contact.CanonicalID(c.ContactID)]
 	}
-	survivor := mergedContact(base, mergees, choices)
+	survivor := contact.MergedContact(base, mergees, choices)
 	res.Summary.LabelsAdded = len(survivor.Labels) - len(base.Labels)
 
 	journalID, err := insertJournal(ctx, tx, a, journalMerge, in, map[string]any{"base": base, "mergees": mergees})
@@ -191,7 +154,7 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a Actor, in MergeInput, p mergeP
 // identifiers are cleared first, so the survivor can take one of them
 // without breaking the identifier's uniqueness; the journal's
 // before-images keep them.)
-func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survivor *Contact, mergees any) error {
+func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survivor *contact.Contact, mergees any) error {
 	for _, stmt := range []string{
 		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
 		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,

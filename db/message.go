@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"errors"
 	"strings"
@@ -13,62 +14,53 @@ import (
 const messageColumns = `id, conversation_id, content, sender_type, sender_contact_id, sender_user_id, created_at`
 
 // messageTable pages messages by conversation in timeline order.
-var messageTable = childTable[Message]{
+var messageTable = childTable[contact.Message]{
 	table: "messages", parentCol: "conversation_id", columns: messageColumns,
-	parentOf: func(m Message) string { return m.ConversationID },
-	keyOf:    func(m Message) (time.Time, string) { return m.CreatedAt, m.ID },
+	parentOf: func(m contact.Message) string { return m.ConversationID },
+	keyOf:    func(m contact.Message) (time.Time, string) { return m.CreatedAt, m.ID },
 }
 
 // MessagePages returns one page of messages per conversation key. Errors are the database's, wrapped.
-func (s *Store) MessagePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Message], error) {
+func (s *Store) MessagePages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Message], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, messageTable, keys)
-}
-
-// CreateMessageInput describes a new message. SenderType defaults to USER
-// (the caller); CreatedAt defaults to now and may be set to import history.
-type CreateMessageInput struct {
-	ConversationID string
-	Content        *string
-	SenderType     *SenderType
-	CreatedAt      *time.Time
 }
 
 // CreateMessage adds a message to a conversation: a CONTACT message is sent by
 // the conversation's contact, a USER message by the caller, a SYSTEM message by
 // nobody. It moves the contact's lastActivityAt forward. UserErrors: NOT_FOUND
 // for an unknown conversation, INVALID for blank or over-long content.
-func (s *Store) CreateMessage(ctx context.Context, a Actor, in CreateMessageInput) (Message, error) {
-	var out Message
+func (s *Store) CreateMessage(ctx context.Context, a contact.Actor, in contact.CreateMessageInput) (contact.Message, error) {
+	var out contact.Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var errs UserErrors
+		var errs contact.UserErrors
 		if in.Content == nil || strings.TrimSpace(*in.Content) == "" {
-			errs.Add(Invalid, "must not be blank", "input", "content")
+			errs.Add(contact.Invalid, "must not be blank", "input", "content")
 		} else {
-			checkLength(&errs, *in.Content, MaxTextLength, "input", "content")
+			contact.CheckLength(&errs, *in.Content, contact.MaxTextLength, "input", "content")
 		}
 		// Its contact's lock, then the conversation's (lock order: see
 		// locks.go), keeps a merge, separation or deletion from moving the
 		// conversation or deleting its contact until this message is in.
 		conv, err := lockConversation(ctx, tx, a.AccountID, in.ConversationID)
-		if errors.Is(err, ErrNotFound) {
-			errs.Add(NotFound, "conversation not found", "input", "conversationId")
+		if errors.Is(err, contact.ErrNotFound) {
+			errs.Add(contact.NotFound, "conversation not found", "input", "conversationId")
 		} else if err != nil {
 			return err
 		}
 		if len(errs) > 0 {
 			return errs
 		}
-		sender := SenderUser
+		sender := contact.SenderUser
 		if in.SenderType != nil {
 			sender = *in.SenderType
 		}
 		var contactID, userID *string
 		switch sender {
-		case SenderContact:
+		case contact.SenderContact:
 			contactID = &conv.ContactID
-		case SenderUser:
+		case contact.SenderUser:
 			userID = &a.UserID
 		}
 		at := time.Now()

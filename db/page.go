@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -67,14 +68,14 @@ func decodeCursor(s string) (*cursor, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: Invalid}}
+		return nil, contact.UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: contact.Invalid}}
 	}
 	at, id, ok := strings.Cut(string(raw), "|")
 	t, terr := time.Parse(time.RFC3339Nano, at)
-	if !ok || terr != nil || canonicalID(id) == "" {
-		return nil, UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: Invalid}}
+	if !ok || terr != nil || contact.CanonicalID(id) == "" {
+		return nil, contact.UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: contact.Invalid}}
 	}
-	return &cursor{At: t, ID: canonicalID(id)}, nil
+	return &cursor{At: t, ID: contact.CanonicalID(id)}, nil
 }
 
 // CheckCursor returns an INVALID UserErrors when after is not a cursor this
@@ -124,7 +125,7 @@ type childTable[T any] struct {
 func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[T], keys []ChildPageKey) (map[ChildPageKey]Page[T], error) {
 	groups := map[PageArgs][]string{}
 	for _, k := range keys {
-		if id := canonicalID(k.ParentID); id != "" {
+		if id := contact.CanonicalID(k.ParentID); id != "" {
 			groups[k.PageArgs] = append(groups[k.PageArgs], id)
 		}
 	}

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"errors"
 	"fmt"
@@ -28,54 +29,54 @@ func contactChild[T any](table, columns string, parentOf func(T) string, keyOf f
 // Tables of contact-owned records.
 var (
 	applicationTable = contactChild("applications", applicationColumns,
-		func(r Application) string { return r.ContactID }, func(r Application) (time.Time, string) { return r.CreatedAt, r.ID })
+		func(r contact.Application) string { return r.ContactID }, func(r contact.Application) (time.Time, string) { return r.CreatedAt, r.ID })
 	contactNoteTable = contactChild("contact_notes", contactNoteColumns,
-		func(r ContactNote) string { return r.ContactID }, func(r ContactNote) (time.Time, string) { return r.CreatedAt, r.ID })
+		func(r contact.ContactNote) string { return r.ContactID }, func(r contact.ContactNote) (time.Time, string) { return r.CreatedAt, r.ID })
 	reminderTable = contactChild("reminders", reminderColumns,
-		func(r Reminder) string { return r.ContactID }, func(r Reminder) (time.Time, string) { return r.CreatedAt, r.ID })
+		func(r contact.Reminder) string { return r.ContactID }, func(r contact.Reminder) (time.Time, string) { return r.CreatedAt, r.ID })
 	trainingSnapshotTable = contactChild("training_snapshots", trainingSnapshotColumns,
-		func(r TrainingSnapshot) string { return r.ContactID }, func(r TrainingSnapshot) (time.Time, string) { return r.CreatedAt, r.ID })
+		func(r contact.TrainingSnapshot) string { return r.ContactID }, func(r contact.TrainingSnapshot) (time.Time, string) { return r.CreatedAt, r.ID })
 	contactInboxTable = contactChild("contact_inboxes", contactInboxColumns,
-		func(r ContactInbox) string { return r.ContactID }, func(r ContactInbox) (time.Time, string) { return r.CreatedAt, r.ID })
+		func(r contact.ContactInbox) string { return r.ContactID }, func(r contact.ContactInbox) (time.Time, string) { return r.CreatedAt, r.ID })
 )
 
 // ApplicationPages returns one page of applications per contact key. Errors are the database's, wrapped.
-func (s *Store) ApplicationPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Application], error) {
+func (s *Store) ApplicationPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Application], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, applicationTable, keys)
 }
 
 // ContactNotePages returns one page of notes per contact key. Errors are the database's, wrapped.
-func (s *Store) ContactNotePages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactNote], error) {
+func (s *Store) ContactNotePages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.ContactNote], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, contactNoteTable, keys)
 }
 
 // ReminderPages returns one page of reminders per contact key. Errors are the database's, wrapped.
-func (s *Store) ReminderPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[Reminder], error) {
+func (s *Store) ReminderPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Reminder], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, reminderTable, keys)
 }
 
 // TrainingSnapshotPages returns one page of training snapshots per contact key. Errors are the database's, wrapped.
-func (s *Store) TrainingSnapshotPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[TrainingSnapshot], error) {
+func (s *Store) TrainingSnapshotPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.TrainingSnapshot], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, trainingSnapshotTable, keys)
 }
 
 // ContactInboxPages returns one page of inbox identities per contact key. Errors are the database's, wrapped.
-func (s *Store) ContactInboxPages(ctx context.Context, a Actor, keys []ChildPageKey) (map[ChildPageKey]Page[ContactInbox], error) {
+func (s *Store) ContactInboxPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.ContactInbox], error) {
 	rd, done := s.reader(ctx)
 	defer done()
 	return loadChildPages(ctx, rd, a.AccountID, contactInboxTable, keys)
 }
 
 // insertForContact runs insertForContactTx in its own transaction.
-func (s *Store) insertForContact(ctx context.Context, a Actor, contactID string, errs UserErrors, dest any, query string, args ...any) error {
+func (s *Store) insertForContact(ctx context.Context, a contact.Actor, contactID string, errs contact.UserErrors, dest any, query string, args ...any) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		return insertForContactTx(ctx, tx, a, contactID, errs, dest, query, args...)
 	})
@@ -84,9 +85,9 @@ func (s *Store) insertForContact(ctx context.Context, a Actor, contactID string,
 // insertForContactTx checks the contact id (NOT_FOUND at input.contactId),
 // returns it with the other fields' errors (errs) if any, and otherwise runs
 // the INSERT … RETURNING query into dest with $1 the account and $2 the contact.
-func insertForContactTx(ctx context.Context, tx *sqlx.Tx, a Actor, contactID string, errs UserErrors, dest any, query string, args ...any) error {
+func insertForContactTx(ctx context.Context, tx *sqlx.Tx, a contact.Actor, contactID string, errs contact.UserErrors, dest any, query string, args ...any) error {
 	id, err := requireContact(ctx, tx, a.AccountID, contactID, "input", "contactId")
-	if u, ok := AsUserErrors(err); ok {
+	if u, ok := contact.AsUserErrors(err); ok {
 		return append(u, errs...)
 	} else if err != nil {
 		return err
@@ -102,33 +103,33 @@ func insertForContactTx(ctx context.Context, tx *sqlx.Tx, a Actor, contactID str
 
 // requireText adds an INVALID error at field when s is nil, blank or, once
 // trimmed, longer than max characters, and returns it trimmed.
-func requireText(errs *UserErrors, s *string, max int, field ...string) string {
+func requireText(errs *contact.UserErrors, s *string, max int, field ...string) string {
 	if s == nil || strings.TrimSpace(*s) == "" {
-		errs.Add(Invalid, "must not be blank", field...)
+		errs.Add(contact.Invalid, "must not be blank", field...)
 		return ""
 	}
-	checkLength(errs, strings.TrimSpace(*s), max, field...)
+	contact.CheckLength(errs, strings.TrimSpace(*s), max, field...)
 	return strings.TrimSpace(*s)
 }
 
 // CreateApplication records a job application. NOT_FOUND for an unknown
 // contact, INVALID for a job title or status longer than MaxNameLength.
-func (s *Store) CreateApplication(ctx context.Context, a Actor, contactID string, jobTitle, status *string) (Application, error) {
-	var errs UserErrors
-	checkOptLength(&errs, jobTitle, MaxNameLength, "input", "jobTitle")
-	checkOptLength(&errs, status, MaxNameLength, "input", "status")
-	var out Application
+func (s *Store) CreateApplication(ctx context.Context, a contact.Actor, contactID string, jobTitle, status *string) (contact.Application, error) {
+	var errs contact.UserErrors
+	contact.CheckOptLength(&errs, jobTitle, contact.MaxNameLength, "input", "jobTitle")
+	contact.CheckOptLength(&errs, status, contact.MaxNameLength, "input", "status")
+	var out contact.Application
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO applications (account_id, contact_id, job_title, status)
-		VALUES ($1, $2, $3, $4) RETURNING `+applicationColumns, blankToNil(jobTitle), blankToNil(status))
+		VALUES ($1, $2, $3, $4) RETURNING `+applicationColumns, contact.BlankToNil(jobTitle), contact.BlankToNil(status))
 	return out, err
 }
 
 // CreateContactNote adds a note by the caller. NOT_FOUND for an unknown
 // contact, INVALID for blank content or content longer than MaxTextLength.
-func (s *Store) CreateContactNote(ctx context.Context, a Actor, contactID string, content *string) (ContactNote, error) {
-	var errs UserErrors
-	text := requireText(&errs, content, MaxTextLength, "input", "content")
-	var out ContactNote
+func (s *Store) CreateContactNote(ctx context.Context, a contact.Actor, contactID string, content *string) (contact.ContactNote, error) {
+	var errs contact.UserErrors
+	text := requireText(&errs, content, contact.MaxTextLength, "input", "content")
+	var out contact.ContactNote
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO contact_notes (account_id, contact_id, content, author_id)
 		VALUES ($1, $2, $3, $4) RETURNING `+contactNoteColumns, text, a.UserID)
 	return out, err
@@ -136,10 +137,10 @@ func (s *Store) CreateContactNote(ctx context.Context, a Actor, contactID string
 
 // CreateReminder adds a reminder. NOT_FOUND for an unknown contact, INVALID
 // for a blank title or one longer than MaxTitleLength.
-func (s *Store) CreateReminder(ctx context.Context, a Actor, contactID string, title *string, dueAt *time.Time) (Reminder, error) {
-	var errs UserErrors
-	text := requireText(&errs, title, MaxTitleLength, "input", "title")
-	var out Reminder
+func (s *Store) CreateReminder(ctx context.Context, a contact.Actor, contactID string, title *string, dueAt *time.Time) (contact.Reminder, error) {
+	var errs contact.UserErrors
+	text := requireText(&errs, title, contact.MaxTitleLength, "input", "title")
+	var out contact.Reminder
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO reminders (account_id, contact_id, title, due_at)
 		VALUES ($1, $2, $3, $4) RETURNING `+reminderColumns, text, dueAt)
 	return out, err
@@ -147,11 +148,11 @@ func (s *Store) CreateReminder(ctx context.Context, a Actor, contactID string, t
 
 // CreateTrainingSnapshot stores a snapshot (an empty object when data is
 // nil). NOT_FOUND for an unknown contact.
-func (s *Store) CreateTrainingSnapshot(ctx context.Context, a Actor, contactID string, data JSONObject) (TrainingSnapshot, error) {
+func (s *Store) CreateTrainingSnapshot(ctx context.Context, a contact.Actor, contactID string, data contact.JSONObject) (contact.TrainingSnapshot, error) {
 	if data == nil {
-		data = JSONObject{}
+		data = contact.JSONObject{}
 	}
-	var out TrainingSnapshot
+	var out contact.TrainingSnapshot
 	err := s.insertForContact(ctx, a, contactID, nil, &out, `INSERT INTO training_snapshots (account_id, contact_id, data)
 		VALUES ($1, $2, $3) RETURNING `+trainingSnapshotColumns, data)
 	return out, err
@@ -161,22 +162,22 @@ func (s *Store) CreateTrainingSnapshot(ctx context.Context, a Actor, contactID s
 // NOT_FOUND for an unknown contact or inbox, INVALID for a blank source id or
 // one longer than MaxNameLength, TAKEN when the inbox already has that
 // source id.
-func (s *Store) CreateContactInbox(ctx context.Context, a Actor, contactID, inboxID string, sourceID *string) (ContactInbox, error) {
-	var errs UserErrors
-	src := requireText(&errs, sourceID, MaxNameLength, "input", "sourceId")
-	var out ContactInbox
+func (s *Store) CreateContactInbox(ctx context.Context, a contact.Actor, contactID, inboxID string, sourceID *string) (contact.ContactInbox, error) {
+	var errs contact.UserErrors
+	src := requireText(&errs, sourceID, contact.MaxNameLength, "input", "sourceId")
+	var out contact.ContactInbox
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		errs := append(UserErrors(nil), errs...)
+		errs := append(contact.UserErrors(nil), errs...)
 		inbox, err := getInbox(ctx, tx, a.AccountID, inboxID)
-		if errors.Is(err, ErrNotFound) {
-			errs.Add(NotFound, "inbox not found", "input", "inboxId")
+		if errors.Is(err, contact.ErrNotFound) {
+			errs.Add(contact.NotFound, "inbox not found", "input", "inboxId")
 		} else if err != nil {
 			return err
 		}
 		err = insertForContactTx(ctx, tx, a, contactID, errs, &out, `INSERT INTO contact_inboxes (account_id, contact_id, inbox_id, source_id)
 			VALUES ($1, $2, $3, $4) RETURNING `+contactInboxColumns, inbox.ID, src)
 		if uniqueViolation(err, "") {
-			return UserErrors{{Field: []string{"input", "sourceId"}, Message: "the inbox already has a contact with this source id", Code: Taken}}
+			return contact.UserErrors{{Field: []string{"input", "sourceId"}, Message: "the inbox already has a contact with this source id", Code: contact.Taken}}
 		}
 		return err
 	})

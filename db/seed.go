@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"fmt"
 	"time"
@@ -14,8 +15,8 @@ const DemoAccountName = "Demo"
 // EnsureDemo returns a fresh token for the demo account's administrator,
 // seeding the account first if it does not exist yet (so a start that lost
 // its saved token does not seed a second demo account).
-func (s *Store) EnsureDemo(ctx context.Context) (NewAccount, error) {
-	var out NewAccount
+func (s *Store) EnsureDemo(ctx context.Context) (contact.NewAccount, error) {
+	var out contact.NewAccount
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &out, `SELECT u.account_id AS accountid, u.id AS userid FROM accounts a
 			JOIN users u ON u.account_id = a.id AND u.role = 'ADMINISTRATOR'
@@ -36,15 +37,15 @@ func (s *Store) EnsureDemo(ctx context.Context) (NewAccount, error) {
 // SeedDemo creates a "Demo" account with an administrator, an inbox and a few
 // contacts with conversations, messages and other records, through the same
 // store calls the API uses. It returns the account and the token.
-func (s *Store) SeedDemo(ctx context.Context) (NewAccount, error) {
+func (s *Store) SeedDemo(ctx context.Context) (contact.NewAccount, error) {
 	acct, err := s.CreateAccount(ctx, DemoAccountName)
 	if err != nil {
-		return NewAccount{}, err
+		return contact.NewAccount{}, err
 	}
-	a := Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: Administrator}
-	inbox, err := s.CreateInbox(ctx, a, CreateInboxInput{Name: ptr("Website chat"), ChannelType: ptr("web_widget")})
+	a := contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}
+	inbox, err := s.CreateInbox(ctx, a, contact.CreateInboxInput{Name: ptr("Website chat"), ChannelType: ptr("web_widget")})
 	if err != nil {
-		return NewAccount{}, fmt.Errorf("seed inbox: %w", err)
+		return contact.NewAccount{}, fmt.Errorf("seed inbox: %w", err)
 	}
 	people := []struct {
 		first, last, email, phone, label string
@@ -59,30 +60,30 @@ func (s *Store) SeedDemo(ctx context.Context) (NewAccount, error) {
 	}
 	start := time.Now().Add(-72 * time.Hour)
 	for i, p := range people {
-		c, err := s.CreateContact(ctx, a, ContactFields{
-			FirstName: Some(ptr(p.first)), LastName: Some(ptr(p.last)),
-			Emails: Some([]string{p.email}), PhoneNumbers: Some([]string{p.phone}),
-			Labels: Some([]string{p.label}), CustomAttributes: Some(JSONObject{"source": "demo"}),
+		c, err := s.CreateContact(ctx, a, contact.ContactFields{
+			FirstName: contact.Some(ptr(p.first)), LastName: contact.Some(ptr(p.last)),
+			Emails: contact.Some([]string{p.email}), PhoneNumbers: contact.Some([]string{p.phone}),
+			Labels: contact.Some([]string{p.label}), CustomAttributes: contact.Some(contact.JSONObject{"source": "demo"}),
 		})
 		if err != nil {
-			return NewAccount{}, fmt.Errorf("seed contact: %w", err)
+			return contact.NewAccount{}, fmt.Errorf("seed contact: %w", err)
 		}
-		conv, err := s.CreateConversation(ctx, a, CreateConversationInput{ContactID: c.ID, InboxID: inbox.ID, Subject: ptr("Hello from " + p.first)})
+		conv, err := s.CreateConversation(ctx, a, contact.CreateConversationInput{ContactID: c.ID, InboxID: inbox.ID, Subject: ptr("Hello from " + p.first)})
 		if err != nil {
-			return NewAccount{}, fmt.Errorf("seed conversation: %w", err)
+			return contact.NewAccount{}, fmt.Errorf("seed conversation: %w", err)
 		}
 		for j, line := range p.lines {
-			sender := SenderContact
+			sender := contact.SenderContact
 			if j%2 == 1 {
-				sender = SenderUser
+				sender = contact.SenderUser
 			}
 			at := start.Add(time.Duration(i*10+j) * time.Minute)
-			if _, err := s.CreateMessage(ctx, a, CreateMessageInput{ConversationID: conv.ID, Content: ptr(line), SenderType: &sender, CreatedAt: &at}); err != nil {
-				return NewAccount{}, fmt.Errorf("seed message: %w", err)
+			if _, err := s.CreateMessage(ctx, a, contact.CreateMessageInput{ConversationID: conv.ID, Content: ptr(line), SenderType: &sender, CreatedAt: &at}); err != nil {
+				return contact.NewAccount{}, fmt.Errorf("seed message: %w", err)
 			}
 		}
 		if _, err := s.CreateContactNote(ctx, a, c.ID, ptr("Met "+p.first+" at the spring fair.")); err != nil {
-			return NewAccount{}, fmt.Errorf("seed note: %w", err)
+			return contact.NewAccount{}, fmt.Errorf("seed note: %w", err)
 		}
 	}
 	return acct, nil

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,21 +15,21 @@ import (
 // name (also the journal key) and table.
 var childKinds = []struct {
 	name, table string
-	get         func(*ChildRecordAssignment) []RecordAssignment
-	count       func(*SeparationSummary) *int
+	get         func(*contact.ChildRecordAssignment) []contact.RecordAssignment
+	count       func(*contact.SeparationSummary) *int
 }{
-	{"conversations", "conversations", func(c *ChildRecordAssignment) []RecordAssignment { return c.Conversations },
-		func(s *SeparationSummary) *int { return &s.ConversationsMoved }},
-	{"applications", "applications", func(c *ChildRecordAssignment) []RecordAssignment { return c.Applications },
-		func(s *SeparationSummary) *int { return &s.ApplicationsMoved }},
-	{"contactNotes", "contact_notes", func(c *ChildRecordAssignment) []RecordAssignment { return c.ContactNotes },
-		func(s *SeparationSummary) *int { return &s.NotesMoved }},
-	{"reminders", "reminders", func(c *ChildRecordAssignment) []RecordAssignment { return c.Reminders },
-		func(s *SeparationSummary) *int { return &s.RemindersMoved }},
-	{"trainingSnapshots", "training_snapshots", func(c *ChildRecordAssignment) []RecordAssignment { return c.TrainingSnapshots },
-		func(s *SeparationSummary) *int { return &s.TrainingSnapshotsMoved }},
-	{"contactInboxes", "contact_inboxes", func(c *ChildRecordAssignment) []RecordAssignment { return c.ContactInboxes },
-		func(s *SeparationSummary) *int { return &s.ContactInboxesMoved }},
+	{"conversations", "conversations", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Conversations },
+		func(s *contact.SeparationSummary) *int { return &s.ConversationsMoved }},
+	{"applications", "applications", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Applications },
+		func(s *contact.SeparationSummary) *int { return &s.ApplicationsMoved }},
+	{"contactNotes", "contact_notes", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.ContactNotes },
+		func(s *contact.SeparationSummary) *int { return &s.NotesMoved }},
+	{"reminders", "reminders", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Reminders },
+		func(s *contact.SeparationSummary) *int { return &s.RemindersMoved }},
+	{"trainingSnapshots", "training_snapshots", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.TrainingSnapshots },
+		func(s *contact.SeparationSummary) *int { return &s.TrainingSnapshotsMoved }},
+	{"contactInboxes", "contact_inboxes", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.ContactInboxes },
+		func(s *contact.SeparationSummary) *int { return &s.ContactInboxesMoved }},
 }
 
 // SeparateContact splits a contact into the original and a new contact in
@@ -38,11 +39,11 @@ var childKinds = []struct {
 // journal row records it all. The whole input is validated before the first
 // write. A dry run does the same and rolls back. ErrForbidden for
 // non-administrators; UserErrors NOT_FOUND, INVALID and TAKEN with input paths.
-func (s *Store) SeparateContact(ctx context.Context, a Actor, id string, in SeparateInput) (SeparateResult, error) {
+func (s *Store) SeparateContact(ctx context.Context, a contact.Actor, id string, in contact.SeparateInput) (contact.SeparateResult, error) {
 	if !a.IsAdmin() {
-		return SeparateResult{}, ErrForbidden
+		return contact.SeparateResult{}, contact.ErrForbidden
 	}
-	var res SeparateResult
+	var res contact.SeparateResult
 	err := s.runTx(ctx, in.DryRun, func(tx *sqlx.Tx) error {
 		p, err := planSeparation(ctx, tx, a.AccountID, id, in)
 		if err != nil {
@@ -60,10 +61,10 @@ func (s *Store) SeparateContact(ctx context.Context, a Actor, id string, in Sepa
 
 // separation is a validated separation, ready to write.
 type separation struct {
-	in       SeparateInput
-	orig     *Contact            // before
-	origNext *Contact            // the original as it will be
-	newC     *Contact            // the new contact as it will be
+	in       contact.SeparateInput
+	orig     *contact.Contact    // before
+	origNext *contact.Contact    // the original as it will be
+	newC     *contact.Contact    // the new contact as it will be
 	toNew    map[string][]string // record kind → ids assigned NEW
 	tails    []tailSpec
 }
@@ -84,29 +85,29 @@ type tailSpec struct {
 
 // planSeparation locks the contact and validates the whole input against the
 // database, returning every problem at once.
-func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in SeparateInput) (*separation, error) {
+func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contact.SeparateInput) (*separation, error) {
 	locked, err := lockContacts(ctx, tx, acct, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	orig := locked[canonicalID(id)]
+	orig := locked[contact.CanonicalID(id)]
 	if orig == nil {
 		return nil, notFound("contact", "id")
 	}
 	p := &separation{in: in, orig: orig, toNew: map[string][]string{}}
-	origNext, newC, addrs, errs := splitFields(orig, in.FieldSplit)
+	origNext, newC, addrs, errs := contact.SplitFields(orig, in.FieldSplit)
 	p.origNext, p.newC = origNext, newC
 	values := make([]string, len(addrs))
 	for i, ad := range addrs {
-		values[i] = ad.value
+		values[i] = ad.Value
 	}
 	taken, err := takenAddresses(ctx, tx, acct, orig.ID, values)
 	if err != nil {
 		return nil, err
 	}
 	for _, ad := range addrs {
-		if taken[ad.value] {
-			errs.Add(Taken, fmt.Sprintf("%q already belongs to another contact", ad.value), ad.path...)
+		if taken[ad.Value] {
+			errs.Add(contact.Taken, fmt.Sprintf("%q already belongs to another contact", ad.Value), ad.Path...)
 		}
 	}
 	if in.FieldSplit.Identifier != nil {
@@ -116,7 +117,7 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 		}
 		errs = append(errs, uerrs...)
 	}
-	convSide := map[string]SplitSide{}
+	convSide := map[string]contact.SplitSide{}
 	for _, k := range childKinds {
 		list := k.get(&in.ChildRecordAssignment)
 		uerrs, err := checkOwned(ctx, tx, acct, orig.ID, k.table, list, "input", "childRecordAssignment", k.name)
@@ -125,11 +126,11 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 		}
 		errs = append(errs, uerrs...)
 		for _, ra := range list {
-			if ra.Side == SideNew {
-				p.toNew[k.name] = append(p.toNew[k.name], canonicalID(ra.ID))
+			if ra.Side == contact.SideNew {
+				p.toNew[k.name] = append(p.toNew[k.name], contact.CanonicalID(ra.ID))
 			}
 			if k.name == "conversations" {
-				convSide[canonicalID(ra.ID)] = ra.Side
+				convSide[contact.CanonicalID(ra.ID)] = ra.Side
 			}
 		}
 	}
@@ -138,7 +139,7 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 		return nil, err
 	}
 	if errs = append(errs, uerrs...); len(errs) == 0 && p.givesNothing() {
-		errs.Add(Invalid, "the new contact would get no field value and no record: give it at least one", "input")
+		errs.Add(contact.Invalid, "the new contact would get no field value and no record: give it at least one", "input")
 	}
 	return p, errs.Err()
 }
@@ -146,10 +147,10 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in Separa
 // checkSplitIdentifiers returns TAKEN user errors for an identifier split
 // that gives both sides one identifier or either side one that a contact
 // other than the original has.
-func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string, orig, newer *string) (UserErrors, error) {
-	var errs UserErrors
+func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string, orig, newer *string) (contact.UserErrors, error) {
+	var errs contact.UserErrors
 	if orig != nil && newer != nil && *orig == *newer {
-		errs.Add(Taken, "an identifier cannot belong to both contacts", splitPath("identifier", "new")...)
+		errs.Add(contact.Taken, "an identifier cannot belong to both contacts", contact.SplitPath("identifier", "new")...)
 		newer = nil
 	}
 	var values []string
@@ -170,7 +171,7 @@ func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string
 		value *string
 	}{{"original", orig}, {"new", newer}} {
 		if sv.value != nil && taken[*sv.value] {
-			errs.Add(Taken, identifierTakenMsg, splitPath("identifier", sv.side)...)
+			errs.Add(contact.Taken, identifierTakenMsg, contact.SplitPath("identifier", sv.side)...)
 		}
 	}
 	return errs, nil
@@ -178,7 +179,7 @@ func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string
 
 // checkOwned validates one record type's assignments: each id must be a
 // record of table owned by the contact (NOT_FOUND) and listed once (INVALID).
-func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string, list []RecordAssignment, field ...string) (UserErrors, error) {
+func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string, list []contact.RecordAssignment, field ...string) (contact.UserErrors, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -195,16 +196,16 @@ func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string,
 	for _, id := range owned {
 		isOwned[id] = true
 	}
-	var errs UserErrors
+	var errs contact.UserErrors
 	seen := map[string]bool{}
 	for i, ra := range list {
-		id := canonicalID(ra.ID)
+		id := contact.CanonicalID(ra.ID)
 		path := append(append([]string{}, field...), strconv.Itoa(i), "id")
 		switch {
 		case !isOwned[id]:
-			errs.Add(NotFound, "not a record of this contact", path...)
+			errs.Add(contact.NotFound, "not a record of this contact", path...)
 		case seen[id]:
-			errs.Add(Invalid, "listed more than once", path...)
+			errs.Add(contact.Invalid, "listed more than once", path...)
 		}
 		seen[id] = true
 	}
@@ -213,14 +214,14 @@ func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string,
 
 // planTails validates the message dividers and new-conversation metadata
 // and builds the tail conversations to create.
-func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, convSide map[string]SplitSide) (UserErrors, error) {
-	var errs UserErrors
+func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, convSide map[string]contact.SplitSide) (contact.UserErrors, error) {
+	var errs contact.UserErrors
 	if len(p.in.MessageDividers) == 0 && len(p.in.NewConversationMeta) == 0 {
 		return nil, nil
 	}
 	convs, msgs := make([]string, len(p.in.MessageDividers)), make([]string, len(p.in.MessageDividers))
 	for i, d := range p.in.MessageDividers {
-		convs[i], msgs[i] = canonicalID(d.ConversationID), canonicalID(d.FirstMessageID)
+		convs[i], msgs[i] = contact.CanonicalID(d.ConversationID), contact.CanonicalID(d.FirstMessageID)
 	}
 	var rows []struct {
 		Idx        int  `db:"idx"`
@@ -248,18 +249,18 @@ func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, co
 		seen[convs[i]] = true
 		switch {
 		case !r.ConvOwned:
-			errs.Add(NotFound, "not a conversation of this contact", append(path, "conversationId")...)
+			errs.Add(contact.NotFound, "not a conversation of this contact", append(path, "conversationId")...)
 		case dup:
-			errs.Add(Invalid, "a conversation can have only one divider", append(path, "conversationId")...)
+			errs.Add(contact.Invalid, "a conversation can have only one divider", append(path, "conversationId")...)
 		case !r.MsgInConv:
-			errs.Add(NotFound, "not a message of this conversation", append(path, "firstMessageId")...)
+			errs.Add(contact.NotFound, "not a message of this conversation", append(path, "firstMessageId")...)
 		case !r.HasEarlier:
-			errs.Add(Invalid, "the divider is on the conversation's first message: assign the whole conversation instead",
+			errs.Add(contact.Invalid, "the divider is on the conversation's first message: assign the whole conversation instead",
 				append(path, "firstMessageId")...)
 		default:
 			divided[convs[i]] = len(p.tails)
 			p.tails = append(p.tails, tailSpec{Conv: convs[i], NewConv: uuid.NewString(), FirstMsg: msgs[i],
-				ToOriginal: convSide[convs[i]] == SideNew})
+				ToOriginal: convSide[convs[i]] == contact.SideNew})
 		}
 	}
 	uerrs, err := p.applyMeta(ctx, tx, acct, divided)
@@ -283,13 +284,13 @@ func nullBad(ids []string) []string {
 
 // applyMeta validates newConversationMeta and folds it into the tails. Inbox
 // and assignee ids of all entries are checked with one query each.
-func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, divided map[string]int) (UserErrors, error) {
+func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, divided map[string]int) (contact.UserErrors, error) {
 	var inboxIDs, userIDs []string
 	for _, m := range p.in.NewConversationMeta {
 		if m.InboxID != nil {
 			inboxIDs = append(inboxIDs, *m.InboxID)
 		}
-		userIDs = append(userIDs, canonicalIDs(m.AssigneeIDs)...)
+		userIDs = append(userIDs, contact.CanonicalIDs(m.AssigneeIDs)...)
 	}
 	inboxes, err := existingIDs(ctx, tx, "inboxes", acct, inboxIDs)
 	if err != nil {
@@ -299,44 +300,44 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 	if err != nil {
 		return nil, err
 	}
-	var errs UserErrors
+	var errs contact.UserErrors
 	seen := map[string]bool{}
 	for i, m := range p.in.NewConversationMeta {
 		path := []string{"input", "newConversationMeta", strconv.Itoa(i)}
-		conv := canonicalID(m.ConversationID)
+		conv := contact.CanonicalID(m.ConversationID)
 		t, ok := divided[conv]
 		switch {
 		case !ok:
-			errs.Add(Invalid, "this conversation has no valid message divider", append(path, "conversationId")...)
+			errs.Add(contact.Invalid, "this conversation has no valid message divider", append(path, "conversationId")...)
 			continue
 		case seen[conv]:
-			errs.Add(Invalid, "given more than once for this conversation", append(path, "conversationId")...)
+			errs.Add(contact.Invalid, "given more than once for this conversation", append(path, "conversationId")...)
 			continue
 		}
 		seen[conv] = true
 		spec := &p.tails[t]
 		if m.InboxID != nil {
-			if id := canonicalID(*m.InboxID); inboxes[id] {
+			if id := contact.CanonicalID(*m.InboxID); inboxes[id] {
 				spec.InboxID = &id
 			} else {
-				errs.Add(NotFound, "inbox not found", append(path, "inboxId")...)
+				errs.Add(contact.NotFound, "inbox not found", append(path, "inboxId")...)
 			}
 		}
-		checkOptLength(&errs, m.Channel, MaxNameLength, append(path, "channel")...)
-		checkOptLength(&errs, m.Subject, MaxTitleLength, append(path, "subject")...)
-		spec.Channel = blankToNil(m.Channel)
+		contact.CheckOptLength(&errs, m.Channel, contact.MaxNameLength, append(path, "channel")...)
+		contact.CheckOptLength(&errs, m.Subject, contact.MaxTitleLength, append(path, "subject")...)
+		spec.Channel = contact.BlankToNil(m.Channel)
 		if m.Subject != nil {
-			spec.Subject, spec.SubjectSet = blankToNil(m.Subject), true
+			spec.Subject, spec.SubjectSet = contact.BlankToNil(m.Subject), true
 		}
 		if m.Status != nil {
 			st := string(*m.Status)
 			spec.Status = &st
 		}
 		if m.AssigneeIDs != nil {
-			spec.AssigneeIDs = distinctIDs(canonicalIDs(m.AssigneeIDs))
-			for j, id := range canonicalIDs(m.AssigneeIDs) {
+			spec.AssigneeIDs = contact.DistinctIDs(contact.CanonicalIDs(m.AssigneeIDs))
+			for j, id := range contact.CanonicalIDs(m.AssigneeIDs) {
 				if !users[id] {
-					errs.Add(NotFound, "user not found", append(path, "assigneeIds", strconv.Itoa(j))...)
+					errs.Add(contact.NotFound, "user not found", append(path, "assigneeIds", strconv.Itoa(j))...)
 				}
 			}
 		}
@@ -345,20 +346,20 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 }
 
 // run writes a validated separation.
-func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateResult, error) {
+func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
-	res := SeparateResult{DryRun: p.in.DryRun}
+	res := contact.SeparateResult{DryRun: p.in.DryRun}
 	journalID, err := insertJournal(ctx, tx, a, journalSeparate, p.in, map[string]any{"original": p.orig})
 	if err != nil {
 		return res, err
 	}
 	res.JournalID = journalID
 	if err := updateContact(ctx, tx, acct, p.origNext); err != nil {
-		return res, identifierTaken(err, splitPath("identifier", "original")...)
+		return res, identifierTaken(err, contact.SplitPath("identifier", "original")...)
 	}
 	newID, err := insertContact(ctx, tx, acct, p.newC)
 	if err != nil {
-		return res, identifierTaken(err, splitPath("identifier", "new")...)
+		return res, identifierTaken(err, contact.SplitPath("identifier", "new")...)
 	}
 	if err := setJournalValue(ctx, tx, acct, journalID, "newContactId", newID); err != nil {
 		return res, err
@@ -400,7 +401,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a Actor) (SeparateRes
 		return res, err
 	}
 	if p.in.DryRun {
-		res.New.ID, res.New.rowID = DryRunContactID, newID
+		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
 	} else {
 		res.NewContactID = &newID
 	}
@@ -455,4 +456,17 @@ func refreshActivity(ctx context.Context, tx *sqlx.Tx, acct, contactID string) (
 		return 0, wrapf("contact activity", err)
 	}
 	return n, nil
+}
+
+// givesNothing reports whether the separation would leave the new contact
+// without any field value and without any record: no record assigned NEW
+// and no message divider (a divider always gives the new contact either
+// the tail or the conversation it was cut from).
+func (p *separation) givesNothing() bool {
+	for _, ids := range p.toNew {
+		if len(ids) > 0 {
+			return false
+		}
+	}
+	return len(p.tails) == 0 && p.newC.Blank()
 }

@@ -4,6 +4,7 @@
 package db
 
 import (
+	"contactid/contact"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -175,7 +176,7 @@ func (s *Store) tryTx(ctx context.Context, dryRun bool, fn func(tx *sqlx.Tx) err
 	}()
 	if err := fn(tx); err != nil {
 		if badText(err) {
-			return UserErrors{{Field: []string{"input"}, Code: Invalid, Message: "text must not contain NUL characters"}}
+			return contact.UserErrors{{Field: []string{"input"}, Code: contact.Invalid, Message: "text must not contain NUL characters"}}
 		}
 		return err
 	}

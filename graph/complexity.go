@@ -1,6 +1,9 @@
 package graph
 
-import "contactid/db"
+import (
+	"contactid/contact"
+	"contactid/db"
+)
 
 // Prices of work that is not a row of a page, in complexity points (a row of
 // a page with one scalar field costs about 1).
@@ -47,10 +50,10 @@ func newComplexity() ComplexityRoot {
 		}
 		return cost
 	}
-	c.Mutation.MergeContacts = func(childComplexity int, _ db.MergeInput) int {
+	c.Mutation.MergeContacts = func(childComplexity int, _ contact.MergeInput) int {
 		return contactOperationCost + childComplexity
 	}
-	c.Mutation.SeparateContact = func(childComplexity int, _ string, _ db.SeparateInput) int {
+	c.Mutation.SeparateContact = func(childComplexity int, _ string, _ contact.SeparateInput) int {
 		return contactOperationCost + childComplexity
 	}
 	return c

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"contactid/contact"
 	"contactid/db"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -27,7 +28,7 @@ func (e *internalError) Unwrap() error { return e.err }
 
 // internal marks err as internal unless it is one of the errors clients may see.
 func internal(err error) error {
-	if err == nil || errors.Is(err, db.ErrForbidden) || errors.Is(err, db.ErrUnauthenticated) {
+	if err == nil || errors.Is(err, contact.ErrForbidden) || errors.Is(err, contact.ErrUnauthenticated) {
 		return err
 	}
 	return &internalError{err: err}
@@ -36,14 +37,14 @@ func internal(err error) error {
 // payload splits a store result into the object for a mutation payload, its
 // user errors (never nil, so the field serialises as []) and an error for
 // anything else.
-func payload[T any](v T, err error) (*T, []db.UserError, error) {
-	if u, ok := db.AsUserErrors(err); ok {
+func payload[T any](v T, err error) (*T, []contact.UserError, error) {
+	if u, ok := contact.AsUserErrors(err); ok {
 		return nil, u, nil
 	}
 	if err != nil {
 		return nil, nil, internal(err)
 	}
-	return &v, []db.UserError{}, nil
+	return &v, []contact.UserError{}, nil
 }
 
 // ErrorPresenter returns the presenter that classifies every error, so each
@@ -57,15 +58,15 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		switch {
-		case errors.Is(err, db.ErrUnauthenticated):
+		case errors.Is(err, contact.ErrUnauthenticated):
 			return withCode(gerr, codeUnauthenticated)
-		case errors.Is(err, db.ErrForbidden):
+		case errors.Is(err, contact.ErrForbidden):
 			return withCode(gerr, codeForbidden)
 		case db.IsCanceled(err):
 			log.WarnContext(ctx, "request cut short", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
 			return withCode(&gqlerror.Error{Message: "the request was stopped: it ran out of time or was cancelled", Path: gerr.Path}, codeTimeout)
 		}
-		if u, ok := db.AsUserErrors(err); ok && len(u) > 0 {
+		if u, ok := contact.AsUserErrors(err); ok && len(u) > 0 {
 			// Bad arguments of a query (e.g. a malformed cursor) or a bad
 			// input scalar, which have no userErrors field to carry them.
 			if len(u) == 1 && len(u[0].Field) == 0 {
@@ -102,7 +103,7 @@ func RecoverFunc(log *slog.Logger) graphql.RecoverFunc {
 // queryError passes a query's user errors (e.g. a malformed cursor) as a
 // top-level error with their code and marks anything else internal.
 func queryError(err error) error {
-	if u, ok := db.AsUserErrors(err); ok {
+	if u, ok := contact.AsUserErrors(err); ok {
 		return u
 	}
 	return internal(err)
@@ -111,7 +112,7 @@ func queryError(err error) error {
 // found maps ErrNotFound to a null result (nil, nil) for single-object
 // queries, whose GraphQL fields are nullable.
 func found[T any](v *T, err error) (*T, error) {
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, contact.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"bytes"
+	"contactid/contact"
 	"contactid/db"
 	"contactid/graph/model"
 	"context"
@@ -250,17 +251,17 @@ type ComplexityRoot struct {
 		CreateContact          func(childComplexity int, input model.ContactInput) int
 		CreateContactInbox     func(childComplexity int, input model.CreateContactInboxInput) int
 		CreateContactNote      func(childComplexity int, input model.CreateContactNoteInput) int
-		CreateConversation     func(childComplexity int, input db.CreateConversationInput) int
-		CreateInbox            func(childComplexity int, input db.CreateInboxInput) int
-		CreateMessage          func(childComplexity int, input db.CreateMessageInput) int
+		CreateConversation     func(childComplexity int, input contact.CreateConversationInput) int
+		CreateInbox            func(childComplexity int, input contact.CreateInboxInput) int
+		CreateMessage          func(childComplexity int, input contact.CreateMessageInput) int
 		CreateReminder         func(childComplexity int, input model.CreateReminderInput) int
 		CreateTrainingSnapshot func(childComplexity int, input model.CreateTrainingSnapshotInput) int
-		CreateUser             func(childComplexity int, input db.CreateUserInput) int
+		CreateUser             func(childComplexity int, input contact.CreateUserInput) int
 		DeleteContact          func(childComplexity int, id string) int
-		MergeContacts          func(childComplexity int, input db.MergeInput) int
-		SeparateContact        func(childComplexity int, id string, input db.SeparateInput) int
+		MergeContacts          func(childComplexity int, input contact.MergeInput) int
+		SeparateContact        func(childComplexity int, id string, input contact.SeparateInput) int
 		UpdateContact          func(childComplexity int, id string, input model.ContactInput) int
-		UpdateConversation     func(childComplexity int, id string, input db.UpdateConversationInput) int
+		UpdateConversation     func(childComplexity int, id string, input contact.UpdateConversationInput) int
 	}
 
 	PageInfo struct {
@@ -353,64 +354,64 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ContactResolver interface {
-	Emails(ctx context.Context, obj *db.Contact) ([]string, error)
+	Emails(ctx context.Context, obj *contact.Contact) ([]string, error)
 
-	PhoneNumbers(ctx context.Context, obj *db.Contact) ([]string, error)
+	PhoneNumbers(ctx context.Context, obj *contact.Contact) ([]string, error)
 
-	Assignees(ctx context.Context, obj *db.Contact) ([]db.User, error)
+	Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error)
 
-	Labels(ctx context.Context, obj *db.Contact) ([]string, error)
+	Labels(ctx context.Context, obj *contact.Contact) ([]string, error)
 
-	Documents(ctx context.Context, obj *db.Contact) ([]db.Document, error)
+	Documents(ctx context.Context, obj *contact.Contact) ([]contact.Document, error)
 
-	MergedContactIds(ctx context.Context, obj *db.Contact) ([]string, error)
-	Conversations(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ConversationConnection, error)
-	Applications(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ApplicationConnection, error)
-	Notes(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
-	Reminders(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ReminderConnection, error)
-	TrainingSnapshots(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
-	ContactInboxes(ctx context.Context, obj *db.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
+	MergedContactIds(ctx context.Context, obj *contact.Contact) ([]string, error)
+	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
+	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error)
+	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
+	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error)
+	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
+	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
 }
 type ContactInboxResolver interface {
-	Inbox(ctx context.Context, obj *db.ContactInbox) (*db.Inbox, error)
-	Contact(ctx context.Context, obj *db.ContactInbox) (*db.Contact, error)
+	Inbox(ctx context.Context, obj *contact.ContactInbox) (*contact.Inbox, error)
+	Contact(ctx context.Context, obj *contact.ContactInbox) (*contact.Contact, error)
 }
 type ContactNoteResolver interface {
-	Author(ctx context.Context, obj *db.ContactNote) (*db.User, error)
+	Author(ctx context.Context, obj *contact.ContactNote) (*contact.User, error)
 }
 type ConversationResolver interface {
-	Contact(ctx context.Context, obj *db.Conversation) (*db.Contact, error)
-	Inbox(ctx context.Context, obj *db.Conversation) (*db.Inbox, error)
-	Assignees(ctx context.Context, obj *db.Conversation) ([]db.User, error)
-	Messages(ctx context.Context, obj *db.Conversation, first *int, after *string) (*model.MessageConnection, error)
+	Contact(ctx context.Context, obj *contact.Conversation) (*contact.Contact, error)
+	Inbox(ctx context.Context, obj *contact.Conversation) (*contact.Inbox, error)
+	Assignees(ctx context.Context, obj *contact.Conversation) ([]contact.User, error)
+	Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string) (*model.MessageConnection, error)
 }
 type MessageResolver interface {
-	Sender(ctx context.Context, obj *db.Message) (model.Sender, error)
-	Conversation(ctx context.Context, obj *db.Message) (*db.Conversation, error)
+	Sender(ctx context.Context, obj *contact.Message) (model.Sender, error)
+	Conversation(ctx context.Context, obj *contact.Message) (*contact.Conversation, error)
 }
 type MutationResolver interface {
-	CreateUser(ctx context.Context, input db.CreateUserInput) (*model.CreateUserPayload, error)
-	CreateInbox(ctx context.Context, input db.CreateInboxInput) (*model.CreateInboxPayload, error)
+	CreateUser(ctx context.Context, input contact.CreateUserInput) (*model.CreateUserPayload, error)
+	CreateInbox(ctx context.Context, input contact.CreateInboxInput) (*model.CreateInboxPayload, error)
 	CreateContact(ctx context.Context, input model.ContactInput) (*model.CreateContactPayload, error)
 	UpdateContact(ctx context.Context, id string, input model.ContactInput) (*model.UpdateContactPayload, error)
 	DeleteContact(ctx context.Context, id string) (*model.DeleteContactPayload, error)
 	CreateContactInbox(ctx context.Context, input model.CreateContactInboxInput) (*model.CreateContactInboxPayload, error)
-	CreateConversation(ctx context.Context, input db.CreateConversationInput) (*model.CreateConversationPayload, error)
-	UpdateConversation(ctx context.Context, id string, input db.UpdateConversationInput) (*model.UpdateConversationPayload, error)
-	CreateMessage(ctx context.Context, input db.CreateMessageInput) (*model.CreateMessagePayload, error)
+	CreateConversation(ctx context.Context, input contact.CreateConversationInput) (*model.CreateConversationPayload, error)
+	UpdateConversation(ctx context.Context, id string, input contact.UpdateConversationInput) (*model.UpdateConversationPayload, error)
+	CreateMessage(ctx context.Context, input contact.CreateMessageInput) (*model.CreateMessagePayload, error)
 	CreateApplication(ctx context.Context, input model.CreateApplicationInput) (*model.CreateApplicationPayload, error)
 	CreateContactNote(ctx context.Context, input model.CreateContactNoteInput) (*model.CreateContactNotePayload, error)
 	CreateReminder(ctx context.Context, input model.CreateReminderInput) (*model.CreateReminderPayload, error)
 	CreateTrainingSnapshot(ctx context.Context, input model.CreateTrainingSnapshotInput) (*model.CreateTrainingSnapshotPayload, error)
-	MergeContacts(ctx context.Context, input db.MergeInput) (*model.MergeContactsPayload, error)
-	SeparateContact(ctx context.Context, id string, input db.SeparateInput) (*model.SeparateContactPayload, error)
+	MergeContacts(ctx context.Context, input contact.MergeInput) (*model.MergeContactsPayload, error)
+	SeparateContact(ctx context.Context, id string, input contact.SeparateInput) (*model.SeparateContactPayload, error)
 }
 type QueryResolver interface {
-	Viewer(ctx context.Context) (*db.User, error)
-	Contact(ctx context.Context, id string) (*db.Contact, error)
+	Viewer(ctx context.Context) (*contact.User, error)
+	Contact(ctx context.Context, id string) (*contact.Contact, error)
 	Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error)
-	Conversation(ctx context.Context, id string) (*db.Conversation, error)
-	Inboxes(ctx context.Context) ([]db.Inbox, error)
+	Conversation(ctx context.Context, id string) (*contact.Conversation, error)
+	Inboxes(ctx context.Context) ([]contact.Inbox, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1273,7 +1274,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateConversation(childComplexity, args["input"].(db.CreateConversationInput)), true
+		return e.ComplexityRoot.Mutation.CreateConversation(childComplexity, args["input"].(contact.CreateConversationInput)), true
 	case "Mutation.createInbox":
 		if e.ComplexityRoot.Mutation.CreateInbox == nil {
 			break
@@ -1284,7 +1285,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateInbox(childComplexity, args["input"].(db.CreateInboxInput)), true
+		return e.ComplexityRoot.Mutation.CreateInbox(childComplexity, args["input"].(contact.CreateInboxInput)), true
 	case "Mutation.createMessage":
 		if e.ComplexityRoot.Mutation.CreateMessage == nil {
 			break
@@ -1295,7 +1296,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateMessage(childComplexity, args["input"].(db.CreateMessageInput)), true
+		return e.ComplexityRoot.Mutation.CreateMessage(childComplexity, args["input"].(contact.CreateMessageInput)), true
 	case "Mutation.createReminder":
 		if e.ComplexityRoot.Mutation.CreateReminder == nil {
 			break
@@ -1328,7 +1329,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(db.CreateUserInput)), true
+		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(contact.CreateUserInput)), true
 	case "Mutation.deleteContact":
 		if e.ComplexityRoot.Mutation.DeleteContact == nil {
 			break
@@ -1350,7 +1351,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MergeContacts(childComplexity, args["input"].(db.MergeInput)), true
+		return e.ComplexityRoot.Mutation.MergeContacts(childComplexity, args["input"].(contact.MergeInput)), true
 	case "Mutation.separateContact":
 		if e.ComplexityRoot.Mutation.SeparateContact == nil {
 			break
@@ -1361,7 +1362,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SeparateContact(childComplexity, args["id"].(string), args["input"].(db.SeparateInput)), true
+		return e.ComplexityRoot.Mutation.SeparateContact(childComplexity, args["id"].(string), args["input"].(contact.SeparateInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -1383,7 +1384,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateConversation(childComplexity, args["id"].(string), args["input"].(db.UpdateConversationInput)), true
+		return e.ComplexityRoot.Mutation.UpdateConversation(childComplexity, args["id"].(string), args["input"].(contact.UpdateConversationInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3443,8 +3444,8 @@ func (ec *executionContext) field_Mutation_createConversation_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.CreateConversationInput, error) {
-			return ec.unmarshalNCreateConversationInput2contactidᚋdbᚐCreateConversationInput(ctx, v)
+		func(ctx context.Context, v any) (contact.CreateConversationInput, error) {
+			return ec.unmarshalNCreateConversationInput2contactidᚋcontactᚐCreateConversationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3457,8 +3458,8 @@ func (ec *executionContext) field_Mutation_createInbox_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.CreateInboxInput, error) {
-			return ec.unmarshalNCreateInboxInput2contactidᚋdbᚐCreateInboxInput(ctx, v)
+		func(ctx context.Context, v any) (contact.CreateInboxInput, error) {
+			return ec.unmarshalNCreateInboxInput2contactidᚋcontactᚐCreateInboxInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3471,8 +3472,8 @@ func (ec *executionContext) field_Mutation_createMessage_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.CreateMessageInput, error) {
-			return ec.unmarshalNCreateMessageInput2contactidᚋdbᚐCreateMessageInput(ctx, v)
+		func(ctx context.Context, v any) (contact.CreateMessageInput, error) {
+			return ec.unmarshalNCreateMessageInput2contactidᚋcontactᚐCreateMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3513,8 +3514,8 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.CreateUserInput, error) {
-			return ec.unmarshalNCreateUserInput2contactidᚋdbᚐCreateUserInput(ctx, v)
+		func(ctx context.Context, v any) (contact.CreateUserInput, error) {
+			return ec.unmarshalNCreateUserInput2contactidᚋcontactᚐCreateUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3541,8 +3542,8 @@ func (ec *executionContext) field_Mutation_mergeContacts_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.MergeInput, error) {
-			return ec.unmarshalNMergeContactsInput2contactidᚋdbᚐMergeInput(ctx, v)
+		func(ctx context.Context, v any) (contact.MergeInput, error) {
+			return ec.unmarshalNMergeContactsInput2contactidᚋcontactᚐMergeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3563,8 +3564,8 @@ func (ec *executionContext) field_Mutation_separateContact_args(ctx context.Cont
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.SeparateInput, error) {
-			return ec.unmarshalNSeparateContactInput2contactidᚋdbᚐSeparateInput(ctx, v)
+		func(ctx context.Context, v any) (contact.SeparateInput, error) {
+			return ec.unmarshalNSeparateContactInput2contactidᚋcontactᚐSeparateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3607,8 +3608,8 @@ func (ec *executionContext) field_Mutation_updateConversation_args(ctx context.C
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (db.UpdateConversationInput, error) {
-			return ec.unmarshalNUpdateConversationInput2contactidᚋdbᚐUpdateConversationInput(ctx, v)
+		func(ctx context.Context, v any) (contact.UpdateConversationInput, error) {
+			return ec.unmarshalNUpdateConversationInput2contactidᚋcontactᚐUpdateConversationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3757,7 +3758,7 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *db.Application) (ret graphql.Marshaler) {
+func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *contact.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3780,7 +3781,7 @@ func (ec *executionContext) fieldContext_Application_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("Application", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Application_jobTitle(ctx context.Context, field graphql.CollectedField, obj *db.Application) (ret graphql.Marshaler) {
+func (ec *executionContext) _Application_jobTitle(ctx context.Context, field graphql.CollectedField, obj *contact.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3803,7 +3804,7 @@ func (ec *executionContext) fieldContext_Application_jobTitle(_ context.Context,
 	return graphql.NewScalarFieldContext("Application", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Application_status(ctx context.Context, field graphql.CollectedField, obj *db.Application) (ret graphql.Marshaler) {
+func (ec *executionContext) _Application_status(ctx context.Context, field graphql.CollectedField, obj *contact.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3826,7 +3827,7 @@ func (ec *executionContext) fieldContext_Application_status(_ context.Context, f
 	return graphql.NewScalarFieldContext("Application", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Application_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Application) (ret graphql.Marshaler) {
+func (ec *executionContext) _Application_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3861,8 +3862,8 @@ func (ec *executionContext) _ApplicationConnection_nodes(ctx context.Context, fi
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚕcontactidᚋdbᚐApplicationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚕcontactidᚋcontactᚐApplicationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3936,7 +3937,7 @@ func (ec *executionContext) fieldContext_ApplicationConnection_totalCount(_ cont
 	return graphql.NewScalarFieldContext("ApplicationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3959,7 +3960,7 @@ func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3982,7 +3983,7 @@ func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4005,7 +4006,7 @@ func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4028,7 +4029,7 @@ func (ec *executionContext) fieldContext_Contact_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_emails(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_emails(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4051,7 +4052,7 @@ func (ec *executionContext) fieldContext_Contact_emails(_ context.Context, field
 	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4074,7 +4075,7 @@ func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_phoneNumbers(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_phoneNumbers(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4097,7 +4098,7 @@ func (ec *executionContext) fieldContext_Contact_phoneNumbers(_ context.Context,
 	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4120,7 +4121,7 @@ func (ec *executionContext) fieldContext_Contact_phoneNumber(_ context.Context, 
 	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_identifier(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_identifier(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4143,7 +4144,7 @@ func (ec *executionContext) fieldContext_Contact_identifier(_ context.Context, f
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_status(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_status(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4166,7 +4167,7 @@ func (ec *executionContext) fieldContext_Contact_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_pipelineId(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_pipelineId(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4189,7 +4190,7 @@ func (ec *executionContext) fieldContext_Contact_pipelineId(_ context.Context, f
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_pipelineStage(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_pipelineStage(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4212,7 +4213,7 @@ func (ec *executionContext) fieldContext_Contact_pipelineStage(_ context.Context
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_assignees(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_assignees(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4224,8 +4225,8 @@ func (ec *executionContext) _Contact_assignees(ctx context.Context, field graphq
 			return ec.Resolvers.Contact().Assignees(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚕcontactidᚋdbᚐUserᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕcontactidᚋcontactᚐUserᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4244,7 +4245,7 @@ func (ec *executionContext) fieldContext_Contact_assignees(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_outreachConfigId(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_outreachConfigId(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4267,7 +4268,7 @@ func (ec *executionContext) fieldContext_Contact_outreachConfigId(_ context.Cont
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_labels(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_labels(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4290,7 +4291,7 @@ func (ec *executionContext) fieldContext_Contact_labels(_ context.Context, field
 	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_customAttributes(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_customAttributes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4302,8 +4303,8 @@ func (ec *executionContext) _Contact_customAttributes(ctx context.Context, field
 			return obj.CustomAttributes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
-			return ec.marshalNJSON2contactidᚋdbᚐJSONObject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4313,7 +4314,7 @@ func (ec *executionContext) fieldContext_Contact_customAttributes(_ context.Cont
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_additionalAttributes(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_additionalAttributes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4325,8 +4326,8 @@ func (ec *executionContext) _Contact_additionalAttributes(ctx context.Context, f
 			return obj.AdditionalAttributes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
-			return ec.marshalNJSON2contactidᚋdbᚐJSONObject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4336,7 +4337,7 @@ func (ec *executionContext) fieldContext_Contact_additionalAttributes(_ context.
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_documents(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_documents(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4348,8 +4349,8 @@ func (ec *executionContext) _Contact_documents(ctx context.Context, field graphq
 			return ec.Resolvers.Contact().Documents(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Document) graphql.Marshaler {
-			return ec.marshalNDocument2ᚕcontactidᚋdbᚐDocumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4368,7 +4369,7 @@ func (ec *executionContext) fieldContext_Contact_documents(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_misc(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_misc(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4380,8 +4381,8 @@ func (ec *executionContext) _Contact_misc(ctx context.Context, field graphql.Col
 			return obj.Misc, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
-			return ec.marshalNJSON2contactidᚋdbᚐJSONObject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4391,7 +4392,7 @@ func (ec *executionContext) fieldContext_Contact_misc(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_blocked(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_blocked(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4414,7 +4415,7 @@ func (ec *executionContext) fieldContext_Contact_blocked(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_thumbnail(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_thumbnail(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4437,7 +4438,7 @@ func (ec *executionContext) fieldContext_Contact_thumbnail(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_version(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_version(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4460,7 +4461,7 @@ func (ec *executionContext) fieldContext_Contact_version(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4483,7 +4484,7 @@ func (ec *executionContext) fieldContext_Contact_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4506,7 +4507,7 @@ func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4529,7 +4530,7 @@ func (ec *executionContext) fieldContext_Contact_lastActivityAt(_ context.Contex
 	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_mergedContactIds(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_mergedContactIds(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4552,7 +4553,7 @@ func (ec *executionContext) fieldContext_Contact_mergedContactIds(_ context.Cont
 	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Contact_conversations(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_conversations(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4596,7 +4597,7 @@ func (ec *executionContext) fieldContext_Contact_conversations(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_applications(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_applications(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4640,7 +4641,7 @@ func (ec *executionContext) fieldContext_Contact_applications(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4684,7 +4685,7 @@ func (ec *executionContext) fieldContext_Contact_notes(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_reminders(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_reminders(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4728,7 +4729,7 @@ func (ec *executionContext) fieldContext_Contact_reminders(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_trainingSnapshots(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_trainingSnapshots(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4772,7 +4773,7 @@ func (ec *executionContext) fieldContext_Contact_trainingSnapshots(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Contact_contactInboxes(ctx context.Context, field graphql.CollectedField, obj *db.Contact) (ret graphql.Marshaler) {
+func (ec *executionContext) _Contact_contactInboxes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4828,8 +4829,8 @@ func (ec *executionContext) _ContactConnection_nodes(ctx context.Context, field 
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Contact) graphql.Marshaler {
-			return ec.marshalNContact2ᚕcontactidᚋdbᚐContactᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕcontactidᚋcontactᚐContactᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4903,7 +4904,7 @@ func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _ContactInbox_id(ctx context.Context, field graphql.CollectedField, obj *db.ContactInbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactInbox_id(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4926,7 +4927,7 @@ func (ec *executionContext) fieldContext_ContactInbox_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ContactInbox", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _ContactInbox_sourceId(ctx context.Context, field graphql.CollectedField, obj *db.ContactInbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactInbox_sourceId(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4949,7 +4950,7 @@ func (ec *executionContext) fieldContext_ContactInbox_sourceId(_ context.Context
 	return graphql.NewScalarFieldContext("ContactInbox", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ContactInbox_inbox(ctx context.Context, field graphql.CollectedField, obj *db.ContactInbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactInbox_inbox(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4961,8 +4962,8 @@ func (ec *executionContext) _ContactInbox_inbox(ctx context.Context, field graph
 			return ec.Resolvers.ContactInbox().Inbox(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Inbox) graphql.Marshaler {
-			return ec.marshalNInbox2ᚖcontactidᚋdbᚐInbox(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Inbox) graphql.Marshaler {
+			return ec.marshalNInbox2ᚖcontactidᚋcontactᚐInbox(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4981,7 +4982,7 @@ func (ec *executionContext) fieldContext_ContactInbox_inbox(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ContactInbox_contact(ctx context.Context, field graphql.CollectedField, obj *db.ContactInbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactInbox_contact(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4993,8 +4994,8 @@ func (ec *executionContext) _ContactInbox_contact(ctx context.Context, field gra
 			return ec.Resolvers.ContactInbox().Contact(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalNContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5013,7 +5014,7 @@ func (ec *executionContext) fieldContext_ContactInbox_contact(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ContactInbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.ContactInbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactInbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5048,8 +5049,8 @@ func (ec *executionContext) _ContactInboxConnection_nodes(ctx context.Context, f
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.ContactInbox) graphql.Marshaler {
-			return ec.marshalNContactInbox2ᚕcontactidᚋdbᚐContactInboxᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.ContactInbox) graphql.Marshaler {
+			return ec.marshalNContactInbox2ᚕcontactidᚋcontactᚐContactInboxᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5123,7 +5124,7 @@ func (ec *executionContext) fieldContext_ContactInboxConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("ContactInboxConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _ContactNote_id(ctx context.Context, field graphql.CollectedField, obj *db.ContactNote) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactNote_id(ctx context.Context, field graphql.CollectedField, obj *contact.ContactNote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5146,7 +5147,7 @@ func (ec *executionContext) fieldContext_ContactNote_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("ContactNote", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _ContactNote_content(ctx context.Context, field graphql.CollectedField, obj *db.ContactNote) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactNote_content(ctx context.Context, field graphql.CollectedField, obj *contact.ContactNote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5169,7 +5170,7 @@ func (ec *executionContext) fieldContext_ContactNote_content(_ context.Context, 
 	return graphql.NewScalarFieldContext("ContactNote", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ContactNote_author(ctx context.Context, field graphql.CollectedField, obj *db.ContactNote) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactNote_author(ctx context.Context, field graphql.CollectedField, obj *contact.ContactNote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5181,8 +5182,8 @@ func (ec *executionContext) _ContactNote_author(ctx context.Context, field graph
 			return ec.Resolvers.ContactNote().Author(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcontactidᚋdbᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖcontactidᚋcontactᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5201,7 +5202,7 @@ func (ec *executionContext) fieldContext_ContactNote_author(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ContactNote_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.ContactNote) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContactNote_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.ContactNote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5236,8 +5237,8 @@ func (ec *executionContext) _ContactNoteConnection_nodes(ctx context.Context, fi
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.ContactNote) graphql.Marshaler {
-			return ec.marshalNContactNote2ᚕcontactidᚋdbᚐContactNoteᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.ContactNote) graphql.Marshaler {
+			return ec.marshalNContactNote2ᚕcontactidᚋcontactᚐContactNoteᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5311,7 +5312,7 @@ func (ec *executionContext) fieldContext_ContactNoteConnection_totalCount(_ cont
 	return graphql.NewScalarFieldContext("ContactNoteConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5334,7 +5335,7 @@ func (ec *executionContext) fieldContext_Conversation_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_channel(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_channel(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5357,7 +5358,7 @@ func (ec *executionContext) fieldContext_Conversation_channel(_ context.Context,
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_subject(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_subject(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5380,7 +5381,7 @@ func (ec *executionContext) fieldContext_Conversation_subject(_ context.Context,
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_status(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_status(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5392,8 +5393,8 @@ func (ec *executionContext) _Conversation_status(ctx context.Context, field grap
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.ConversationStatus) graphql.Marshaler {
-			return ec.marshalNConversationStatus2contactidᚋdbᚐConversationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.ConversationStatus) graphql.Marshaler {
+			return ec.marshalNConversationStatus2contactidᚋcontactᚐConversationStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5403,7 +5404,7 @@ func (ec *executionContext) fieldContext_Conversation_status(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type ConversationStatus does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_contact(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_contact(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5415,8 +5416,8 @@ func (ec *executionContext) _Conversation_contact(ctx context.Context, field gra
 			return ec.Resolvers.Conversation().Contact(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalNContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5435,7 +5436,7 @@ func (ec *executionContext) fieldContext_Conversation_contact(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Conversation_inbox(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_inbox(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5447,8 +5448,8 @@ func (ec *executionContext) _Conversation_inbox(ctx context.Context, field graph
 			return ec.Resolvers.Conversation().Inbox(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Inbox) graphql.Marshaler {
-			return ec.marshalNInbox2ᚖcontactidᚋdbᚐInbox(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Inbox) graphql.Marshaler {
+			return ec.marshalNInbox2ᚖcontactidᚋcontactᚐInbox(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5467,7 +5468,7 @@ func (ec *executionContext) fieldContext_Conversation_inbox(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Conversation_assignees(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_assignees(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5479,8 +5480,8 @@ func (ec *executionContext) _Conversation_assignees(ctx context.Context, field g
 			return ec.Resolvers.Conversation().Assignees(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚕcontactidᚋdbᚐUserᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕcontactidᚋcontactᚐUserᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5499,7 +5500,7 @@ func (ec *executionContext) fieldContext_Conversation_assignees(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Conversation_messages(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_messages(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5543,7 +5544,7 @@ func (ec *executionContext) fieldContext_Conversation_messages(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Conversation_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5566,7 +5567,7 @@ func (ec *executionContext) fieldContext_Conversation_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _Conversation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *db.Conversation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conversation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5601,8 +5602,8 @@ func (ec *executionContext) _ConversationConnection_nodes(ctx context.Context, f
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Conversation) graphql.Marshaler {
-			return ec.marshalNConversation2ᚕcontactidᚋdbᚐConversationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚕcontactidᚋcontactᚐConversationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5688,8 +5689,8 @@ func (ec *executionContext) _CreateApplicationPayload_application(ctx context.Co
 			return obj.Application, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖcontactidᚋdbᚐApplication(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖcontactidᚋcontactᚐApplication(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5720,8 +5721,8 @@ func (ec *executionContext) _CreateApplicationPayload_userErrors(ctx context.Con
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5752,8 +5753,8 @@ func (ec *executionContext) _CreateContactInboxPayload_contactInbox(ctx context.
 			return obj.ContactInbox, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.ContactInbox) graphql.Marshaler {
-			return ec.marshalOContactInbox2ᚖcontactidᚋdbᚐContactInbox(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.ContactInbox) graphql.Marshaler {
+			return ec.marshalOContactInbox2ᚖcontactidᚋcontactᚐContactInbox(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5784,8 +5785,8 @@ func (ec *executionContext) _CreateContactInboxPayload_userErrors(ctx context.Co
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5816,8 +5817,8 @@ func (ec *executionContext) _CreateContactNotePayload_contactNote(ctx context.Co
 			return obj.ContactNote, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.ContactNote) graphql.Marshaler {
-			return ec.marshalOContactNote2ᚖcontactidᚋdbᚐContactNote(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.ContactNote) graphql.Marshaler {
+			return ec.marshalOContactNote2ᚖcontactidᚋcontactᚐContactNote(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5848,8 +5849,8 @@ func (ec *executionContext) _CreateContactNotePayload_userErrors(ctx context.Con
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5880,8 +5881,8 @@ func (ec *executionContext) _CreateContactPayload_contact(ctx context.Context, f
 			return obj.Contact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5912,8 +5913,8 @@ func (ec *executionContext) _CreateContactPayload_userErrors(ctx context.Context
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5944,8 +5945,8 @@ func (ec *executionContext) _CreateConversationPayload_conversation(ctx context.
 			return obj.Conversation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
-			return ec.marshalOConversation2ᚖcontactidᚋdbᚐConversation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
+			return ec.marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5976,8 +5977,8 @@ func (ec *executionContext) _CreateConversationPayload_userErrors(ctx context.Co
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6008,8 +6009,8 @@ func (ec *executionContext) _CreateInboxPayload_inbox(ctx context.Context, field
 			return obj.Inbox, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Inbox) graphql.Marshaler {
-			return ec.marshalOInbox2ᚖcontactidᚋdbᚐInbox(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Inbox) graphql.Marshaler {
+			return ec.marshalOInbox2ᚖcontactidᚋcontactᚐInbox(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6040,8 +6041,8 @@ func (ec *executionContext) _CreateInboxPayload_userErrors(ctx context.Context, 
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6072,8 +6073,8 @@ func (ec *executionContext) _CreateMessagePayload_message(ctx context.Context, f
 			return obj.Message, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Message) graphql.Marshaler {
-			return ec.marshalOMessage2ᚖcontactidᚋdbᚐMessage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚖcontactidᚋcontactᚐMessage(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6104,8 +6105,8 @@ func (ec *executionContext) _CreateMessagePayload_userErrors(ctx context.Context
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6136,8 +6137,8 @@ func (ec *executionContext) _CreateReminderPayload_reminder(ctx context.Context,
 			return obj.Reminder, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Reminder) graphql.Marshaler {
-			return ec.marshalOReminder2ᚖcontactidᚋdbᚐReminder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Reminder) graphql.Marshaler {
+			return ec.marshalOReminder2ᚖcontactidᚋcontactᚐReminder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6168,8 +6169,8 @@ func (ec *executionContext) _CreateReminderPayload_userErrors(ctx context.Contex
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6200,8 +6201,8 @@ func (ec *executionContext) _CreateTrainingSnapshotPayload_trainingSnapshot(ctx 
 			return obj.TrainingSnapshot, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.TrainingSnapshot) graphql.Marshaler {
-			return ec.marshalOTrainingSnapshot2ᚖcontactidᚋdbᚐTrainingSnapshot(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.TrainingSnapshot) graphql.Marshaler {
+			return ec.marshalOTrainingSnapshot2ᚖcontactidᚋcontactᚐTrainingSnapshot(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6232,8 +6233,8 @@ func (ec *executionContext) _CreateTrainingSnapshotPayload_userErrors(ctx contex
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6264,8 +6265,8 @@ func (ec *executionContext) _CreateUserPayload_user(ctx context.Context, field g
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖcontactidᚋdbᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖcontactidᚋcontactᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6319,8 +6320,8 @@ func (ec *executionContext) _CreateUserPayload_userErrors(ctx context.Context, f
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6374,8 +6375,8 @@ func (ec *executionContext) _DeleteContactPayload_userErrors(ctx context.Context
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6394,7 +6395,7 @@ func (ec *executionContext) fieldContext_DeleteContactPayload_userErrors(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *db.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *contact.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6417,7 +6418,7 @@ func (ec *executionContext) fieldContext_Document_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Document_url(ctx context.Context, field graphql.CollectedField, obj *db.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_url(ctx context.Context, field graphql.CollectedField, obj *contact.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6440,7 +6441,7 @@ func (ec *executionContext) fieldContext_Document_url(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Document", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Inbox_id(ctx context.Context, field graphql.CollectedField, obj *db.Inbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _Inbox_id(ctx context.Context, field graphql.CollectedField, obj *contact.Inbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6463,7 +6464,7 @@ func (ec *executionContext) fieldContext_Inbox_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Inbox", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Inbox_name(ctx context.Context, field graphql.CollectedField, obj *db.Inbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _Inbox_name(ctx context.Context, field graphql.CollectedField, obj *contact.Inbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6486,7 +6487,7 @@ func (ec *executionContext) fieldContext_Inbox_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Inbox", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Inbox_channelType(ctx context.Context, field graphql.CollectedField, obj *db.Inbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _Inbox_channelType(ctx context.Context, field graphql.CollectedField, obj *contact.Inbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6509,7 +6510,7 @@ func (ec *executionContext) fieldContext_Inbox_channelType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Inbox", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Inbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Inbox) (ret graphql.Marshaler) {
+func (ec *executionContext) _Inbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Inbox) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6544,8 +6545,8 @@ func (ec *executionContext) _MergeContactsPayload_contact(ctx context.Context, f
 			return obj.Contact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6599,8 +6600,8 @@ func (ec *executionContext) _MergeContactsPayload_summary(ctx context.Context, f
 			return obj.Summary, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.MergeSummary) graphql.Marshaler {
-			return ec.marshalOMergeSummary2ᚖcontactidᚋdbᚐMergeSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.MergeSummary) graphql.Marshaler {
+			return ec.marshalOMergeSummary2ᚖcontactidᚋcontactᚐMergeSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6654,8 +6655,8 @@ func (ec *executionContext) _MergeContactsPayload_userErrors(ctx context.Context
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6674,7 +6675,7 @@ func (ec *executionContext) fieldContext_MergeContactsPayload_userErrors(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _MergeSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6697,7 +6698,7 @@ func (ec *executionContext) fieldContext_MergeSummary_conversationsMoved(_ conte
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6720,7 +6721,7 @@ func (ec *executionContext) fieldContext_MergeSummary_messagesReassigned(_ conte
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6743,7 +6744,7 @@ func (ec *executionContext) fieldContext_MergeSummary_contactInboxesMoved(_ cont
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6766,7 +6767,7 @@ func (ec *executionContext) fieldContext_MergeSummary_applicationsMoved(_ contex
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6789,7 +6790,7 @@ func (ec *executionContext) fieldContext_MergeSummary_notesMoved(_ context.Conte
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6812,7 +6813,7 @@ func (ec *executionContext) fieldContext_MergeSummary_remindersMoved(_ context.C
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6835,7 +6836,7 @@ func (ec *executionContext) fieldContext_MergeSummary_trainingSnapshotsMoved(_ c
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MergeSummary_labelsAdded(ctx context.Context, field graphql.CollectedField, obj *db.MergeSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeSummary_labelsAdded(ctx context.Context, field graphql.CollectedField, obj *contact.MergeSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6858,7 +6859,7 @@ func (ec *executionContext) fieldContext_MergeSummary_labelsAdded(_ context.Cont
 	return graphql.NewScalarFieldContext("MergeSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6881,7 +6882,7 @@ func (ec *executionContext) fieldContext_Message_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Message", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Message_content(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_content(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6904,7 +6905,7 @@ func (ec *executionContext) fieldContext_Message_content(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Message", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Message_senderType(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_senderType(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6916,8 +6917,8 @@ func (ec *executionContext) _Message_senderType(ctx context.Context, field graph
 			return obj.SenderType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.SenderType) graphql.Marshaler {
-			return ec.marshalNSenderType2contactidᚋdbᚐSenderType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.SenderType) graphql.Marshaler {
+			return ec.marshalNSenderType2contactidᚋcontactᚐSenderType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6927,7 +6928,7 @@ func (ec *executionContext) fieldContext_Message_senderType(_ context.Context, f
 	return graphql.NewScalarFieldContext("Message", field, false, false, errors.New("field of type SenderType does not have child fields"))
 }
 
-func (ec *executionContext) _Message_sender(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_sender(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6950,7 +6951,7 @@ func (ec *executionContext) fieldContext_Message_sender(_ context.Context, field
 	return graphql.NewScalarFieldContext("Message", field, true, true, errors.New("field of type Sender does not have child fields"))
 }
 
-func (ec *executionContext) _Message_conversation(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_conversation(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6962,8 +6963,8 @@ func (ec *executionContext) _Message_conversation(ctx context.Context, field gra
 			return ec.Resolvers.Message().Conversation(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
-			return ec.marshalNConversation2ᚖcontactidᚋdbᚐConversation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖcontactidᚋcontactᚐConversation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6982,7 +6983,7 @@ func (ec *executionContext) fieldContext_Message_conversation(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Message_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7017,8 +7018,8 @@ func (ec *executionContext) _MessageConnection_nodes(ctx context.Context, field 
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Message) graphql.Marshaler {
-			return ec.marshalNMessage2ᚕcontactidᚋdbᚐMessageᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚕcontactidᚋcontactᚐMessageᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7102,7 +7103,7 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateUser(ctx, fc.Args["input"].(db.CreateUserInput))
+			return ec.Resolvers.Mutation().CreateUser(ctx, fc.Args["input"].(contact.CreateUserInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
@@ -7146,7 +7147,7 @@ func (ec *executionContext) _Mutation_createInbox(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateInbox(ctx, fc.Args["input"].(db.CreateInboxInput))
+			return ec.Resolvers.Mutation().CreateInbox(ctx, fc.Args["input"].(contact.CreateInboxInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateInboxPayload) graphql.Marshaler {
@@ -7366,7 +7367,7 @@ func (ec *executionContext) _Mutation_createConversation(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateConversation(ctx, fc.Args["input"].(db.CreateConversationInput))
+			return ec.Resolvers.Mutation().CreateConversation(ctx, fc.Args["input"].(contact.CreateConversationInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateConversationPayload) graphql.Marshaler {
@@ -7410,7 +7411,7 @@ func (ec *executionContext) _Mutation_updateConversation(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateConversation(ctx, fc.Args["id"].(string), fc.Args["input"].(db.UpdateConversationInput))
+			return ec.Resolvers.Mutation().UpdateConversation(ctx, fc.Args["id"].(string), fc.Args["input"].(contact.UpdateConversationInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateConversationPayload) graphql.Marshaler {
@@ -7454,7 +7455,7 @@ func (ec *executionContext) _Mutation_createMessage(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateMessage(ctx, fc.Args["input"].(db.CreateMessageInput))
+			return ec.Resolvers.Mutation().CreateMessage(ctx, fc.Args["input"].(contact.CreateMessageInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateMessagePayload) graphql.Marshaler {
@@ -7674,7 +7675,7 @@ func (ec *executionContext) _Mutation_mergeContacts(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MergeContacts(ctx, fc.Args["input"].(db.MergeInput))
+			return ec.Resolvers.Mutation().MergeContacts(ctx, fc.Args["input"].(contact.MergeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
@@ -7718,7 +7719,7 @@ func (ec *executionContext) _Mutation_separateContact(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SeparateContact(ctx, fc.Args["id"].(string), fc.Args["input"].(db.SeparateInput))
+			return ec.Resolvers.Mutation().SeparateContact(ctx, fc.Args["id"].(string), fc.Args["input"].(contact.SeparateInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SeparateContactPayload) graphql.Marshaler {
@@ -7810,8 +7811,8 @@ func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Viewer(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖcontactidᚋdbᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖcontactidᚋcontactᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7843,8 +7844,8 @@ func (ec *executionContext) _Query_contact(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Contact(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7931,8 +7932,8 @@ func (ec *executionContext) _Query_conversation(ctx context.Context, field graph
 			return ec.Resolvers.Query().Conversation(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
-			return ec.marshalOConversation2ᚖcontactidᚋdbᚐConversation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
+			return ec.marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7974,8 +7975,8 @@ func (ec *executionContext) _Query_inboxes(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Inboxes(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Inbox) graphql.Marshaler {
-			return ec.marshalNInbox2ᚕcontactidᚋdbᚐInboxᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Inbox) graphql.Marshaler {
+			return ec.marshalNInbox2ᚕcontactidᚋcontactᚐInboxᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8070,7 +8071,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Reminder_id(ctx context.Context, field graphql.CollectedField, obj *db.Reminder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reminder_id(ctx context.Context, field graphql.CollectedField, obj *contact.Reminder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8093,7 +8094,7 @@ func (ec *executionContext) fieldContext_Reminder_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Reminder", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Reminder_title(ctx context.Context, field graphql.CollectedField, obj *db.Reminder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reminder_title(ctx context.Context, field graphql.CollectedField, obj *contact.Reminder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8116,7 +8117,7 @@ func (ec *executionContext) fieldContext_Reminder_title(_ context.Context, field
 	return graphql.NewScalarFieldContext("Reminder", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Reminder_dueAt(ctx context.Context, field graphql.CollectedField, obj *db.Reminder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reminder_dueAt(ctx context.Context, field graphql.CollectedField, obj *contact.Reminder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8139,7 +8140,7 @@ func (ec *executionContext) fieldContext_Reminder_dueAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Reminder", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _Reminder_done(ctx context.Context, field graphql.CollectedField, obj *db.Reminder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reminder_done(ctx context.Context, field graphql.CollectedField, obj *contact.Reminder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8162,7 +8163,7 @@ func (ec *executionContext) fieldContext_Reminder_done(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Reminder", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _Reminder_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Reminder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reminder_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Reminder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8197,8 +8198,8 @@ func (ec *executionContext) _ReminderConnection_nodes(ctx context.Context, field
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.Reminder) graphql.Marshaler {
-			return ec.marshalNReminder2ᚕcontactidᚋdbᚐReminderᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Reminder) graphql.Marshaler {
+			return ec.marshalNReminder2ᚕcontactidᚋcontactᚐReminderᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8330,8 +8331,8 @@ func (ec *executionContext) _SeparateContactPayload_originalContact(ctx context.
 			return obj.OriginalContact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8362,8 +8363,8 @@ func (ec *executionContext) _SeparateContactPayload_newContact(ctx context.Conte
 			return obj.NewContact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8394,8 +8395,8 @@ func (ec *executionContext) _SeparateContactPayload_summary(ctx context.Context,
 			return obj.Summary, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.SeparationSummary) graphql.Marshaler {
-			return ec.marshalOSeparationSummary2ᚖcontactidᚋdbᚐSeparationSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.SeparationSummary) graphql.Marshaler {
+			return ec.marshalOSeparationSummary2ᚖcontactidᚋcontactᚐSeparationSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8449,8 +8450,8 @@ func (ec *executionContext) _SeparateContactPayload_userErrors(ctx context.Conte
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8469,7 +8470,7 @@ func (ec *executionContext) fieldContext_SeparateContactPayload_userErrors(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _SeparationSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_conversationsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8492,7 +8493,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_conversationsMoved(_ 
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_applicationsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8515,7 +8516,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_applicationsMoved(_ c
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_notesMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8538,7 +8539,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_notesMoved(_ context.
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_remindersMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8561,7 +8562,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_remindersMoved(_ cont
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_trainingSnapshotsMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8584,7 +8585,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_trainingSnapshotsMove
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_contactInboxesMoved(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8607,7 +8608,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_contactInboxesMoved(_
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_messagesReassigned(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8630,7 +8631,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_messagesReassigned(_ 
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SeparationSummary_conversationsCreated(ctx context.Context, field graphql.CollectedField, obj *db.SeparationSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _SeparationSummary_conversationsCreated(ctx context.Context, field graphql.CollectedField, obj *contact.SeparationSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8653,7 +8654,7 @@ func (ec *executionContext) fieldContext_SeparationSummary_conversationsCreated(
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _TrainingSnapshot_id(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSnapshot) (ret graphql.Marshaler) {
+func (ec *executionContext) _TrainingSnapshot_id(ctx context.Context, field graphql.CollectedField, obj *contact.TrainingSnapshot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8676,7 +8677,7 @@ func (ec *executionContext) fieldContext_TrainingSnapshot_id(_ context.Context, 
 	return graphql.NewScalarFieldContext("TrainingSnapshot", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _TrainingSnapshot_data(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSnapshot) (ret graphql.Marshaler) {
+func (ec *executionContext) _TrainingSnapshot_data(ctx context.Context, field graphql.CollectedField, obj *contact.TrainingSnapshot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8688,8 +8689,8 @@ func (ec *executionContext) _TrainingSnapshot_data(ctx context.Context, field gr
 			return obj.Data, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
-			return ec.marshalNJSON2contactidᚋdbᚐJSONObject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8699,7 +8700,7 @@ func (ec *executionContext) fieldContext_TrainingSnapshot_data(_ context.Context
 	return graphql.NewScalarFieldContext("TrainingSnapshot", field, false, false, errors.New("field of type JSON does not have child fields"))
 }
 
-func (ec *executionContext) _TrainingSnapshot_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSnapshot) (ret graphql.Marshaler) {
+func (ec *executionContext) _TrainingSnapshot_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.TrainingSnapshot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8734,8 +8735,8 @@ func (ec *executionContext) _TrainingSnapshotConnection_nodes(ctx context.Contex
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.TrainingSnapshot) graphql.Marshaler {
-			return ec.marshalNTrainingSnapshot2ᚕcontactidᚋdbᚐTrainingSnapshotᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.TrainingSnapshot) graphql.Marshaler {
+			return ec.marshalNTrainingSnapshot2ᚕcontactidᚋcontactᚐTrainingSnapshotᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8821,8 +8822,8 @@ func (ec *executionContext) _UpdateContactPayload_contact(ctx context.Context, f
 			return obj.Contact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Contact) graphql.Marshaler {
-			return ec.marshalOContact2ᚖcontactidᚋdbᚐContact(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8853,8 +8854,8 @@ func (ec *executionContext) _UpdateContactPayload_userErrors(ctx context.Context
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8885,8 +8886,8 @@ func (ec *executionContext) _UpdateConversationPayload_conversation(ctx context.
 			return obj.Conversation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
-			return ec.marshalOConversation2ᚖcontactidᚋdbᚐConversation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
+			return ec.marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8917,8 +8918,8 @@ func (ec *executionContext) _UpdateConversationPayload_userErrors(ctx context.Co
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []db.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8937,7 +8938,7 @@ func (ec *executionContext) fieldContext_UpdateConversationPayload_userErrors(_ 
 	return fc, nil
 }
 
-func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *db.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *contact.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8960,7 +8961,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *db.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *contact.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8983,7 +8984,7 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *db.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *contact.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9006,7 +9007,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *db.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *contact.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9018,8 +9019,8 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.Role) graphql.Marshaler {
-			return ec.marshalNRole2contactidᚋdbᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.Role) graphql.Marshaler {
+			return ec.marshalNRole2contactidᚋcontactᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9029,7 +9030,7 @@ func (ec *executionContext) fieldContext_User_role(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Role does not have child fields"))
 }
 
-func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9052,7 +9053,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *contact.UserError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9075,7 +9076,7 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *contact.UserError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9098,7 +9099,7 @@ func (ec *executionContext) fieldContext_UserError_message(_ context.Context, fi
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *contact.UserError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9110,8 +9111,8 @@ func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.C
 			return obj.Code, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v db.ErrorCode) graphql.Marshaler {
-			return ec.marshalNUserErrorCode2contactidᚋdbᚐErrorCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v contact.ErrorCode) graphql.Marshaler {
+			return ec.marshalNUserErrorCode2contactidᚋcontactᚐErrorCode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10180,8 +10181,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputChildRecordAssignment(ctx context.Context, obj any) (db.ChildRecordAssignment, error) {
-	var it db.ChildRecordAssignment
+func (ec *executionContext) unmarshalInputChildRecordAssignment(ctx context.Context, obj any) (contact.ChildRecordAssignment, error) {
+	var it contact.ChildRecordAssignment
 	if obj == nil {
 		return it, nil
 	}
@@ -10200,42 +10201,42 @@ func (ec *executionContext) unmarshalInputChildRecordAssignment(ctx context.Cont
 		switch k {
 		case "conversations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversations"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Conversations = data
 		case "applications":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applications"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Applications = data
 		case "contactNotes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactNotes"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ContactNotes = data
 		case "reminders":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reminders"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Reminders = data
 		case "trainingSnapshots":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trainingSnapshots"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TrainingSnapshots = data
 		case "contactInboxes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactInboxes"))
-			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx, v)
+			data, err := ec.unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10245,8 +10246,8 @@ func (ec *executionContext) unmarshalInputChildRecordAssignment(ctx context.Cont
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputContactFieldSplit(ctx context.Context, obj any) (db.ContactFieldSplit, error) {
-	var it db.ContactFieldSplit
+func (ec *executionContext) unmarshalInputContactFieldSplit(ctx context.Context, obj any) (contact.ContactFieldSplit, error) {
+	var it contact.ContactFieldSplit
 	if obj == nil {
 		return it, nil
 	}
@@ -10265,126 +10266,126 @@ func (ec *executionContext) unmarshalInputContactFieldSplit(ctx context.Context,
 		switch k {
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
-			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FirstName = data
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
-			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LastName = data
 		case "identifier":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
-			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Identifier = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Email = data
 		case "phoneNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumber"))
-			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx, v)
+			data, err := ec.unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PhoneNumber = data
 		case "emails":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emails"))
-			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋcontactᚐStringListSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Emails = data
 		case "phoneNumbers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumbers"))
-			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋcontactᚐStringListSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PhoneNumbers = data
 		case "labels":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
-			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx, v)
+			data, err := ec.unmarshalOStringListSplit2ᚖcontactidᚋcontactᚐStringListSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Labels = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "pipelineId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pipelineId"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PipelineID = data
 		case "pipelineStage":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pipelineStage"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PipelineStage = data
 		case "assignees":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignees"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Assignees = data
 		case "outreachConfigId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outreachConfigId"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutreachConfigID = data
 		case "customAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customAttributes"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomAttributes = data
 		case "additionalAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalAttributes"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AdditionalAttributes = data
 		case "documents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Documents = data
 		case "misc":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misc"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Misc = data
 		case "thumbnail":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thumbnail"))
-			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx, v)
+			data, err := ec.unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10593,28 +10594,28 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 			it.Labels = graphql.OmittableOf(data)
 		case "customAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customAttributes"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomAttributes = graphql.OmittableOf(data)
 		case "additionalAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalAttributes"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AdditionalAttributes = graphql.OmittableOf(data)
 		case "documents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
-			data, err := ec.unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocumentᚄ(ctx, v)
+			data, err := ec.unmarshalODocumentInput2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Documents = graphql.OmittableOf(data)
 		case "misc":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misc"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10675,8 +10676,8 @@ func (ec *executionContext) unmarshalInputCreateContactNoteInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Context, obj any) (db.CreateConversationInput, error) {
-	var it db.CreateConversationInput
+func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Context, obj any) (contact.CreateConversationInput, error) {
+	var it contact.CreateConversationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -10723,7 +10724,7 @@ func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Co
 			it.Subject = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx, v)
+			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋcontactᚐConversationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10740,8 +10741,8 @@ func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Co
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCreateInboxInput(ctx context.Context, obj any) (db.CreateInboxInput, error) {
-	var it db.CreateInboxInput
+func (ec *executionContext) unmarshalInputCreateInboxInput(ctx context.Context, obj any) (contact.CreateInboxInput, error) {
+	var it contact.CreateInboxInput
 	if obj == nil {
 		return it, nil
 	}
@@ -10777,8 +10778,8 @@ func (ec *executionContext) unmarshalInputCreateInboxInput(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCreateMessageInput(ctx context.Context, obj any) (db.CreateMessageInput, error) {
-	var it db.CreateMessageInput
+func (ec *executionContext) unmarshalInputCreateMessageInput(ctx context.Context, obj any) (contact.CreateMessageInput, error) {
+	var it contact.CreateMessageInput
 	if obj == nil {
 		return it, nil
 	}
@@ -10811,7 +10812,7 @@ func (ec *executionContext) unmarshalInputCreateMessageInput(ctx context.Context
 			it.Content = data
 		case "senderType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("senderType"))
-			data, err := ec.unmarshalOSenderType2ᚖcontactidᚋdbᚐSenderType(ctx, v)
+			data, err := ec.unmarshalOSenderType2ᚖcontactidᚋcontactᚐSenderType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10899,7 +10900,7 @@ func (ec *executionContext) unmarshalInputCreateTrainingSnapshotInput(ctx contex
 			it.ContactID = data
 		case "data":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("data"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10909,8 +10910,8 @@ func (ec *executionContext) unmarshalInputCreateTrainingSnapshotInput(ctx contex
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (db.CreateUserInput, error) {
-	var it db.CreateUserInput
+func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (contact.CreateUserInput, error) {
+	var it contact.CreateUserInput
 	if obj == nil {
 		return it, nil
 	}
@@ -10943,7 +10944,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 			it.Email = data
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
-			data, err := ec.unmarshalORole2ᚖcontactidᚋdbᚐRole(ctx, v)
+			data, err := ec.unmarshalORole2ᚖcontactidᚋcontactᚐRole(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10953,8 +10954,8 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (db.Document, error) {
-	var it db.Document
+func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (contact.Document, error) {
+	var it contact.Document
 	if obj == nil {
 		return it, nil
 	}
@@ -10990,8 +10991,8 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context, obj any) (db.MergeInput, error) {
-	var it db.MergeInput
+func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context, obj any) (contact.MergeInput, error) {
+	var it contact.MergeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -11028,7 +11029,7 @@ func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context
 			it.MergeeContactIDs = data
 		case "fieldChoices":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldChoices"))
-			data, err := ec.unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMergeFieldChoiceᚄ(ctx, v)
+			data, err := ec.unmarshalOMergeFieldChoice2ᚕcontactidᚋcontactᚐMergeFieldChoiceᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11045,8 +11046,8 @@ func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputMergeFieldChoice(ctx context.Context, obj any) (db.MergeFieldChoice, error) {
-	var it db.MergeFieldChoice
+func (ec *executionContext) unmarshalInputMergeFieldChoice(ctx context.Context, obj any) (contact.MergeFieldChoice, error) {
+	var it contact.MergeFieldChoice
 	if obj == nil {
 		return it, nil
 	}
@@ -11065,7 +11066,7 @@ func (ec *executionContext) unmarshalInputMergeFieldChoice(ctx context.Context, 
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNMergeableField2contactidᚋdbᚐMergeableField(ctx, v)
+			data, err := ec.unmarshalNMergeableField2contactidᚋcontactᚐMergeableField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11082,8 +11083,8 @@ func (ec *executionContext) unmarshalInputMergeFieldChoice(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputMessageDivider(ctx context.Context, obj any) (db.MessageDivider, error) {
-	var it db.MessageDivider
+func (ec *executionContext) unmarshalInputMessageDivider(ctx context.Context, obj any) (contact.MessageDivider, error) {
+	var it contact.MessageDivider
 	if obj == nil {
 		return it, nil
 	}
@@ -11119,8 +11120,8 @@ func (ec *executionContext) unmarshalInputMessageDivider(ctx context.Context, ob
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputNewConversationMeta(ctx context.Context, obj any) (db.NewConversationMeta, error) {
-	var it db.NewConversationMeta
+func (ec *executionContext) unmarshalInputNewConversationMeta(ctx context.Context, obj any) (contact.NewConversationMeta, error) {
+	var it contact.NewConversationMeta
 	if obj == nil {
 		return it, nil
 	}
@@ -11167,7 +11168,7 @@ func (ec *executionContext) unmarshalInputNewConversationMeta(ctx context.Contex
 			it.Subject = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx, v)
+			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋcontactᚐConversationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11184,8 +11185,8 @@ func (ec *executionContext) unmarshalInputNewConversationMeta(ctx context.Contex
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputRecordAssignment(ctx context.Context, obj any) (db.RecordAssignment, error) {
-	var it db.RecordAssignment
+func (ec *executionContext) unmarshalInputRecordAssignment(ctx context.Context, obj any) (contact.RecordAssignment, error) {
+	var it contact.RecordAssignment
 	if obj == nil {
 		return it, nil
 	}
@@ -11211,7 +11212,7 @@ func (ec *executionContext) unmarshalInputRecordAssignment(ctx context.Context, 
 			it.ID = data
 		case "side":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
-			data, err := ec.unmarshalNSplitSide2contactidᚋdbᚐSplitSide(ctx, v)
+			data, err := ec.unmarshalNSplitSide2contactidᚋcontactᚐSplitSide(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11221,8 +11222,8 @@ func (ec *executionContext) unmarshalInputRecordAssignment(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputSeparateContactInput(ctx context.Context, obj any) (db.SeparateInput, error) {
-	var it db.SeparateInput
+func (ec *executionContext) unmarshalInputSeparateContactInput(ctx context.Context, obj any) (contact.SeparateInput, error) {
+	var it contact.SeparateInput
 	if obj == nil {
 		return it, nil
 	}
@@ -11245,28 +11246,28 @@ func (ec *executionContext) unmarshalInputSeparateContactInput(ctx context.Conte
 		switch k {
 		case "fieldSplit":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldSplit"))
-			data, err := ec.unmarshalNContactFieldSplit2contactidᚋdbᚐContactFieldSplit(ctx, v)
+			data, err := ec.unmarshalNContactFieldSplit2contactidᚋcontactᚐContactFieldSplit(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FieldSplit = data
 		case "childRecordAssignment":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childRecordAssignment"))
-			data, err := ec.unmarshalNChildRecordAssignment2contactidᚋdbᚐChildRecordAssignment(ctx, v)
+			data, err := ec.unmarshalNChildRecordAssignment2contactidᚋcontactᚐChildRecordAssignment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChildRecordAssignment = data
 		case "messageDividers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageDividers"))
-			data, err := ec.unmarshalOMessageDivider2ᚕcontactidᚋdbᚐMessageDividerᚄ(ctx, v)
+			data, err := ec.unmarshalOMessageDivider2ᚕcontactidᚋcontactᚐMessageDividerᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MessageDividers = data
 		case "newConversationMeta":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newConversationMeta"))
-			data, err := ec.unmarshalONewConversationMeta2ᚕcontactidᚋdbᚐNewConversationMetaᚄ(ctx, v)
+			data, err := ec.unmarshalONewConversationMeta2ᚕcontactidᚋcontactᚐNewConversationMetaᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11283,8 +11284,8 @@ func (ec *executionContext) unmarshalInputSeparateContactInput(ctx context.Conte
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputStringListSplit(ctx context.Context, obj any) (db.StringListSplit, error) {
-	var it db.StringListSplit
+func (ec *executionContext) unmarshalInputStringListSplit(ctx context.Context, obj any) (contact.StringListSplit, error) {
+	var it contact.StringListSplit
 	if obj == nil {
 		return it, nil
 	}
@@ -11320,8 +11321,8 @@ func (ec *executionContext) unmarshalInputStringListSplit(ctx context.Context, o
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputStringSplit(ctx context.Context, obj any) (db.StringSplit, error) {
-	var it db.StringSplit
+func (ec *executionContext) unmarshalInputStringSplit(ctx context.Context, obj any) (contact.StringSplit, error) {
+	var it contact.StringSplit
 	if obj == nil {
 		return it, nil
 	}
@@ -11475,28 +11476,28 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 			it.Labels = graphql.OmittableOf(data)
 		case "customAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customAttributes"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomAttributes = graphql.OmittableOf(data)
 		case "additionalAttributes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalAttributes"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AdditionalAttributes = graphql.OmittableOf(data)
 		case "documents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
-			data, err := ec.unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocumentᚄ(ctx, v)
+			data, err := ec.unmarshalODocumentInput2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Documents = graphql.OmittableOf(data)
 		case "misc":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misc"))
-			data, err := ec.unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx, v)
+			data, err := ec.unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11520,8 +11521,8 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateConversationInput(ctx context.Context, obj any) (db.UpdateConversationInput, error) {
-	var it db.UpdateConversationInput
+func (ec *executionContext) unmarshalInputUpdateConversationInput(ctx context.Context, obj any) (contact.UpdateConversationInput, error) {
+	var it contact.UpdateConversationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -11554,7 +11555,7 @@ func (ec *executionContext) unmarshalInputUpdateConversationInput(ctx context.Co
 			it.Subject = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx, v)
+			data, err := ec.unmarshalOConversationStatus2ᚖcontactidᚋcontactᚐConversationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11579,16 +11580,16 @@ func (ec *executionContext) _Sender(ctx context.Context, sel ast.SelectionSet, o
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case db.User:
+	case contact.User:
 		return ec._User(ctx, sel, &obj)
-	case *db.User:
+	case *contact.User:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
-	case db.Contact:
+	case contact.Contact:
 		return ec._Contact(ctx, sel, &obj)
-	case *db.Contact:
+	case *contact.Contact:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -11608,7 +11609,7 @@ func (ec *executionContext) _Sender(ctx context.Context, sel ast.SelectionSet, o
 
 var applicationImplementors = []string{"Application"}
 
-func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *db.Application) graphql.Marshaler {
+func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *contact.Application) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11709,7 +11710,7 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 
 var contactImplementors = []string{"Contact", "Sender"}
 
-func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *db.Contact) graphql.Marshaler {
+func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *contact.Contact) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12346,7 +12347,7 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 
 var contactInboxImplementors = []string{"ContactInbox"}
 
-func (ec *executionContext) _ContactInbox(ctx context.Context, sel ast.SelectionSet, obj *db.ContactInbox) graphql.Marshaler {
+func (ec *executionContext) _ContactInbox(ctx context.Context, sel ast.SelectionSet, obj *contact.ContactInbox) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactInboxImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12518,7 +12519,7 @@ func (ec *executionContext) _ContactInboxConnection(ctx context.Context, sel ast
 
 var contactNoteImplementors = []string{"ContactNote"}
 
-func (ec *executionContext) _ContactNote(ctx context.Context, sel ast.SelectionSet, obj *db.ContactNote) graphql.Marshaler {
+func (ec *executionContext) _ContactNote(ctx context.Context, sel ast.SelectionSet, obj *contact.ContactNote) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactNoteImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12652,7 +12653,7 @@ func (ec *executionContext) _ContactNoteConnection(ctx context.Context, sel ast.
 
 var conversationImplementors = []string{"Conversation"}
 
-func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *db.Conversation) graphql.Marshaler {
+func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *contact.Conversation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conversationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13393,7 +13394,7 @@ func (ec *executionContext) _DeleteContactPayload(ctx context.Context, sel ast.S
 
 var documentImplementors = []string{"Document"}
 
-func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *db.Document) graphql.Marshaler {
+func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *contact.Document) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13436,7 +13437,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 
 var inboxImplementors = []string{"Inbox"}
 
-func (ec *executionContext) _Inbox(ctx context.Context, sel ast.SelectionSet, obj *db.Inbox) graphql.Marshaler {
+func (ec *executionContext) _Inbox(ctx context.Context, sel ast.SelectionSet, obj *contact.Inbox) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inboxImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13547,7 +13548,7 @@ func (ec *executionContext) _MergeContactsPayload(ctx context.Context, sel ast.S
 
 var mergeSummaryImplementors = []string{"MergeSummary"}
 
-func (ec *executionContext) _MergeSummary(ctx context.Context, sel ast.SelectionSet, obj *db.MergeSummary) graphql.Marshaler {
+func (ec *executionContext) _MergeSummary(ctx context.Context, sel ast.SelectionSet, obj *contact.MergeSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mergeSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13620,7 +13621,7 @@ func (ec *executionContext) _MergeSummary(ctx context.Context, sel ast.Selection
 
 var messageImplementors = []string{"Message"}
 
-func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *db.Message) graphql.Marshaler {
+func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *contact.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14151,7 +14152,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var reminderImplementors = []string{"Reminder"}
 
-func (ec *executionContext) _Reminder(ctx context.Context, sel ast.SelectionSet, obj *db.Reminder) graphql.Marshaler {
+func (ec *executionContext) _Reminder(ctx context.Context, sel ast.SelectionSet, obj *contact.Reminder) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reminderImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14325,7 +14326,7 @@ func (ec *executionContext) _SeparateContactPayload(ctx context.Context, sel ast
 
 var separationSummaryImplementors = []string{"SeparationSummary"}
 
-func (ec *executionContext) _SeparationSummary(ctx context.Context, sel ast.SelectionSet, obj *db.SeparationSummary) graphql.Marshaler {
+func (ec *executionContext) _SeparationSummary(ctx context.Context, sel ast.SelectionSet, obj *contact.SeparationSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, separationSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14398,7 +14399,7 @@ func (ec *executionContext) _SeparationSummary(ctx context.Context, sel ast.Sele
 
 var trainingSnapshotImplementors = []string{"TrainingSnapshot"}
 
-func (ec *executionContext) _TrainingSnapshot(ctx context.Context, sel ast.SelectionSet, obj *db.TrainingSnapshot) graphql.Marshaler {
+func (ec *executionContext) _TrainingSnapshot(ctx context.Context, sel ast.SelectionSet, obj *contact.TrainingSnapshot) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingSnapshotImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14580,7 +14581,7 @@ func (ec *executionContext) _UpdateConversationPayload(ctx context.Context, sel 
 
 var userImplementors = []string{"User", "Sender"}
 
-func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *db.User) graphql.Marshaler {
+func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *contact.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14638,7 +14639,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 
 var userErrorImplementors = []string{"UserError"}
 
-func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *db.UserError) graphql.Marshaler {
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *contact.UserError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15076,15 +15077,15 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNApplication2contactidᚋdbᚐApplication(ctx context.Context, sel ast.SelectionSet, v db.Application) graphql.Marshaler {
+func (ec *executionContext) marshalNApplication2contactidᚋcontactᚐApplication(ctx context.Context, sel ast.SelectionSet, v contact.Application) graphql.Marshaler {
 	return ec._Application(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNApplication2ᚕcontactidᚋdbᚐApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Application) graphql.Marshaler {
+func (ec *executionContext) marshalNApplication2ᚕcontactidᚋcontactᚐApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Application) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNApplication2contactidᚋdbᚐApplication(ctx, sel, v[i])
+		return ec.marshalNApplication2contactidᚋcontactᚐApplication(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15122,20 +15123,20 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNChildRecordAssignment2contactidᚋdbᚐChildRecordAssignment(ctx context.Context, v any) (db.ChildRecordAssignment, error) {
+func (ec *executionContext) unmarshalNChildRecordAssignment2contactidᚋcontactᚐChildRecordAssignment(ctx context.Context, v any) (contact.ChildRecordAssignment, error) {
 	res, err := ec.unmarshalInputChildRecordAssignment(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNContact2contactidᚋdbᚐContact(ctx context.Context, sel ast.SelectionSet, v db.Contact) graphql.Marshaler {
+func (ec *executionContext) marshalNContact2contactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v contact.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNContact2ᚕcontactidᚋdbᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Contact) graphql.Marshaler {
+func (ec *executionContext) marshalNContact2ᚕcontactidᚋcontactᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Contact) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContact2contactidᚋdbᚐContact(ctx, sel, v[i])
+		return ec.marshalNContact2contactidᚋcontactᚐContact(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15147,7 +15148,7 @@ func (ec *executionContext) marshalNContact2ᚕcontactidᚋdbᚐContactᚄ(ctx c
 	return ret
 }
 
-func (ec *executionContext) marshalNContact2ᚖcontactidᚋdbᚐContact(ctx context.Context, sel ast.SelectionSet, v *db.Contact) graphql.Marshaler {
+func (ec *executionContext) marshalNContact2ᚖcontactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15167,20 +15168,20 @@ func (ec *executionContext) marshalNContactConnection2ᚖcontactidᚋgraphᚋmod
 	return ec._ContactConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNContactFieldSplit2contactidᚋdbᚐContactFieldSplit(ctx context.Context, v any) (db.ContactFieldSplit, error) {
+func (ec *executionContext) unmarshalNContactFieldSplit2contactidᚋcontactᚐContactFieldSplit(ctx context.Context, v any) (contact.ContactFieldSplit, error) {
 	res, err := ec.unmarshalInputContactFieldSplit(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNContactInbox2contactidᚋdbᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v db.ContactInbox) graphql.Marshaler {
+func (ec *executionContext) marshalNContactInbox2contactidᚋcontactᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v contact.ContactInbox) graphql.Marshaler {
 	return ec._ContactInbox(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNContactInbox2ᚕcontactidᚋdbᚐContactInboxᚄ(ctx context.Context, sel ast.SelectionSet, v []db.ContactInbox) graphql.Marshaler {
+func (ec *executionContext) marshalNContactInbox2ᚕcontactidᚋcontactᚐContactInboxᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.ContactInbox) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContactInbox2contactidᚋdbᚐContactInbox(ctx, sel, v[i])
+		return ec.marshalNContactInbox2contactidᚋcontactᚐContactInbox(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15202,15 +15203,15 @@ func (ec *executionContext) marshalNContactInboxConnection2ᚖcontactidᚋgraph�
 	return ec._ContactInboxConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNContactNote2contactidᚋdbᚐContactNote(ctx context.Context, sel ast.SelectionSet, v db.ContactNote) graphql.Marshaler {
+func (ec *executionContext) marshalNContactNote2contactidᚋcontactᚐContactNote(ctx context.Context, sel ast.SelectionSet, v contact.ContactNote) graphql.Marshaler {
 	return ec._ContactNote(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNContactNote2ᚕcontactidᚋdbᚐContactNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []db.ContactNote) graphql.Marshaler {
+func (ec *executionContext) marshalNContactNote2ᚕcontactidᚋcontactᚐContactNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.ContactNote) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContactNote2contactidᚋdbᚐContactNote(ctx, sel, v[i])
+		return ec.marshalNContactNote2contactidᚋcontactᚐContactNote(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15232,15 +15233,15 @@ func (ec *executionContext) marshalNContactNoteConnection2ᚖcontactidᚋgraph�
 	return ec._ContactNoteConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConversation2contactidᚋdbᚐConversation(ctx context.Context, sel ast.SelectionSet, v db.Conversation) graphql.Marshaler {
+func (ec *executionContext) marshalNConversation2contactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v contact.Conversation) graphql.Marshaler {
 	return ec._Conversation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNConversation2ᚕcontactidᚋdbᚐConversationᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Conversation) graphql.Marshaler {
+func (ec *executionContext) marshalNConversation2ᚕcontactidᚋcontactᚐConversationᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Conversation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConversation2contactidᚋdbᚐConversation(ctx, sel, v[i])
+		return ec.marshalNConversation2contactidᚋcontactᚐConversation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15252,7 +15253,7 @@ func (ec *executionContext) marshalNConversation2ᚕcontactidᚋdbᚐConversatio
 	return ret
 }
 
-func (ec *executionContext) marshalNConversation2ᚖcontactidᚋdbᚐConversation(ctx context.Context, sel ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
+func (ec *executionContext) marshalNConversation2ᚖcontactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15272,13 +15273,13 @@ func (ec *executionContext) marshalNConversationConnection2ᚖcontactidᚋgraph�
 	return ec._ConversationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNConversationStatus2contactidᚋdbᚐConversationStatus(ctx context.Context, v any) (db.ConversationStatus, error) {
+func (ec *executionContext) unmarshalNConversationStatus2contactidᚋcontactᚐConversationStatus(ctx context.Context, v any) (contact.ConversationStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.ConversationStatus(tmp)
+	res := contact.ConversationStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNConversationStatus2contactidᚋdbᚐConversationStatus(ctx context.Context, sel ast.SelectionSet, v db.ConversationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNConversationStatus2contactidᚋcontactᚐConversationStatus(ctx context.Context, sel ast.SelectionSet, v contact.ConversationStatus) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15309,17 +15310,17 @@ func (ec *executionContext) unmarshalNCreateContactNoteInput2contactidᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateConversationInput2contactidᚋdbᚐCreateConversationInput(ctx context.Context, v any) (db.CreateConversationInput, error) {
+func (ec *executionContext) unmarshalNCreateConversationInput2contactidᚋcontactᚐCreateConversationInput(ctx context.Context, v any) (contact.CreateConversationInput, error) {
 	res, err := ec.unmarshalInputCreateConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateInboxInput2contactidᚋdbᚐCreateInboxInput(ctx context.Context, v any) (db.CreateInboxInput, error) {
+func (ec *executionContext) unmarshalNCreateInboxInput2contactidᚋcontactᚐCreateInboxInput(ctx context.Context, v any) (contact.CreateInboxInput, error) {
 	res, err := ec.unmarshalInputCreateInboxInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateMessageInput2contactidᚋdbᚐCreateMessageInput(ctx context.Context, v any) (db.CreateMessageInput, error) {
+func (ec *executionContext) unmarshalNCreateMessageInput2contactidᚋcontactᚐCreateMessageInput(ctx context.Context, v any) (contact.CreateMessageInput, error) {
 	res, err := ec.unmarshalInputCreateMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -15334,20 +15335,20 @@ func (ec *executionContext) unmarshalNCreateTrainingSnapshotInput2contactidᚋgr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateUserInput2contactidᚋdbᚐCreateUserInput(ctx context.Context, v any) (db.CreateUserInput, error) {
+func (ec *executionContext) unmarshalNCreateUserInput2contactidᚋcontactᚐCreateUserInput(ctx context.Context, v any) (contact.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDocument2contactidᚋdbᚐDocument(ctx context.Context, sel ast.SelectionSet, v db.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDocument2contactidᚋcontactᚐDocument(ctx context.Context, sel ast.SelectionSet, v contact.Document) graphql.Marshaler {
 	return ec._Document(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDocument2ᚕcontactidᚋdbᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDocument2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Document) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDocument2contactidᚋdbᚐDocument(ctx, sel, v[i])
+		return ec.marshalNDocument2contactidᚋcontactᚐDocument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15359,7 +15360,7 @@ func (ec *executionContext) marshalNDocument2ᚕcontactidᚋdbᚐDocumentᚄ(ctx
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDocumentInput2contactidᚋdbᚐDocument(ctx context.Context, v any) (db.Document, error) {
+func (ec *executionContext) unmarshalNDocumentInput2contactidᚋcontactᚐDocument(ctx context.Context, v any) (contact.Document, error) {
 	res, err := ec.unmarshalInputDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -15409,15 +15410,15 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
-func (ec *executionContext) marshalNInbox2contactidᚋdbᚐInbox(ctx context.Context, sel ast.SelectionSet, v db.Inbox) graphql.Marshaler {
+func (ec *executionContext) marshalNInbox2contactidᚋcontactᚐInbox(ctx context.Context, sel ast.SelectionSet, v contact.Inbox) graphql.Marshaler {
 	return ec._Inbox(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNInbox2ᚕcontactidᚋdbᚐInboxᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Inbox) graphql.Marshaler {
+func (ec *executionContext) marshalNInbox2ᚕcontactidᚋcontactᚐInboxᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Inbox) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInbox2contactidᚋdbᚐInbox(ctx, sel, v[i])
+		return ec.marshalNInbox2contactidᚋcontactᚐInbox(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15429,7 +15430,7 @@ func (ec *executionContext) marshalNInbox2ᚕcontactidᚋdbᚐInboxᚄ(ctx conte
 	return ret
 }
 
-func (ec *executionContext) marshalNInbox2ᚖcontactidᚋdbᚐInbox(ctx context.Context, sel ast.SelectionSet, v *db.Inbox) graphql.Marshaler {
+func (ec *executionContext) marshalNInbox2ᚖcontactidᚋcontactᚐInbox(ctx context.Context, sel ast.SelectionSet, v *contact.Inbox) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15455,13 +15456,13 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalNJSON2contactidᚋdbᚐJSONObject(ctx context.Context, v any) (db.JSONObject, error) {
-	var res db.JSONObject
+func (ec *executionContext) unmarshalNJSON2contactidᚋcontactᚐJSONObject(ctx context.Context, v any) (contact.JSONObject, error) {
+	var res contact.JSONObject
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNJSON2contactidᚋdbᚐJSONObject(ctx context.Context, sel ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
+func (ec *executionContext) marshalNJSON2contactidᚋcontactᚐJSONObject(ctx context.Context, sel ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15471,23 +15472,23 @@ func (ec *executionContext) marshalNJSON2contactidᚋdbᚐJSONObject(ctx context
 	return v
 }
 
-func (ec *executionContext) unmarshalNMergeContactsInput2contactidᚋdbᚐMergeInput(ctx context.Context, v any) (db.MergeInput, error) {
+func (ec *executionContext) unmarshalNMergeContactsInput2contactidᚋcontactᚐMergeInput(ctx context.Context, v any) (contact.MergeInput, error) {
 	res, err := ec.unmarshalInputMergeContactsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNMergeFieldChoice2contactidᚋdbᚐMergeFieldChoice(ctx context.Context, v any) (db.MergeFieldChoice, error) {
+func (ec *executionContext) unmarshalNMergeFieldChoice2contactidᚋcontactᚐMergeFieldChoice(ctx context.Context, v any) (contact.MergeFieldChoice, error) {
 	res, err := ec.unmarshalInputMergeFieldChoice(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNMergeableField2contactidᚋdbᚐMergeableField(ctx context.Context, v any) (db.MergeableField, error) {
+func (ec *executionContext) unmarshalNMergeableField2contactidᚋcontactᚐMergeableField(ctx context.Context, v any) (contact.MergeableField, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.MergeableField(tmp)
+	res := contact.MergeableField(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMergeableField2contactidᚋdbᚐMergeableField(ctx context.Context, sel ast.SelectionSet, v db.MergeableField) graphql.Marshaler {
+func (ec *executionContext) marshalNMergeableField2contactidᚋcontactᚐMergeableField(ctx context.Context, sel ast.SelectionSet, v contact.MergeableField) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15498,15 +15499,15 @@ func (ec *executionContext) marshalNMergeableField2contactidᚋdbᚐMergeableFie
 	return res
 }
 
-func (ec *executionContext) marshalNMessage2contactidᚋdbᚐMessage(ctx context.Context, sel ast.SelectionSet, v db.Message) graphql.Marshaler {
+func (ec *executionContext) marshalNMessage2contactidᚋcontactᚐMessage(ctx context.Context, sel ast.SelectionSet, v contact.Message) graphql.Marshaler {
 	return ec._Message(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMessage2ᚕcontactidᚋdbᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Message) graphql.Marshaler {
+func (ec *executionContext) marshalNMessage2ᚕcontactidᚋcontactᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Message) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMessage2contactidᚋdbᚐMessage(ctx, sel, v[i])
+		return ec.marshalNMessage2contactidᚋcontactᚐMessage(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15528,12 +15529,12 @@ func (ec *executionContext) marshalNMessageConnection2ᚖcontactidᚋgraphᚋmod
 	return ec._MessageConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMessageDivider2contactidᚋdbᚐMessageDivider(ctx context.Context, v any) (db.MessageDivider, error) {
+func (ec *executionContext) unmarshalNMessageDivider2contactidᚋcontactᚐMessageDivider(ctx context.Context, v any) (contact.MessageDivider, error) {
 	res, err := ec.unmarshalInputMessageDivider(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNNewConversationMeta2contactidᚋdbᚐNewConversationMeta(ctx context.Context, v any) (db.NewConversationMeta, error) {
+func (ec *executionContext) unmarshalNNewConversationMeta2contactidᚋcontactᚐNewConversationMeta(ctx context.Context, v any) (contact.NewConversationMeta, error) {
 	res, err := ec.unmarshalInputNewConversationMeta(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -15548,20 +15549,20 @@ func (ec *executionContext) marshalNPageInfo2ᚖcontactidᚋdbᚐPageInfo(ctx co
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRecordAssignment2contactidᚋdbᚐRecordAssignment(ctx context.Context, v any) (db.RecordAssignment, error) {
+func (ec *executionContext) unmarshalNRecordAssignment2contactidᚋcontactᚐRecordAssignment(ctx context.Context, v any) (contact.RecordAssignment, error) {
 	res, err := ec.unmarshalInputRecordAssignment(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReminder2contactidᚋdbᚐReminder(ctx context.Context, sel ast.SelectionSet, v db.Reminder) graphql.Marshaler {
+func (ec *executionContext) marshalNReminder2contactidᚋcontactᚐReminder(ctx context.Context, sel ast.SelectionSet, v contact.Reminder) graphql.Marshaler {
 	return ec._Reminder(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNReminder2ᚕcontactidᚋdbᚐReminderᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Reminder) graphql.Marshaler {
+func (ec *executionContext) marshalNReminder2ᚕcontactidᚋcontactᚐReminderᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Reminder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNReminder2contactidᚋdbᚐReminder(ctx, sel, v[i])
+		return ec.marshalNReminder2contactidᚋcontactᚐReminder(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15583,13 +15584,13 @@ func (ec *executionContext) marshalNReminderConnection2ᚖcontactidᚋgraphᚋmo
 	return ec._ReminderConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2contactidᚋdbᚐRole(ctx context.Context, v any) (db.Role, error) {
+func (ec *executionContext) unmarshalNRole2contactidᚋcontactᚐRole(ctx context.Context, v any) (contact.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.Role(tmp)
+	res := contact.Role(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2contactidᚋdbᚐRole(ctx context.Context, sel ast.SelectionSet, v db.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2contactidᚋcontactᚐRole(ctx context.Context, sel ast.SelectionSet, v contact.Role) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15600,13 +15601,13 @@ func (ec *executionContext) marshalNRole2contactidᚋdbᚐRole(ctx context.Conte
 	return res
 }
 
-func (ec *executionContext) unmarshalNSenderType2contactidᚋdbᚐSenderType(ctx context.Context, v any) (db.SenderType, error) {
+func (ec *executionContext) unmarshalNSenderType2contactidᚋcontactᚐSenderType(ctx context.Context, v any) (contact.SenderType, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.SenderType(tmp)
+	res := contact.SenderType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSenderType2contactidᚋdbᚐSenderType(ctx context.Context, sel ast.SelectionSet, v db.SenderType) graphql.Marshaler {
+func (ec *executionContext) marshalNSenderType2contactidᚋcontactᚐSenderType(ctx context.Context, sel ast.SelectionSet, v contact.SenderType) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15617,18 +15618,18 @@ func (ec *executionContext) marshalNSenderType2contactidᚋdbᚐSenderType(ctx c
 	return res
 }
 
-func (ec *executionContext) unmarshalNSeparateContactInput2contactidᚋdbᚐSeparateInput(ctx context.Context, v any) (db.SeparateInput, error) {
+func (ec *executionContext) unmarshalNSeparateContactInput2contactidᚋcontactᚐSeparateInput(ctx context.Context, v any) (contact.SeparateInput, error) {
 	res, err := ec.unmarshalInputSeparateContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSplitSide2contactidᚋdbᚐSplitSide(ctx context.Context, v any) (db.SplitSide, error) {
+func (ec *executionContext) unmarshalNSplitSide2contactidᚋcontactᚐSplitSide(ctx context.Context, v any) (contact.SplitSide, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.SplitSide(tmp)
+	res := contact.SplitSide(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSplitSide2contactidᚋdbᚐSplitSide(ctx context.Context, sel ast.SelectionSet, v db.SplitSide) graphql.Marshaler {
+func (ec *executionContext) marshalNSplitSide2contactidᚋcontactᚐSplitSide(ctx context.Context, sel ast.SelectionSet, v contact.SplitSide) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15700,15 +15701,15 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalNTrainingSnapshot2contactidᚋdbᚐTrainingSnapshot(ctx context.Context, sel ast.SelectionSet, v db.TrainingSnapshot) graphql.Marshaler {
+func (ec *executionContext) marshalNTrainingSnapshot2contactidᚋcontactᚐTrainingSnapshot(ctx context.Context, sel ast.SelectionSet, v contact.TrainingSnapshot) graphql.Marshaler {
 	return ec._TrainingSnapshot(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNTrainingSnapshot2ᚕcontactidᚋdbᚐTrainingSnapshotᚄ(ctx context.Context, sel ast.SelectionSet, v []db.TrainingSnapshot) graphql.Marshaler {
+func (ec *executionContext) marshalNTrainingSnapshot2ᚕcontactidᚋcontactᚐTrainingSnapshotᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.TrainingSnapshot) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTrainingSnapshot2contactidᚋdbᚐTrainingSnapshot(ctx, sel, v[i])
+		return ec.marshalNTrainingSnapshot2contactidᚋcontactᚐTrainingSnapshot(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15735,20 +15736,20 @@ func (ec *executionContext) unmarshalNUpdateContactInput2contactidᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateConversationInput2contactidᚋdbᚐUpdateConversationInput(ctx context.Context, v any) (db.UpdateConversationInput, error) {
+func (ec *executionContext) unmarshalNUpdateConversationInput2contactidᚋcontactᚐUpdateConversationInput(ctx context.Context, v any) (contact.UpdateConversationInput, error) {
 	res, err := ec.unmarshalInputUpdateConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUser2contactidᚋdbᚐUser(ctx context.Context, sel ast.SelectionSet, v db.User) graphql.Marshaler {
+func (ec *executionContext) marshalNUser2contactidᚋcontactᚐUser(ctx context.Context, sel ast.SelectionSet, v contact.User) graphql.Marshaler {
 	return ec._User(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNUser2ᚕcontactidᚋdbᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []db.User) graphql.Marshaler {
+func (ec *executionContext) marshalNUser2ᚕcontactidᚋcontactᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.User) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUser2contactidᚋdbᚐUser(ctx, sel, v[i])
+		return ec.marshalNUser2contactidᚋcontactᚐUser(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15760,7 +15761,7 @@ func (ec *executionContext) marshalNUser2ᚕcontactidᚋdbᚐUserᚄ(ctx context
 	return ret
 }
 
-func (ec *executionContext) marshalNUser2ᚖcontactidᚋdbᚐUser(ctx context.Context, sel ast.SelectionSet, v *db.User) graphql.Marshaler {
+func (ec *executionContext) marshalNUser2ᚖcontactidᚋcontactᚐUser(ctx context.Context, sel ast.SelectionSet, v *contact.User) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15770,15 +15771,15 @@ func (ec *executionContext) marshalNUser2ᚖcontactidᚋdbᚐUser(ctx context.Co
 	return ec._User(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUserError2contactidᚋdbᚐUserError(ctx context.Context, sel ast.SelectionSet, v db.UserError) graphql.Marshaler {
+func (ec *executionContext) marshalNUserError2contactidᚋcontactᚐUserError(ctx context.Context, sel ast.SelectionSet, v contact.UserError) graphql.Marshaler {
 	return ec._UserError(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []db.UserError) graphql.Marshaler {
+func (ec *executionContext) marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUserError2contactidᚋdbᚐUserError(ctx, sel, v[i])
+		return ec.marshalNUserError2contactidᚋcontactᚐUserError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15790,13 +15791,13 @@ func (ec *executionContext) marshalNUserError2ᚕcontactidᚋdbᚐUserErrorᚄ(c
 	return ret
 }
 
-func (ec *executionContext) unmarshalNUserErrorCode2contactidᚋdbᚐErrorCode(ctx context.Context, v any) (db.ErrorCode, error) {
+func (ec *executionContext) unmarshalNUserErrorCode2contactidᚋcontactᚐErrorCode(ctx context.Context, v any) (contact.ErrorCode, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.ErrorCode(tmp)
+	res := contact.ErrorCode(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUserErrorCode2contactidᚋdbᚐErrorCode(ctx context.Context, sel ast.SelectionSet, v db.ErrorCode) graphql.Marshaler {
+func (ec *executionContext) marshalNUserErrorCode2contactidᚋcontactᚐErrorCode(ctx context.Context, sel ast.SelectionSet, v contact.ErrorCode) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -15947,7 +15948,7 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOApplication2ᚖcontactidᚋdbᚐApplication(ctx context.Context, sel ast.SelectionSet, v *db.Application) graphql.Marshaler {
+func (ec *executionContext) marshalOApplication2ᚖcontactidᚋcontactᚐApplication(ctx context.Context, sel ast.SelectionSet, v *contact.Application) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -15984,44 +15985,44 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOContact2ᚖcontactidᚋdbᚐContact(ctx context.Context, sel ast.SelectionSet, v *db.Contact) graphql.Marshaler {
+func (ec *executionContext) marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Contact(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOContactInbox2ᚖcontactidᚋdbᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v *db.ContactInbox) graphql.Marshaler {
+func (ec *executionContext) marshalOContactInbox2ᚖcontactidᚋcontactᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v *contact.ContactInbox) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ContactInbox(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOContactNote2ᚖcontactidᚋdbᚐContactNote(ctx context.Context, sel ast.SelectionSet, v *db.ContactNote) graphql.Marshaler {
+func (ec *executionContext) marshalOContactNote2ᚖcontactidᚋcontactᚐContactNote(ctx context.Context, sel ast.SelectionSet, v *contact.ContactNote) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ContactNote(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOConversation2ᚖcontactidᚋdbᚐConversation(ctx context.Context, sel ast.SelectionSet, v *db.Conversation) graphql.Marshaler {
+func (ec *executionContext) marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Conversation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx context.Context, v any) (*db.ConversationStatus, error) {
+func (ec *executionContext) unmarshalOConversationStatus2ᚖcontactidᚋcontactᚐConversationStatus(ctx context.Context, v any) (*contact.ConversationStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.ConversationStatus(tmp)
+	res := contact.ConversationStatus(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOConversationStatus2ᚖcontactidᚋdbᚐConversationStatus(ctx context.Context, sel ast.SelectionSet, v *db.ConversationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOConversationStatus2ᚖcontactidᚋcontactᚐConversationStatus(ctx context.Context, sel ast.SelectionSet, v *contact.ConversationStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16108,16 +16109,16 @@ func (ec *executionContext) marshalODeleteContactPayload2ᚖcontactidᚋgraphᚋ
 	return ec._DeleteContactPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocumentᚄ(ctx context.Context, v any) ([]db.Document, error) {
+func (ec *executionContext) unmarshalODocumentInput2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx context.Context, v any) ([]contact.Document, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]db.Document, len(vSlice))
+	res := make([]contact.Document, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDocumentInput2contactidᚋdbᚐDocument(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDocumentInput2contactidᚋcontactᚐDocument(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16125,16 +16126,16 @@ func (ec *executionContext) unmarshalODocumentInput2ᚕcontactidᚋdbᚐDocument
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx context.Context, v any) (*db.FieldPlacement, error) {
+func (ec *executionContext) unmarshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx context.Context, v any) (*contact.FieldPlacement, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.FieldPlacement(tmp)
+	res := contact.FieldPlacement(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOFieldPlacement2ᚖcontactidᚋdbᚐFieldPlacement(ctx context.Context, sel ast.SelectionSet, v *db.FieldPlacement) graphql.Marshaler {
+func (ec *executionContext) marshalOFieldPlacement2ᚖcontactidᚋcontactᚐFieldPlacement(ctx context.Context, sel ast.SelectionSet, v *contact.FieldPlacement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16197,7 +16198,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalOInbox2ᚖcontactidᚋdbᚐInbox(ctx context.Context, sel ast.SelectionSet, v *db.Inbox) graphql.Marshaler {
+func (ec *executionContext) marshalOInbox2ᚖcontactidᚋcontactᚐInbox(ctx context.Context, sel ast.SelectionSet, v *contact.Inbox) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16222,16 +16223,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOJSON2contactidᚋdbᚐJSONObject(ctx context.Context, v any) (db.JSONObject, error) {
+func (ec *executionContext) unmarshalOJSON2contactidᚋcontactᚐJSONObject(ctx context.Context, v any) (contact.JSONObject, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res db.JSONObject
+	var res contact.JSONObject
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOJSON2contactidᚋdbᚐJSONObject(ctx context.Context, sel ast.SelectionSet, v db.JSONObject) graphql.Marshaler {
+func (ec *executionContext) marshalOJSON2contactidᚋcontactᚐJSONObject(ctx context.Context, sel ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16245,16 +16246,16 @@ func (ec *executionContext) marshalOMergeContactsPayload2ᚖcontactidᚋgraphᚋ
 	return ec._MergeContactsPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMergeFieldChoiceᚄ(ctx context.Context, v any) ([]db.MergeFieldChoice, error) {
+func (ec *executionContext) unmarshalOMergeFieldChoice2ᚕcontactidᚋcontactᚐMergeFieldChoiceᚄ(ctx context.Context, v any) ([]contact.MergeFieldChoice, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]db.MergeFieldChoice, len(vSlice))
+	res := make([]contact.MergeFieldChoice, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMergeFieldChoice2contactidᚋdbᚐMergeFieldChoice(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMergeFieldChoice2contactidᚋcontactᚐMergeFieldChoice(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16262,30 +16263,30 @@ func (ec *executionContext) unmarshalOMergeFieldChoice2ᚕcontactidᚋdbᚐMerge
 	return res, nil
 }
 
-func (ec *executionContext) marshalOMergeSummary2ᚖcontactidᚋdbᚐMergeSummary(ctx context.Context, sel ast.SelectionSet, v *db.MergeSummary) graphql.Marshaler {
+func (ec *executionContext) marshalOMergeSummary2ᚖcontactidᚋcontactᚐMergeSummary(ctx context.Context, sel ast.SelectionSet, v *contact.MergeSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MergeSummary(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMessage2ᚖcontactidᚋdbᚐMessage(ctx context.Context, sel ast.SelectionSet, v *db.Message) graphql.Marshaler {
+func (ec *executionContext) marshalOMessage2ᚖcontactidᚋcontactᚐMessage(ctx context.Context, sel ast.SelectionSet, v *contact.Message) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Message(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOMessageDivider2ᚕcontactidᚋdbᚐMessageDividerᚄ(ctx context.Context, v any) ([]db.MessageDivider, error) {
+func (ec *executionContext) unmarshalOMessageDivider2ᚕcontactidᚋcontactᚐMessageDividerᚄ(ctx context.Context, v any) ([]contact.MessageDivider, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]db.MessageDivider, len(vSlice))
+	res := make([]contact.MessageDivider, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMessageDivider2contactidᚋdbᚐMessageDivider(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMessageDivider2contactidᚋcontactᚐMessageDivider(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16293,16 +16294,16 @@ func (ec *executionContext) unmarshalOMessageDivider2ᚕcontactidᚋdbᚐMessage
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalONewConversationMeta2ᚕcontactidᚋdbᚐNewConversationMetaᚄ(ctx context.Context, v any) ([]db.NewConversationMeta, error) {
+func (ec *executionContext) unmarshalONewConversationMeta2ᚕcontactidᚋcontactᚐNewConversationMetaᚄ(ctx context.Context, v any) ([]contact.NewConversationMeta, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]db.NewConversationMeta, len(vSlice))
+	res := make([]contact.NewConversationMeta, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNewConversationMeta2contactidᚋdbᚐNewConversationMeta(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNewConversationMeta2contactidᚋcontactᚐNewConversationMeta(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16310,16 +16311,16 @@ func (ec *executionContext) unmarshalONewConversationMeta2ᚕcontactidᚋdbᚐNe
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecordAssignmentᚄ(ctx context.Context, v any) ([]db.RecordAssignment, error) {
+func (ec *executionContext) unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx context.Context, v any) ([]contact.RecordAssignment, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]db.RecordAssignment, len(vSlice))
+	res := make([]contact.RecordAssignment, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRecordAssignment2contactidᚋdbᚐRecordAssignment(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRecordAssignment2contactidᚋcontactᚐRecordAssignment(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16327,23 +16328,23 @@ func (ec *executionContext) unmarshalORecordAssignment2ᚕcontactidᚋdbᚐRecor
 	return res, nil
 }
 
-func (ec *executionContext) marshalOReminder2ᚖcontactidᚋdbᚐReminder(ctx context.Context, sel ast.SelectionSet, v *db.Reminder) graphql.Marshaler {
+func (ec *executionContext) marshalOReminder2ᚖcontactidᚋcontactᚐReminder(ctx context.Context, sel ast.SelectionSet, v *contact.Reminder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Reminder(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalORole2ᚖcontactidᚋdbᚐRole(ctx context.Context, v any) (*db.Role, error) {
+func (ec *executionContext) unmarshalORole2ᚖcontactidᚋcontactᚐRole(ctx context.Context, v any) (*contact.Role, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.Role(tmp)
+	res := contact.Role(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORole2ᚖcontactidᚋdbᚐRole(ctx context.Context, sel ast.SelectionSet, v *db.Role) graphql.Marshaler {
+func (ec *executionContext) marshalORole2ᚖcontactidᚋcontactᚐRole(ctx context.Context, sel ast.SelectionSet, v *contact.Role) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16360,16 +16361,16 @@ func (ec *executionContext) marshalOSender2contactidᚋgraphᚋmodelᚐSender(ct
 	return ec._Sender(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSenderType2ᚖcontactidᚋdbᚐSenderType(ctx context.Context, v any) (*db.SenderType, error) {
+func (ec *executionContext) unmarshalOSenderType2ᚖcontactidᚋcontactᚐSenderType(ctx context.Context, v any) (*contact.SenderType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := db.SenderType(tmp)
+	res := contact.SenderType(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSenderType2ᚖcontactidᚋdbᚐSenderType(ctx context.Context, sel ast.SelectionSet, v *db.SenderType) graphql.Marshaler {
+func (ec *executionContext) marshalOSenderType2ᚖcontactidᚋcontactᚐSenderType(ctx context.Context, sel ast.SelectionSet, v *contact.SenderType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16386,7 +16387,7 @@ func (ec *executionContext) marshalOSeparateContactPayload2ᚖcontactidᚋgraph�
 	return ec._SeparateContactPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSeparationSummary2ᚖcontactidᚋdbᚐSeparationSummary(ctx context.Context, sel ast.SelectionSet, v *db.SeparationSummary) graphql.Marshaler {
+func (ec *executionContext) marshalOSeparationSummary2ᚖcontactidᚋcontactᚐSeparationSummary(ctx context.Context, sel ast.SelectionSet, v *contact.SeparationSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16446,7 +16447,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalOStringListSplit2ᚖcontactidᚋdbᚐStringListSplit(ctx context.Context, v any) (*db.StringListSplit, error) {
+func (ec *executionContext) unmarshalOStringListSplit2ᚖcontactidᚋcontactᚐStringListSplit(ctx context.Context, v any) (*contact.StringListSplit, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -16454,7 +16455,7 @@ func (ec *executionContext) unmarshalOStringListSplit2ᚖcontactidᚋdbᚐString
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOStringSplit2ᚖcontactidᚋdbᚐStringSplit(ctx context.Context, v any) (*db.StringSplit, error) {
+func (ec *executionContext) unmarshalOStringSplit2ᚖcontactidᚋcontactᚐStringSplit(ctx context.Context, v any) (*contact.StringSplit, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -16480,7 +16481,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
-func (ec *executionContext) marshalOTrainingSnapshot2ᚖcontactidᚋdbᚐTrainingSnapshot(ctx context.Context, sel ast.SelectionSet, v *db.TrainingSnapshot) graphql.Marshaler {
+func (ec *executionContext) marshalOTrainingSnapshot2ᚖcontactidᚋcontactᚐTrainingSnapshot(ctx context.Context, sel ast.SelectionSet, v *contact.TrainingSnapshot) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16501,7 +16502,7 @@ func (ec *executionContext) marshalOUpdateConversationPayload2ᚖcontactidᚋgra
 	return ec._UpdateConversationPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOUser2ᚖcontactidᚋdbᚐUser(ctx context.Context, sel ast.SelectionSet, v *db.User) graphql.Marshaler {
+func (ec *executionContext) marshalOUser2ᚖcontactidᚋcontactᚐUser(ctx context.Context, sel ast.SelectionSet, v *contact.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

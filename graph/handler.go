@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"contactid/contact"
 	"contactid/db"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -113,7 +114,7 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 				ctx = db.WithTenant(withActor(ctx, a), a.AccountID)
 				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
 				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
-			case !errors.Is(err, db.ErrUnauthenticated):
+			case !errors.Is(err, contact.ErrUnauthenticated):
 				log.ErrorContext(ctx, "authenticate", "request_id", RequestID(ctx), "error", err)
 				ctx = context.WithValue(ctx, authFailedKey{}, true)
 			}
@@ -135,7 +136,7 @@ func requireActor(ctx context.Context, next graphql.OperationHandler) graphql.Re
 	if _, ok := actorFrom(ctx); ok || onlyIntrospection(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
-	err := &gqlerror.Error{Message: db.ErrUnauthenticated.Error(), Extensions: map[string]any{"code": codeUnauthenticated}}
+	err := &gqlerror.Error{Message: contact.ErrUnauthenticated.Error(), Extensions: map[string]any{"code": codeUnauthenticated}}
 	if failed, _ := ctx.Value(authFailedKey{}).(bool); failed {
 		err = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": codeInternal}}
 	}

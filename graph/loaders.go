@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"contactid/contact"
 	"contactid/db"
 	"contactid/graph/model"
 
@@ -20,26 +21,26 @@ type pageLoader[T any] = dataloadgen.Loader[db.ChildPageKey, db.Page[T]]
 // loaders batch every nested lookup of one request, so a list of N contacts
 // costs a fixed number of queries rather than N.
 type loaders struct {
-	contact      *dataloadgen.Loader[string, *db.Contact]
-	user         *dataloadgen.Loader[string, *db.User]
-	inbox        *dataloadgen.Loader[string, *db.Inbox]
-	conversation *dataloadgen.Loader[string, *db.Conversation]
+	contact      *dataloadgen.Loader[string, *contact.Contact]
+	user         *dataloadgen.Loader[string, *contact.User]
+	inbox        *dataloadgen.Loader[string, *contact.Inbox]
+	conversation *dataloadgen.Loader[string, *contact.Conversation]
 	mergedIDs    *dataloadgen.Loader[string, []string]
 
-	conversations     *pageLoader[db.Conversation]
-	messages          *pageLoader[db.Message]
-	applications      *pageLoader[db.Application]
-	notes             *pageLoader[db.ContactNote]
-	reminders         *pageLoader[db.Reminder]
-	trainingSnapshots *pageLoader[db.TrainingSnapshot]
-	contactInboxes    *pageLoader[db.ContactInbox]
+	conversations     *pageLoader[contact.Conversation]
+	messages          *pageLoader[contact.Message]
+	applications      *pageLoader[contact.Application]
+	notes             *pageLoader[contact.ContactNote]
+	reminders         *pageLoader[contact.Reminder]
+	trainingSnapshots *pageLoader[contact.TrainingSnapshot]
+	contactInboxes    *pageLoader[contact.ContactInbox]
 }
 
 // loaderWait is how long a loader collects keys before it queries.
 const loaderWait = time.Millisecond
 
 // newLoaders returns loaders for one request of actor a.
-func newLoaders(s *db.Store, a db.Actor) *loaders {
+func newLoaders(s *db.Store, a contact.Actor) *loaders {
 	return &loaders{
 		contact:      byID(a, s.ContactsByID),
 		user:         byID(a, s.UsersByID),
@@ -59,14 +60,14 @@ func newLoaders(s *db.Store, a db.Actor) *loaders {
 }
 
 // byID makes a loader from a store function that fetches objects by id.
-func byID[T any](a db.Actor, fetch func(context.Context, db.Actor, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
+func byID[T any](a contact.Actor, fetch func(context.Context, contact.Actor, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
 		return fetch(ctx, a, ids)
 	}, dataloadgen.WithWait(loaderWait))
 }
 
 // pages makes a loader from a store function that fetches connection pages.
-func pages[T any](a db.Actor, fetch func(context.Context, db.Actor, []db.ChildPageKey) (map[db.ChildPageKey]db.Page[T], error)) *pageLoader[T] {
+func pages[T any](a contact.Actor, fetch func(context.Context, contact.Actor, []db.ChildPageKey) (map[db.ChildPageKey]db.Page[T], error)) *pageLoader[T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []db.ChildPageKey) (map[db.ChildPageKey]db.Page[T], error) {
 		return fetch(ctx, a, keys)
 	}, dataloadgen.WithWait(loaderWait))
@@ -85,7 +86,7 @@ func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, fir
 		return db.Page[T]{}, err
 	}
 	p, err := l.Load(ctx, db.ChildPageKey{ParentID: parentID, PageArgs: args})
-	if u, ok := db.AsUserErrors(err); ok {
+	if u, ok := contact.AsUserErrors(err); ok {
 		return p, u
 	}
 	return p, internal(err)
@@ -112,7 +113,7 @@ func loadOptional[T any](ctx context.Context, l *dataloadgen.Loader[string, *T],
 
 // loadSender returns a message's sender: its contact or user, or nil for a
 // SYSTEM message or a deleted sender (the field is nullable).
-func loadSender(ctx context.Context, m *db.Message) (model.Sender, error) {
+func loadSender(ctx context.Context, m *contact.Message) (model.Sender, error) {
 	if m.SenderContactID != nil {
 		if c, err := loadOptional(ctx, loadersFrom(ctx).contact, m.SenderContactID); c != nil || err != nil {
 			return c, err
@@ -126,9 +127,9 @@ func loadSender(ctx context.Context, m *db.Message) (model.Sender, error) {
 }
 
 // loadUsers loads users by id, in order, skipping ids that no longer exist.
-func loadUsers(ctx context.Context, ids []string) ([]db.User, error) {
+func loadUsers(ctx context.Context, ids []string) ([]contact.User, error) {
 	users, err := loadersFrom(ctx).user.LoadAll(ctx, ids)
-	out := make([]db.User, 0, len(ids))
+	out := make([]contact.User, 0, len(ids))
 	for _, u := range users {
 		if u != nil {
 			out = append(out, *u)
@@ -155,7 +156,7 @@ func isAllNotFound(err error) bool {
 }
 
 // loadMergedIDs returns the ids merged into a contact ([] when none).
-func loadMergedIDs(ctx context.Context, c *db.Contact) ([]string, error) {
+func loadMergedIDs(ctx context.Context, c *contact.Contact) ([]string, error) {
 	ids, err := loadersFrom(ctx).mergedIDs.Load(ctx, c.LoadID())
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return []string{}, nil

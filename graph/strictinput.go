@@ -1,14 +1,13 @@
 package graph
 
 import (
+	"contactid/contact"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
-
-	"contactid/db"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -132,7 +131,7 @@ func checkScalar(name string, val any) string {
 	case "Float":
 		switch v := val.(type) {
 		case json.Number:
-			if !db.ValidJSONNumber(string(v)) {
+			if !contact.ValidJSONNumber(string(v)) {
 				return fmt.Sprintf("%s is out of range for a Float", quote(val))
 			}
 		case float64, int64, int:
@@ -232,11 +231,11 @@ func checkLiteral(v *ast.Value) string {
 			if _, err := strconv.ParseInt(v.Raw, 10, 32); err != nil {
 				return fmt.Sprintf("%s is not an Int (a whole number from -2147483648 to 2147483647)", clipRaw(v.Raw))
 			}
-		} else if _, err := strconv.ParseInt(v.Raw, 10, 64); err != nil && !db.ValidJSONNumber(v.Raw) {
+		} else if _, err := strconv.ParseInt(v.Raw, 10, 64); err != nil && !contact.ValidJSONNumber(v.Raw) {
 			return fmt.Sprintf("the number %s is out of range", clipRaw(v.Raw))
 		}
 	case ast.FloatValue:
-		if !db.ValidJSONNumber(v.Raw) {
+		if !contact.ValidJSONNumber(v.Raw) {
 			return fmt.Sprintf("the number %s is out of range", clipRaw(v.Raw))
 		}
 	case ast.ListValue, ast.ObjectValue:

@@ -1,7 +1,7 @@
 package model
 
 import (
-	"contactid/db"
+	"contactid/contact"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -10,31 +10,31 @@ import (
 // each field records whether the caller gave it, so an update can tell an
 // omitted field (kept) from a null one (cleared).
 type ContactInput struct {
-	ExpectedVersion      *int                             `json:"expectedVersion,omitempty"`
-	FirstName            graphql.Omittable[*string]       `json:"firstName,omitempty"`
-	LastName             graphql.Omittable[*string]       `json:"lastName,omitempty"`
-	Identifier           graphql.Omittable[*string]       `json:"identifier,omitempty"`
-	Email                graphql.Omittable[*string]       `json:"email,omitempty"`
-	Emails               graphql.Omittable[[]string]      `json:"emails,omitempty"`
-	PhoneNumber          graphql.Omittable[*string]       `json:"phoneNumber,omitempty"`
-	PhoneNumbers         graphql.Omittable[[]string]      `json:"phoneNumbers,omitempty"`
-	Status               graphql.Omittable[*string]       `json:"status,omitempty"`
-	PipelineID           graphql.Omittable[*string]       `json:"pipelineId,omitempty"`
-	PipelineStage        graphql.Omittable[*string]       `json:"pipelineStage,omitempty"`
-	AssigneeIDs          graphql.Omittable[[]string]      `json:"assigneeIds,omitempty"`
-	OutreachConfigID     graphql.Omittable[*string]       `json:"outreachConfigId,omitempty"`
-	Labels               graphql.Omittable[[]string]      `json:"labels,omitempty"`
-	CustomAttributes     graphql.Omittable[db.JSONObject] `json:"customAttributes,omitempty"`
-	AdditionalAttributes graphql.Omittable[db.JSONObject] `json:"additionalAttributes,omitempty"`
-	Documents            graphql.Omittable[[]db.Document] `json:"documents,omitempty"`
-	Misc                 graphql.Omittable[db.JSONObject] `json:"misc,omitempty"`
-	Blocked              graphql.Omittable[*bool]         `json:"blocked,omitempty"`
-	Thumbnail            graphql.Omittable[*string]       `json:"thumbnail,omitempty"`
+	ExpectedVersion      *int                                  `json:"expectedVersion,omitempty"`
+	FirstName            graphql.Omittable[*string]            `json:"firstName,omitempty"`
+	LastName             graphql.Omittable[*string]            `json:"lastName,omitempty"`
+	Identifier           graphql.Omittable[*string]            `json:"identifier,omitempty"`
+	Email                graphql.Omittable[*string]            `json:"email,omitempty"`
+	Emails               graphql.Omittable[[]string]           `json:"emails,omitempty"`
+	PhoneNumber          graphql.Omittable[*string]            `json:"phoneNumber,omitempty"`
+	PhoneNumbers         graphql.Omittable[[]string]           `json:"phoneNumbers,omitempty"`
+	Status               graphql.Omittable[*string]            `json:"status,omitempty"`
+	PipelineID           graphql.Omittable[*string]            `json:"pipelineId,omitempty"`
+	PipelineStage        graphql.Omittable[*string]            `json:"pipelineStage,omitempty"`
+	AssigneeIDs          graphql.Omittable[[]string]           `json:"assigneeIds,omitempty"`
+	OutreachConfigID     graphql.Omittable[*string]            `json:"outreachConfigId,omitempty"`
+	Labels               graphql.Omittable[[]string]           `json:"labels,omitempty"`
+	CustomAttributes     graphql.Omittable[contact.JSONObject] `json:"customAttributes,omitempty"`
+	AdditionalAttributes graphql.Omittable[contact.JSONObject] `json:"additionalAttributes,omitempty"`
+	Documents            graphql.Omittable[[]contact.Document] `json:"documents,omitempty"`
+	Misc                 graphql.Omittable[contact.JSONObject] `json:"misc,omitempty"`
+	Blocked              graphql.Omittable[*bool]              `json:"blocked,omitempty"`
+	Thumbnail            graphql.Omittable[*string]            `json:"thumbnail,omitempty"`
 }
 
 // Fields converts the input to the store's ContactFields.
-func (in ContactInput) Fields() db.ContactFields {
-	return db.ContactFields{
+func (in ContactInput) Fields() contact.ContactFields {
+	return contact.ContactFields{
 		FirstName: opt(in.FirstName), LastName: opt(in.LastName), Identifier: opt(in.Identifier),
 		Email: opt(in.Email), Emails: opt(in.Emails), PhoneNumber: opt(in.PhoneNumber), PhoneNumbers: opt(in.PhoneNumbers),
 		Status: opt(in.Status), PipelineID: opt(in.PipelineID), PipelineStage: opt(in.PipelineStage),
@@ -45,7 +45,7 @@ func (in ContactInput) Fields() db.ContactFields {
 }
 
 // opt converts a GraphQL omittable value to the store's Opt.
-func opt[T any](o graphql.Omittable[T]) db.Opt[T] {
+func opt[T any](o graphql.Omittable[T]) contact.Opt[T] {
 	v, ok := o.ValueOK()
-	return db.Opt[T]{Set: ok, Value: v}
+	return contact.Opt[T]{Set: ok, Value: v}
 }

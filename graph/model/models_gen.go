@@ -3,38 +3,39 @@
 package model
 
 import (
+	"contactid/contact"
 	"contactid/db"
 	"time"
 )
 
 type ApplicationConnection struct {
-	Nodes      []db.Application `json:"nodes"`
-	PageInfo   *db.PageInfo     `json:"pageInfo"`
-	TotalCount int              `json:"totalCount"`
+	Nodes      []contact.Application `json:"nodes"`
+	PageInfo   *db.PageInfo          `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
 }
 
 type ContactConnection struct {
-	Nodes      []db.Contact `json:"nodes"`
-	PageInfo   *db.PageInfo `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	Nodes      []contact.Contact `json:"nodes"`
+	PageInfo   *db.PageInfo      `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
 }
 
 type ContactInboxConnection struct {
-	Nodes      []db.ContactInbox `json:"nodes"`
-	PageInfo   *db.PageInfo      `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	Nodes      []contact.ContactInbox `json:"nodes"`
+	PageInfo   *db.PageInfo           `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
 }
 
 type ContactNoteConnection struct {
-	Nodes      []db.ContactNote `json:"nodes"`
-	PageInfo   *db.PageInfo     `json:"pageInfo"`
-	TotalCount int              `json:"totalCount"`
+	Nodes      []contact.ContactNote `json:"nodes"`
+	PageInfo   *db.PageInfo          `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
 }
 
 type ConversationConnection struct {
-	Nodes      []db.Conversation `json:"nodes"`
-	PageInfo   *db.PageInfo      `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	Nodes      []contact.Conversation `json:"nodes"`
+	PageInfo   *db.PageInfo           `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
 }
 
 type CreateApplicationInput struct {
@@ -46,8 +47,8 @@ type CreateApplicationInput struct {
 }
 
 type CreateApplicationPayload struct {
-	Application *db.Application `json:"application,omitempty"`
-	UserErrors  []db.UserError  `json:"userErrors"`
+	Application *contact.Application `json:"application,omitempty"`
+	UserErrors  []contact.UserError  `json:"userErrors"`
 }
 
 type CreateContactInboxInput struct {
@@ -58,8 +59,8 @@ type CreateContactInboxInput struct {
 }
 
 type CreateContactInboxPayload struct {
-	ContactInbox *db.ContactInbox `json:"contactInbox,omitempty"`
-	UserErrors   []db.UserError   `json:"userErrors"`
+	ContactInbox *contact.ContactInbox `json:"contactInbox,omitempty"`
+	UserErrors   []contact.UserError   `json:"userErrors"`
 }
 
 type CreateContactNoteInput struct {
@@ -69,28 +70,28 @@ type CreateContactNoteInput struct {
 }
 
 type CreateContactNotePayload struct {
-	ContactNote *db.ContactNote `json:"contactNote,omitempty"`
-	UserErrors  []db.UserError  `json:"userErrors"`
+	ContactNote *contact.ContactNote `json:"contactNote,omitempty"`
+	UserErrors  []contact.UserError  `json:"userErrors"`
 }
 
 type CreateContactPayload struct {
-	Contact    *db.Contact    `json:"contact,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Contact    *contact.Contact    `json:"contact,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type CreateConversationPayload struct {
-	Conversation *db.Conversation `json:"conversation,omitempty"`
-	UserErrors   []db.UserError   `json:"userErrors"`
+	Conversation *contact.Conversation `json:"conversation,omitempty"`
+	UserErrors   []contact.UserError   `json:"userErrors"`
 }
 
 type CreateInboxPayload struct {
-	Inbox      *db.Inbox      `json:"inbox,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Inbox      *contact.Inbox      `json:"inbox,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type CreateMessagePayload struct {
-	Message    *db.Message    `json:"message,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Message    *contact.Message    `json:"message,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type CreateReminderInput struct {
@@ -101,48 +102,48 @@ type CreateReminderInput struct {
 }
 
 type CreateReminderPayload struct {
-	Reminder   *db.Reminder   `json:"reminder,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Reminder   *contact.Reminder   `json:"reminder,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type CreateTrainingSnapshotInput struct {
 	ContactID string `json:"contactId"`
 	// Defaults to an empty object.
-	Data db.JSONObject `json:"data,omitempty"`
+	Data contact.JSONObject `json:"data,omitempty"`
 }
 
 type CreateTrainingSnapshotPayload struct {
-	TrainingSnapshot *db.TrainingSnapshot `json:"trainingSnapshot,omitempty"`
-	UserErrors       []db.UserError       `json:"userErrors"`
+	TrainingSnapshot *contact.TrainingSnapshot `json:"trainingSnapshot,omitempty"`
+	UserErrors       []contact.UserError       `json:"userErrors"`
 }
 
 type CreateUserPayload struct {
-	User *db.User `json:"user,omitempty"`
+	User *contact.User `json:"user,omitempty"`
 	// The new user's API token. Shown only here, once.
-	Token      *string        `json:"token,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Token      *string             `json:"token,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type DeleteContactPayload struct {
-	DeletedContactID *string        `json:"deletedContactId,omitempty"`
-	UserErrors       []db.UserError `json:"userErrors"`
+	DeletedContactID *string             `json:"deletedContactId,omitempty"`
+	UserErrors       []contact.UserError `json:"userErrors"`
 }
 
 type MergeContactsPayload struct {
 	// The survivor as it is after the merge. For a dry run, as it would be, nested
 	// connections included; nothing is stored.
-	Contact *db.Contact `json:"contact,omitempty"`
+	Contact *contact.Contact `json:"contact,omitempty"`
 	// The ids this call merged away.
-	MergedContactIds []string         `json:"mergedContactIds"`
-	Summary          *db.MergeSummary `json:"summary,omitempty"`
-	DryRun           bool             `json:"dryRun"`
-	UserErrors       []db.UserError   `json:"userErrors"`
+	MergedContactIds []string              `json:"mergedContactIds"`
+	Summary          *contact.MergeSummary `json:"summary,omitempty"`
+	DryRun           bool                  `json:"dryRun"`
+	UserErrors       []contact.UserError   `json:"userErrors"`
 }
 
 type MessageConnection struct {
-	Nodes      []db.Message `json:"nodes"`
-	PageInfo   *db.PageInfo `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	Nodes      []contact.Message `json:"nodes"`
+	PageInfo   *db.PageInfo      `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
 }
 
 // Every mutation returns a payload: expected failures are its `userErrors`. A payload is
@@ -155,36 +156,36 @@ type Query struct {
 }
 
 type ReminderConnection struct {
-	Nodes      []db.Reminder `json:"nodes"`
-	PageInfo   *db.PageInfo  `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	Nodes      []contact.Reminder `json:"nodes"`
+	PageInfo   *db.PageInfo       `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
 }
 
 type SeparateContactPayload struct {
 	OriginalContactID *string `json:"originalContactId,omitempty"`
 	// Null for a dry run.
-	NewContactID    *string     `json:"newContactId,omitempty"`
-	OriginalContact *db.Contact `json:"originalContact,omitempty"`
+	NewContactID    *string          `json:"newContactId,omitempty"`
+	OriginalContact *contact.Contact `json:"originalContact,omitempty"`
 	// For a dry run, a preview (nested connections included) whose id is a placeholder
 	// that is never stored.
-	NewContact *db.Contact           `json:"newContact,omitempty"`
-	Summary    *db.SeparationSummary `json:"summary,omitempty"`
-	DryRun     bool                  `json:"dryRun"`
-	UserErrors []db.UserError        `json:"userErrors"`
+	NewContact *contact.Contact           `json:"newContact,omitempty"`
+	Summary    *contact.SeparationSummary `json:"summary,omitempty"`
+	DryRun     bool                       `json:"dryRun"`
+	UserErrors []contact.UserError        `json:"userErrors"`
 }
 
 type TrainingSnapshotConnection struct {
-	Nodes      []db.TrainingSnapshot `json:"nodes"`
-	PageInfo   *db.PageInfo          `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	Nodes      []contact.TrainingSnapshot `json:"nodes"`
+	PageInfo   *db.PageInfo               `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
 }
 
 type UpdateContactPayload struct {
-	Contact    *db.Contact    `json:"contact,omitempty"`
-	UserErrors []db.UserError `json:"userErrors"`
+	Contact    *contact.Contact    `json:"contact,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type UpdateConversationPayload struct {
-	Conversation *db.Conversation `json:"conversation,omitempty"`
-	UserErrors   []db.UserError   `json:"userErrors"`
+	Conversation *contact.Conversation `json:"conversation,omitempty"`
+	UserErrors   []contact.UserError   `json:"userErrors"`
 }

@@ -1,9 +1,8 @@
 package model
 
 import (
+	"contactid/contact"
 	"time"
-
-	"contactid/db"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -12,11 +11,11 @@ import (
 func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
 
 // UnmarshalTime reads the Time scalar: an RFC 3339 string within the range
-// db.ParseTime accepts. Anything else is an INVALID user error.
+// contact.ParseTime accepts. Anything else is an INVALID user error.
 func UnmarshalTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, db.UserErrors{{Code: db.Invalid, Message: "a Time must be an RFC 3339 string"}}
+		return time.Time{}, contact.UserErrors{{Code: contact.Invalid, Message: "a Time must be an RFC 3339 string"}}
 	}
-	return db.ParseTime(s)
+	return contact.ParseTime(s)
 }

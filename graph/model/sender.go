@@ -1,5 +1,5 @@
 package model
 
-// Sender is the GraphQL union of who sent a message: a *db.Contact or a
-// *db.User.
+// Sender is the GraphQL union of who sent a message: a *contact.Contact or a
+// *contact.User.
 type Sender interface{}

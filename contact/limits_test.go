@@ -1,4 +1,4 @@
-package db
+package contact
 
 import (
 	"strings"
@@ -15,13 +15,13 @@ func TestCheckLength(t *testing.T) {
 		ok   bool
 	}{
 		{"nil", nil, 1, true},
-		{"at the limit in two-byte characters", ptr(strings.Repeat("é", 255)), 255, true},
-		{"one over", ptr(strings.Repeat("é", 256)), 255, false},
-		{"four-byte characters", ptr(strings.Repeat("😀", 255)), 255, true},
-		{"surrounding spaces are not counted", ptr("  " + strings.Repeat("x", 255) + "  "), 255, true},
+		{"at the limit in two-byte characters", new(strings.Repeat("é", 255)), 255, true},
+		{"one over", new(strings.Repeat("é", 256)), 255, false},
+		{"four-byte characters", new(strings.Repeat("😀", 255)), 255, true},
+		{"surrounding spaces are not counted", new("  " + strings.Repeat("x", 255) + "  "), 255, true},
 	} {
 		var errs UserErrors
-		if ok := checkOptLength(&errs, tc.s, tc.max, "input", "f"); ok != tc.ok || (len(errs) == 0) != tc.ok {
+		if ok := CheckOptLength(&errs, tc.s, tc.max, "input", "f"); ok != tc.ok || (len(errs) == 0) != tc.ok {
 			t.Errorf("%s: ok = %v, errors %v; want ok = %v", tc.name, ok, errs, tc.ok)
 		}
 		if !tc.ok && (errs[0].Code != Invalid || strings.Join(errs[0].Field, ".") != "input.f") {

@@ -1,4 +1,4 @@
-package db
+package contact
 
 import (
 	"reflect"
@@ -30,7 +30,7 @@ func TestSplitFieldsKeepsUnplacedValues(t *testing.T) {
 			orig.PhoneNumbers, []string{}, orig.Emails, []string{}, []string{"y", "x"}, []string{"y", "z"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o, n, _, errs := splitFields(orig, tc.split)
+			o, n, _, errs := SplitFields(orig, tc.split)
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
@@ -40,28 +40,5 @@ func TestSplitFieldsKeepsUnplacedValues(t *testing.T) {
 				t.Fatalf("got %q, want %q", got, want)
 			}
 		})
-	}
-}
-
-// TestSeparationGivesNothing checks when a separation counts as empty.
-func TestSeparationGivesNothing(t *testing.T) {
-	str := func(s string) *string { return &s }
-	for _, tc := range []struct {
-		name  string
-		p     separation
-		empty bool
-	}{
-		{"blank new contact", separation{newC: &Contact{}}, true},
-		{"empty lists and objects", separation{newC: &Contact{Emails: []string{}, CustomAttributes: JSONObject{}, Documents: Documents{}},
-			toNew: map[string][]string{"conversations": nil}}, true},
-		{"a name", separation{newC: &Contact{LastName: str("Doe")}}, false},
-		{"a label", separation{newC: &Contact{Labels: []string{"a"}}}, false},
-		{"an attribute", separation{newC: &Contact{Misc: JSONObject{"k": nil}}}, false},
-		{"a record", separation{newC: &Contact{}, toNew: map[string][]string{"reminders": {"r"}}}, false},
-		{"a divider", separation{newC: &Contact{}, tails: []tailSpec{{ToOriginal: true}}}, false},
-	} {
-		if got := tc.p.givesNothing(); got != tc.empty {
-			t.Errorf("%s: givesNothing = %v, want %v", tc.name, got, tc.empty)
-		}
 	}
 }

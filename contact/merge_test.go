@@ -1,8 +1,8 @@
-package db
+package contact
 
 import "testing"
 
-// TestMergedName checks the name rule of mergedContact: a name is one unit.
+// TestMergedName checks the name rule of MergedContact: a name is one unit.
 func TestMergedName(t *testing.T) {
 	c := func(first, last string) *Contact {
 		var f, l *string
@@ -32,9 +32,9 @@ func TestMergedName(t *testing.T) {
 		{"LAST_NAME", jane, []*Contact{janet}, map[MergeableField]*Contact{FieldLastName: janet}, "Jane", "Smith"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := mergedContact(tc.base, tc.mergees, tc.choices)
-			if deref(out.FirstName) != tc.first || deref(out.LastName) != tc.last {
-				t.Fatalf("name = %q %q, want %q %q", deref(out.FirstName), deref(out.LastName), tc.first, tc.last)
+			out := MergedContact(tc.base, tc.mergees, tc.choices)
+			if Deref(out.FirstName) != tc.first || Deref(out.LastName) != tc.last {
+				t.Fatalf("name = %q %q, want %q %q", Deref(out.FirstName), Deref(out.LastName), tc.first, tc.last)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package db
+package contact
 
 // MergeableField names a scalar contact field whose surviving value a merge
 // can take from a chosen contact.
@@ -35,10 +35,10 @@ var textFields = map[MergeableField]func(*Contact) **string{
 	FieldThumbnail:        func(c *Contact) **string { return &c.Thumbnail },
 }
 
-// mergedContact computes the survivor of merging mergees (in input order)
+// MergedContact computes the survivor of merging mergees (in input order)
 // into base, with choices (field → contact) overriding the default rule. It
 // does not modify its arguments.
-func mergedContact(base *Contact, mergees []*Contact, choices map[MergeableField]*Contact) *Contact {
+func MergedContact(base *Contact, mergees []*Contact, choices map[MergeableField]*Contact) *Contact {
 	out := *base
 	all := append([]*Contact{base}, mergees...)
 	named := namedContact(all)
@@ -95,7 +95,7 @@ func mergedContact(base *Contact, mergees []*Contact, choices map[MergeableField
 // the first contact when none has one: the default source of a merged name.
 func namedContact(contacts []*Contact) *Contact {
 	for _, c := range contacts {
-		if deref(c.FirstName) != "" || deref(c.LastName) != "" {
+		if Deref(c.FirstName) != "" || Deref(c.LastName) != "" {
 			return c
 		}
 	}

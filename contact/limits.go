@@ -1,4 +1,4 @@
-package db
+package contact
 
 import (
 	"fmt"
@@ -32,9 +32,9 @@ const (
 	MaxTextLength = 65536
 )
 
-// checkLength adds an INVALID user error at path when s has more than max
+// CheckLength adds an INVALID user error at path when s has more than max
 // characters, and reports whether s fits.
-func checkLength(errs *UserErrors, s string, max int, path ...string) bool {
+func CheckLength(errs *UserErrors, s string, max int, path ...string) bool {
 	if len(s) <= max || utf8.RuneCountInString(s) <= max {
 		return true
 	}
@@ -42,8 +42,8 @@ func checkLength(errs *UserErrors, s string, max int, path ...string) bool {
 	return false
 }
 
-// checkOptLength is checkLength for an optional value, measured trimmed as
+// CheckOptLength is CheckLength for an optional value, measured trimmed as
 // it is stored; nil always fits.
-func checkOptLength(errs *UserErrors, s *string, max int, path ...string) bool {
-	return s == nil || checkLength(errs, strings.TrimSpace(*s), max, path...)
+func CheckOptLength(errs *UserErrors, s *string, max int, path ...string) bool {
+	return s == nil || CheckLength(errs, strings.TrimSpace(*s), max, path...)
 }

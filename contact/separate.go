@@ -1,27 +1,27 @@
-package db
+package contact
 
 import (
 	"fmt"
 	"strconv"
 )
 
-// splitPath is the input path of a field split.
-func splitPath(parts ...string) []string {
+// SplitPath is the input path of a field split.
+func SplitPath(parts ...string) []string {
 	return append([]string{"input", "fieldSplit"}, parts...)
 }
 
-// sideAddress is one normalised email or phone number given for a side, with
+// SideAddress is one normalised email or phone number given for a side, with
 // the input path it came from.
-type sideAddress struct {
-	value string
-	path  []string
+type SideAddress struct {
+	Value string
+	Path  []string
 }
 
-// splitFields computes both contacts of a separation from the original and
+// SplitFields computes both contacts of a separation from the original and
 // the field split. It validates formats and repeats (INVALID) and addresses
 // given to both sides (TAKEN), and returns every address with its path so
 // the caller can check them against other contacts.
-func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sideAddress, UserErrors) {
+func SplitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []SideAddress, UserErrors) {
 	var errs UserErrors
 	o := *orig
 	n := &Contact{Emails: []string{}, PhoneNumbers: []string{}, Labels: []string{}, AssigneeIDs: []string{},
@@ -36,19 +36,19 @@ func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sid
 		{fs.Identifier, func(c *Contact) **string { return &c.Identifier }, "identifier"},
 	} {
 		if t.split != nil {
-			checkOptLength(&errs, t.split.Original, MaxNameLength, splitPath(t.name, "original")...)
-			checkOptLength(&errs, t.split.New, MaxNameLength, splitPath(t.name, "new")...)
-			*t.at(&o), *t.at(n) = blankToNil(t.split.Original), blankToNil(t.split.New)
+			CheckOptLength(&errs, t.split.Original, MaxNameLength, SplitPath(t.name, "original")...)
+			CheckOptLength(&errs, t.split.New, MaxNameLength, SplitPath(t.name, "new")...)
+			*t.at(&o), *t.at(n) = BlankToNil(t.split.Original), BlankToNil(t.split.New)
 		}
 	}
-	var addrs []sideAddress
+	var addrs []SideAddress
 	emailsO, emailsN, a1 := splitAddresses(&errs, "email", "emails", fs.Email, fs.Emails, orig.Emails, emailKind)
 	phonesO, phonesN, a2 := splitAddresses(&errs, "phoneNumber", "phoneNumbers", fs.PhoneNumber, fs.PhoneNumbers, orig.PhoneNumbers, phoneKind)
 	o.Emails, n.Emails, o.PhoneNumbers, n.PhoneNumbers = emailsO, emailsN, phonesO, phonesN
 	addrs = append(a1, a2...)
 	if fs.Labels != nil {
-		checkLabels(&errs, fs.Labels.Original, splitPath("labels", "original")...)
-		checkLabels(&errs, fs.Labels.New, splitPath("labels", "new")...)
+		checkLabels(&errs, fs.Labels.Original, SplitPath("labels", "original")...)
+		checkLabels(&errs, fs.Labels.New, SplitPath("labels", "new")...)
 		o.Labels, n.Labels = cleanLabels(fs.Labels.Original), cleanLabels(fs.Labels.New)
 		o.Labels = append(o.Labels, unplaced(orig.Labels, o.Labels, n.Labels)...)
 	}
@@ -84,21 +84,8 @@ func splitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []sid
 	return &o, n, addrs, errs
 }
 
-// givesNothing reports whether the separation would leave the new contact
-// without any field value and without any record: no record assigned NEW
-// and no message divider (a divider always gives the new contact either
-// the tail or the conversation it was cut from).
-func (p *separation) givesNothing() bool {
-	for _, ids := range p.toNew {
-		if len(ids) > 0 {
-			return false
-		}
-	}
-	return len(p.tails) == 0 && p.newC.blank()
-}
-
-// blank reports whether c has no field value at all.
-func (c *Contact) blank() bool {
+// Blank reports whether c has no field value at all.
+func (c *Contact) Blank() bool {
 	for _, v := range []*string{c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
 		c.OutreachConfigID, c.Thumbnail} {
 		if v != nil && *v != "" {
@@ -157,9 +144,9 @@ func unplaced(current, orig, newer []string) []string {
 // the new contact starts with none. Values are normalised; bad values and
 // repeats within a side are INVALID, a value given to both sides is TAKEN.
 func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit, all *StringListSplit, current []string,
-	kind addressKind) ([]string, []string, []sideAddress) {
+	kind addressKind) ([]string, []string, []SideAddress) {
 	if one != nil && all != nil {
-		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), splitPath(oneName)...)
+		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), SplitPath(oneName)...)
 		return current, []string{}, nil
 	}
 	type given struct {
@@ -172,20 +159,20 @@ func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit,
 		for s, list := range [2][]string{all.Original, all.New} {
 			side := [2]string{"original", "new"}[s]
 			for i, v := range list {
-				sides[s] = append(sides[s], given{v, splitPath(allName, side, strconv.Itoa(i))})
+				sides[s] = append(sides[s], given{v, SplitPath(allName, side, strconv.Itoa(i))})
 			}
 		}
 	case one != nil:
 		for s, v := range [2]*string{one.Original, one.New} {
 			if v != nil && *v != "" {
-				sides[s] = append(sides[s], given{*v, splitPath(oneName, [2]string{"original", "new"}[s])})
+				sides[s] = append(sides[s], given{*v, SplitPath(oneName, [2]string{"original", "new"}[s])})
 			}
 		}
 	default:
 		return current, []string{}, nil
 	}
 	var out [2][]string
-	var addrs []sideAddress
+	var addrs []SideAddress
 	owner := map[string]int{}
 	for s := range sides {
 		out[s] = []string{}
@@ -201,7 +188,7 @@ func splitAddresses(errs *UserErrors, oneName, allName string, one *StringSplit,
 			default:
 				owner[v] = s
 				out[s] = append(out[s], v)
-				addrs = append(addrs, sideAddress{value: v, path: g.path})
+				addrs = append(addrs, SideAddress{Value: v, Path: g.path})
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package db
+package contact
 
 import (
 	"net/mail"

@@ -1,4 +1,4 @@
-package db
+package contact
 
 // SeparateInput is a request to split a contact in two.
 type SeparateInput struct {
@@ -123,4 +123,4 @@ type SeparateResult struct {
 
 // DryRunContactID is the placeholder id of a dry run's preview contact; it is
 // never stored.
-const DryRunContactID = nilUUID
+const DryRunContactID = "00000000-0000-0000-0000-000000000000"

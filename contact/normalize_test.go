@@ -1,11 +1,11 @@
-package db_test
+package contact_test
 
 import (
 	"strings"
 	"testing"
 	"unicode"
 
-	"contactid/db"
+	"contactid/contact"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -33,7 +33,7 @@ func TestNormalizePhone(t *testing.T) {
 		{"+14155550100\t", "", false},                         // control character
 		{"+1\u00a0415 555 0100", "", false},                   // inner no-break space
 	} {
-		got, ok := db.NormalizePhone(tc.in)
+		got, ok := contact.NormalizePhone(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
@@ -71,7 +71,7 @@ func TestNormalizeEmail(t *testing.T) {
 		{strings.Repeat("a", 243) + "@example.com", "", false},   // 255 bytes
 		{strings.Repeat("a", 242) + "@example.com", strings.Repeat("a", 242) + "@example.com", true},
 	} {
-		got, ok := db.NormalizeEmail(tc.in)
+		got, ok := contact.NormalizeEmail(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
@@ -85,7 +85,7 @@ func FuzzNormalizePhone(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, ok := db.NormalizePhone(s)
+		out, ok := contact.NormalizePhone(s)
 		if !ok {
 			return
 		}
@@ -97,7 +97,7 @@ func FuzzNormalizePhone(f *testing.F) {
 				t.Fatalf("NormalizePhone(%q) = %q has a non-digit", s, out)
 			}
 		}
-		if again, ok := db.NormalizePhone(out); !ok || again != out {
+		if again, ok := contact.NormalizePhone(out); !ok || again != out {
 			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
 		}
 	})
@@ -111,11 +111,11 @@ func FuzzNormalizeEmail(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, ok := db.NormalizeEmail(s)
+		out, ok := contact.NormalizeEmail(s)
 		if !ok {
 			return
 		}
-		if !norm.NFC.IsNormalString(out) || strings.ToLower(out) != out || len(out) > db.MaxEmailLength {
+		if !norm.NFC.IsNormalString(out) || strings.ToLower(out) != out || len(out) > contact.MaxEmailLength {
 			t.Fatalf("NormalizeEmail(%q) = %q is not NFC, lower-case and short", s, out)
 		}
 		for _, r := range out {
@@ -123,7 +123,7 @@ func FuzzNormalizeEmail(f *testing.F) {
 				t.Fatalf("NormalizeEmail(%q) = %q holds %U", s, out, r)
 			}
 		}
-		if again, ok := db.NormalizeEmail(out); !ok || again != out {
+		if again, ok := contact.NormalizeEmail(out); !ok || again != out {
 			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
 		}
 	})

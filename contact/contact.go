@@ -1,0 +1,79 @@
+package contact
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// ErrNotFound is returned by reads of a single object that does not exist in
+// the caller's account.
+var ErrNotFound = errors.New("not found")
+
+// Contact is a person known to the account.
+type Contact struct {
+	ID                   string         `db:"id"`
+	FirstName            *string        `db:"first_name"`
+	LastName             *string        `db:"last_name"`
+	Identifier           *string        `db:"identifier"`
+	Status               *string        `db:"status"`
+	PipelineID           *string        `db:"pipeline_id"`
+	PipelineStage        *string        `db:"pipeline_stage"`
+	OutreachConfigID     *string        `db:"outreach_config_id"`
+	Thumbnail            *string        `db:"thumbnail"`
+	Emails               pq.StringArray `db:"emails"`
+	PhoneNumbers         pq.StringArray `db:"phone_numbers"`
+	AssigneeIDs          pq.StringArray `db:"assignee_ids"`
+	Labels               pq.StringArray `db:"labels"`
+	CustomAttributes     JSONObject     `db:"custom_attributes"`
+	AdditionalAttributes JSONObject     `db:"additional_attributes"`
+	Documents            Documents      `db:"documents"`
+	Misc                 JSONObject     `db:"misc"`
+	Blocked              bool           `db:"blocked"`
+	Version              int            `db:"version"`
+	CreatedAt            time.Time      `db:"created_at"`
+	UpdatedAt            time.Time      `db:"updated_at"`
+	LastActivityAt       *time.Time     `db:"last_activity_at"`
+	// RowID is the stored id behind a dry-run preview whose ID is a placeholder.
+	RowID string `db:"-"`
+}
+
+// LoadID returns the id to load the contact's nested records by: its ID, or
+// for a dry-run preview with a placeholder ID, the id of the row the
+// preview's transaction holds.
+func (c *Contact) LoadID() string {
+	if c.RowID != "" {
+		return c.RowID
+	}
+	return c.ID
+}
+
+// Name returns first and last name joined by a space, or "" when both are blank.
+func (c *Contact) Name() string {
+	return strings.TrimSpace(Deref(c.FirstName) + " " + Deref(c.LastName))
+}
+
+// Email returns the primary email, or nil.
+func (c *Contact) Email() *string { return first(c.Emails) }
+
+// PhoneNumber returns the primary phone number, or nil.
+func (c *Contact) PhoneNumber() *string { return first(c.PhoneNumbers) }
+
+// first returns a pointer to the first element, or nil.
+func first(list []string) *string {
+	if len(list) == 0 {
+		return nil
+	}
+	v := list[0]
+	return &v
+}
+
+// Deref returns *s, or "" for nil.
+func Deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
