@@ -134,7 +134,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, 
 		contact.Actor
 		Hash []byte `db:"token_hash"`
 	}
-	err := sqlx.GetContext(ctx, s.db, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
+	err := s.db.GetContext(ctx, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
 		FROM api_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
 		WHERE t.token_hash = $1`, digest)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -150,10 +150,8 @@ func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, 
 
 // Viewer returns the calling user. Errors are the database's, wrapped.
 func (s *Store) Viewer(ctx context.Context, a contact.Actor) (contact.User, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var u contact.User
-	err := sqlx.GetContext(ctx, rd, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
+	err := s.rd.GetContext(ctx, &u, `SELECT id, name, email, role, created_at FROM users WHERE account_id = $1 AND id = $2`,
 		a.AccountID, a.UserID)
 	if err != nil {
 		return contact.User{}, fmt.Errorf("viewer: %w", err)
@@ -163,10 +161,8 @@ func (s *Store) Viewer(ctx context.Context, a contact.Actor) (contact.User, erro
 
 // UsersByID returns the account's users among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) UsersByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.User, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var rows []*contact.User
-	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT id, name, email, role, created_at FROM users
+	err := s.rd.SelectContext(ctx, &rows, `SELECT id, name, email, role, created_at FROM users
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("users by id: %w", err)

@@ -41,7 +41,7 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*co
 	}
 	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.account_id = $1 AND c.id = $2`
 	var c contact.Contact
-	if err := sqlx.GetContext(ctx, db, &c, query, acct, id); err != nil {
+	if err := db.GetContext(ctx, &c, query, acct, id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, contact.ErrNotFound
 		}
@@ -54,13 +54,11 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*co
 // merge leaves, so a merged-away id returns the survivor. ErrNotFound when
 // there is no such contact in the caller's account.
 func (s *Store) Contact(ctx context.Context, a contact.Actor, id string) (*contact.Contact, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	if id = contact.CanonicalID(id); id == "" {
 		return nil, contact.ErrNotFound
 	}
 	var target string
-	err := sqlx.GetContext(ctx, rd, &target, `SELECT new_contact_id FROM contact_redirects
+	err := s.rd.GetContext(ctx, &target, `SELECT new_contact_id FROM contact_redirects
 		WHERE account_id = $1 AND old_contact_id = $2`, a.AccountID, id)
 	switch {
 	case err == nil:
@@ -68,16 +66,14 @@ func (s *Store) Contact(ctx context.Context, a contact.Actor, id string) (*conta
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("follow redirect: %w", err)
 	}
-	return getContact(ctx, rd, a.AccountID, id, false)
+	return getContact(ctx, s.rd, a.AccountID, id, false)
 }
 
 // ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
 // are absent from the map. Errors are the database's, wrapped.
 func (s *Store) ContactsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Contact, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var rows []*contact.Contact
-	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c
+	err := s.rd.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c
 		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("contacts by id: %w", err)
@@ -103,13 +99,11 @@ func validIDs(ids []string) []string {
 // MergedContactIDs returns every id that was merged into the given contact,
 // directly or through earlier merges, keyed by survivor id. Errors are the database's, wrapped.
 func (s *Store) MergedContactIDs(ctx context.Context, a contact.Actor, ids []string) (map[string][]string, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var rows []struct {
 		Old string `db:"old_contact_id"`
 		New string `db:"new_contact_id"`
 	}
-	err := sqlx.SelectContext(ctx, rd, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
+	err := s.rd.SelectContext(ctx, &rows, `SELECT old_contact_id, new_contact_id FROM contact_redirects
 		WHERE account_id = $1 AND new_contact_id = ANY($2::uuid[]) ORDER BY created_at, old_contact_id`,
 		a.AccountID, pq.Array(validIDs(ids)))
 	if err != nil {
@@ -140,8 +134,6 @@ func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, 
 	if strings.ContainsRune(f.Search, 0) || strings.ContainsRune(f.Label, 0) {
 		return Page[contact.Contact]{}, contact.UserErrors{{Field: []string{"search"}, Code: contact.Invalid, Message: "text must not contain NUL characters"}}
 	}
-	rd, done := s.reader(ctx)
-	defer done()
 	c, err := decodeCursor(args.After)
 	if err != nil {
 		return Page[contact.Contact]{}, err
@@ -161,7 +153,7 @@ func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, 
 			OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.account_id = c.account_id AND e.contact_id = c.id AND e.email ILIKE $3)
 			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`
 	var rows []contact.Contact
-	err = sqlx.SelectContext(ctx, rd, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
+	err = s.rd.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
 		AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid))
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $6`,
 		a.AccountID, f.Label, pattern, afterAt, afterID, args.First+1)
@@ -169,7 +161,7 @@ func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, 
 		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
 	}
 	var total int
-	if err := sqlx.GetContext(ctx, rd, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
+	if err := s.rd.GetContext(ctx, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
 		a.AccountID, f.Label, pattern); err != nil {
 		return Page[contact.Contact]{}, fmt.Errorf("count contacts: %w", err)
 	}
@@ -314,12 +306,12 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Co
 // since changed.
 func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*contact.Contact, error) {
 	var locked []string
-	if err := sqlx.SelectContext(ctx, db, &locked, `SELECT id FROM contacts
+	if err := db.SelectContext(ctx, &locked, `SELECT id FROM contacts
 		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("lock contacts: %w", err)
 	}
 	var rows []*contact.Contact
-	if err := sqlx.SelectContext(ctx, db, &rows, `SELECT `+contactColumns+` FROM contacts c
+	if err := db.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c
 		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
 		return nil, fmt.Errorf("read locked contacts: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -77,7 +76,7 @@ func existingIDs(ctx context.Context, db q, table, acct string, ids []string) (m
 		return known, nil
 	}
 	var found []string
-	if err := sqlx.SelectContext(ctx, db, &found, `SELECT id FROM `+table+` WHERE account_id = $1 AND id = ANY($2::uuid[])`,
+	if err := db.SelectContext(ctx, &found, `SELECT id FROM `+table+` WHERE account_id = $1 AND id = ANY($2::uuid[])`,
 		acct, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("check %s: %w", table, err)
 	}
@@ -117,7 +116,7 @@ func takenAddresses(ctx context.Context, db q, acct, self string, addresses []st
 		selfID = &self
 	}
 	var taken []string
-	err := sqlx.SelectContext(ctx, db, &taken, `
+	err := db.SelectContext(ctx, &taken, `
 		SELECT email FROM contact_emails WHERE account_id = $1 AND email = ANY($2) AND ($3::uuid IS NULL OR contact_id <> $3)
 		UNION ALL
 		SELECT phone_number FROM contact_phone_numbers WHERE account_id = $1 AND phone_number = ANY($2) AND ($3::uuid IS NULL OR contact_id <> $3)`,
@@ -146,7 +145,7 @@ func takenIdentifiers(ctx context.Context, db q, acct, self string, identifiers 
 		selfID = &self
 	}
 	var taken []string
-	err := sqlx.SelectContext(ctx, db, &taken, `SELECT identifier FROM contacts
+	err := db.SelectContext(ctx, &taken, `SELECT identifier FROM contacts
 		WHERE account_id = $1 AND identifier = ANY($2) AND ($3::uuid IS NULL OR id <> $3)`, acct, pq.Array(identifiers), selfID)
 	if err != nil {
 		return nil, fmt.Errorf("check identifiers: %w", err)

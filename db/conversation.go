@@ -23,9 +23,7 @@ var conversationTable = childTable[contact.Conversation]{
 
 // ConversationPages returns one page of conversations per contact key. Errors are the database's, wrapped.
 func (s *Store) ConversationPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Conversation], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, conversationTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, conversationTable, keys)
 }
 
 // requireContact locks a live contact against concurrent merges (FOR SHARE),
@@ -153,9 +151,7 @@ func getConversation(ctx context.Context, db q, acct, id, lock string) (contact.
 
 // Conversation returns one conversation of the account, or ErrNotFound.
 func (s *Store) Conversation(ctx context.Context, a contact.Actor, id string) (*contact.Conversation, error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	c, err := getConversation(ctx, rd, a.AccountID, id, noLock)
+	c, err := getConversation(ctx, s.rd, a.AccountID, id, noLock)
 	if err != nil {
 		return nil, err
 	}
@@ -164,10 +160,8 @@ func (s *Store) Conversation(ctx context.Context, a contact.Actor, id string) (*
 
 // ConversationsByID returns the account's conversations among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) ConversationsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Conversation, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var rows []*contact.Conversation
-	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+conversationColumns+` FROM conversations
+	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+conversationColumns+` FROM conversations
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("conversations by id: %w", err)
 	}

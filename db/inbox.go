@@ -38,10 +38,8 @@ func (s *Store) CreateInbox(ctx context.Context, a contact.Actor, in contact.Cre
 
 // Inboxes lists the account's inboxes, oldest first. Errors are the database's, wrapped.
 func (s *Store) Inboxes(ctx context.Context, a contact.Actor) ([]contact.Inbox, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	out := []contact.Inbox{}
-	if err := sqlx.SelectContext(ctx, rd, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
+	if err := s.rd.SelectContext(ctx, &out, `SELECT `+inboxColumns+` FROM inboxes WHERE account_id = $1
 		ORDER BY created_at, id`, a.AccountID); err != nil {
 		return nil, fmt.Errorf("list inboxes: %w", err)
 	}
@@ -50,10 +48,8 @@ func (s *Store) Inboxes(ctx context.Context, a contact.Actor) ([]contact.Inbox, 
 
 // InboxesByID returns the account's inboxes among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) InboxesByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Inbox, error) {
-	rd, done := s.reader(ctx)
-	defer done()
 	var rows []*contact.Inbox
-	if err := sqlx.SelectContext(ctx, rd, &rows, `SELECT `+inboxColumns+` FROM inboxes
+	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inboxes
 		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("inboxes by id: %w", err)
 	}
@@ -77,7 +73,7 @@ func getOne(ctx context.Context, db q, dest any, query, acct, id string) error {
 	if id = contact.CanonicalID(id); id == "" {
 		return contact.ErrNotFound
 	}
-	err := sqlx.GetContext(ctx, db, dest, query, acct, id)
+	err := db.GetContext(ctx, dest, query, acct, id)
 	if isNoRows(err) {
 		return contact.ErrNotFound
 	}

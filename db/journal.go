@@ -29,9 +29,8 @@ func insertJournal(ctx context.Context, db q, a contact.Actor, kind string, inpu
 		actorID = &a.UserID
 	}
 	var id string
-	row := db.QueryRowxContext(ctx, `INSERT INTO operation_journal (account_id, kind, actor_user_id, input, before_images, moved)
-		VALUES ($1, $2, $3, $4, $5, '{}') RETURNING id`, a.AccountID, kind, actorID, in, bi)
-	if err := row.Scan(&id); err != nil {
+	if err := db.GetContext(ctx, &id, `INSERT INTO operation_journal (account_id, kind, actor_user_id, input, before_images, moved)
+		VALUES ($1, $2, $3, $4, $5, '{}') RETURNING id`, a.AccountID, kind, actorID, in, bi); err != nil {
 		return "", fmt.Errorf("insert journal: %w", err)
 	}
 	return id, nil
@@ -56,7 +55,7 @@ func moveRecords(ctx context.Context, db q, acct, journalID, key, stmt string, a
 		RETURNING (SELECT count(*) FROM m)`
 	params := append(append([]any{acct, journalID}, args...), key)
 	var n int
-	if err := db.QueryRowxContext(ctx, query, params...).Scan(&n); err != nil {
+	if err := db.GetContext(ctx, &n, query, params...); err != nil {
 		return 0, fmt.Errorf("move %s: %w", key, err)
 	}
 	return n, nil

@@ -22,9 +22,7 @@ var messageTable = childTable[contact.Message]{
 
 // MessagePages returns one page of messages per conversation key. Errors are the database's, wrapped.
 func (s *Store) MessagePages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Message], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, messageTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, messageTable, keys)
 }
 
 // CreateMessage adds a message to a conversation: a CONTACT message is sent by

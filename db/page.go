@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -150,7 +149,7 @@ func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[
 				  AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
 				ORDER BY created_at, id LIMIT $5
 			) t`, t.columns, t.table, t.parentCol)
-		if err := sqlx.SelectContext(ctx, db, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.First+1); err != nil {
+		if err := db.SelectContext(ctx, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.First+1); err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.table, err)
 		}
 		var counts []struct {
@@ -159,7 +158,7 @@ func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[
 		}
 		countQuery := fmt.Sprintf(`SELECT %[2]s AS parent, count(*) AS n FROM %[1]s
 			WHERE account_id = $1 AND %[2]s = ANY($2::uuid[]) GROUP BY %[2]s`, t.table, t.parentCol)
-		if err := sqlx.SelectContext(ctx, db, &counts, countQuery, acct, pq.Array(parents)); err != nil {
+		if err := db.SelectContext(ctx, &counts, countQuery, acct, pq.Array(parents)); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t.table, err)
 		}
 		totals := make(map[string]int, len(counts))

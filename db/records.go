@@ -42,37 +42,27 @@ var (
 
 // ApplicationPages returns one page of applications per contact key. Errors are the database's, wrapped.
 func (s *Store) ApplicationPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Application], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, applicationTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, applicationTable, keys)
 }
 
 // ContactNotePages returns one page of notes per contact key. Errors are the database's, wrapped.
 func (s *Store) ContactNotePages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.ContactNote], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, contactNoteTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, contactNoteTable, keys)
 }
 
 // ReminderPages returns one page of reminders per contact key. Errors are the database's, wrapped.
 func (s *Store) ReminderPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Reminder], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, reminderTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, reminderTable, keys)
 }
 
 // TrainingSnapshotPages returns one page of training snapshots per contact key. Errors are the database's, wrapped.
 func (s *Store) TrainingSnapshotPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.TrainingSnapshot], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, trainingSnapshotTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, trainingSnapshotTable, keys)
 }
 
 // ContactInboxPages returns one page of inbox identities per contact key. Errors are the database's, wrapped.
 func (s *Store) ContactInboxPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.ContactInbox], error) {
-	rd, done := s.reader(ctx)
-	defer done()
-	return loadChildPages(ctx, rd, a.AccountID, contactInboxTable, keys)
+	return loadChildPages(ctx, s.rd, a.AccountID, contactInboxTable, keys)
 }
 
 // insertForContact runs insertForContactTx in its own transaction.

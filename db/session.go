@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -57,6 +58,33 @@ func keep(ctx context.Context, tx *sqlx.Tx, release func()) bool {
 	}
 	s.tx, s.release = tx, release
 	return true
+}
+
+// reads is the store's querier for reads outside a transaction: it runs
+// each statement on what reader picks for the statement's context, so a dry
+// run's preview reads its own open transaction and every other read the pool
+// (within the account's share), without each store method choosing.
+type reads struct{ s *Store }
+
+// GetContext runs a one-row query on the context's connection.
+func (r reads) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	db, done := r.s.reader(ctx)
+	defer done()
+	return db.GetContext(ctx, dest, query, args...)
+}
+
+// SelectContext runs a query on the context's connection.
+func (r reads) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	db, done := r.s.reader(ctx)
+	defer done()
+	return db.SelectContext(ctx, dest, query, args...)
+}
+
+// ExecContext runs a statement on the context's connection.
+func (r reads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db, done := r.s.reader(ctx)
+	defer done()
+	return db.ExecContext(ctx, query, args...)
 }
 
 // reader returns what reads in ctx run on: a session's open dry-run

@@ -20,12 +20,18 @@ import (
 // Store is the PostgreSQL-backed store.
 type Store struct {
 	db      *sqlx.DB
+	rd      reads // every read outside a transaction goes through it
 	events  func(context.Context, Event)
 	tenants *accountLimiter
 }
 
-// q is the narrow query interface both *sqlx.DB and *sqlx.Tx satisfy.
-type q = sqlx.ExtContext
+// q is what store code runs statements on; *sqlx.DB, *sqlx.Tx and the
+// store's request reader (see reads) satisfy it.
+type q interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
 
 // Options bound what the store may use of the database. Zero fields take
 // the defaults below.
@@ -77,7 +83,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: conn, tenants: newAccountLimiter(opts.AccountMaxConns)}, nil
+	s := &Store{db: conn, tenants: newAccountLimiter(opts.AccountMaxConns)}
+	s.rd = reads{s}
+	return s, nil
 }
 
 // sessionSettings is a connector that runs set on every new connection, so
@@ -107,7 +115,11 @@ func (c sessionSettings) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 // New wraps an open connection pool.
-func New(conn *sqlx.DB) *Store { return &Store{db: conn} }
+func New(conn *sqlx.DB) *Store {
+	s := &Store{db: conn}
+	s.rd = reads{s}
+	return s
+}
 
 // DB returns the underlying pool.
 func (s *Store) DB() *sqlx.DB { return s.db }
