@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // ErrNotFound is returned by reads of a single object that does not exist in
@@ -14,28 +12,28 @@ var ErrNotFound = errors.New("not found")
 
 // Contact is a person known to the account.
 type Contact struct {
-	ID                   string         `db:"id"`
-	FirstName            *string        `db:"first_name"`
-	LastName             *string        `db:"last_name"`
-	Identifier           *string        `db:"identifier"`
-	Status               *string        `db:"status"`
-	PipelineID           *string        `db:"pipeline_id"`
-	PipelineStage        *string        `db:"pipeline_stage"`
-	OutreachConfigID     *string        `db:"outreach_config_id"`
-	Thumbnail            *string        `db:"thumbnail"`
-	Emails               pq.StringArray `db:"emails"`
-	PhoneNumbers         pq.StringArray `db:"phone_numbers"`
-	AssigneeIDs          pq.StringArray `db:"assignee_ids"`
-	Labels               pq.StringArray `db:"labels"`
-	CustomAttributes     JSONObject     `db:"custom_attributes"`
-	AdditionalAttributes JSONObject     `db:"additional_attributes"`
-	Documents            Documents      `db:"documents"`
-	Misc                 JSONObject     `db:"misc"`
-	Blocked              bool           `db:"blocked"`
-	Version              int            `db:"version"`
-	CreatedAt            time.Time      `db:"created_at"`
-	UpdatedAt            time.Time      `db:"updated_at"`
-	LastActivityAt       *time.Time     `db:"last_activity_at"`
+	ID                   string     `db:"id"`
+	FirstName            *string    `db:"first_name"`
+	LastName             *string    `db:"last_name"`
+	Identifier           *string    `db:"identifier"`
+	Status               *string    `db:"status"`
+	PipelineID           *string    `db:"pipeline_id"`
+	PipelineStage        *string    `db:"pipeline_stage"`
+	OutreachConfigID     *string    `db:"outreach_config_id"`
+	Thumbnail            *string    `db:"thumbnail"`
+	Emails               Strings    `db:"emails"`
+	PhoneNumbers         Strings    `db:"phone_numbers"`
+	AssigneeIDs          Strings    `db:"assignee_ids"`
+	Labels               Strings    `db:"labels"`
+	CustomAttributes     JSONObject `db:"custom_attributes"`
+	AdditionalAttributes JSONObject `db:"additional_attributes"`
+	Documents            Documents  `db:"documents"`
+	Misc                 JSONObject `db:"misc"`
+	Blocked              bool       `db:"blocked"`
+	Version              int        `db:"version"`
+	CreatedAt            time.Time  `db:"created_at"`
+	UpdatedAt            time.Time  `db:"updated_at"`
+	LastActivityAt       *time.Time `db:"last_activity_at"`
 	// RowID is the stored id behind a dry-run preview whose ID is a placeholder.
 	RowID string `db:"-"`
 }

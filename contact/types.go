@@ -2,8 +2,6 @@ package contact
 
 import (
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // Role is a user's role within an account.
@@ -68,7 +66,7 @@ type Conversation struct {
 	Channel     string             `db:"channel"`
 	Subject     *string            `db:"subject"`
 	Status      ConversationStatus `db:"status"`
-	AssigneeIDs pq.StringArray     `db:"assignee_ids"`
+	AssigneeIDs Strings            `db:"assignee_ids"`
 	CreatedAt   time.Time          `db:"created_at"`
 	UpdatedAt   time.Time          `db:"updated_at"`
 }

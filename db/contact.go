@@ -245,7 +245,7 @@ func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Con
 		custom_attributes, additional_attributes, documents, misc, blocked)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, $15, $16) RETURNING id`,
 		acct, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
-		c.OutreachConfigID, c.Thumbnail, pq.Array(c.AssigneeIDs), pq.Array(c.Labels),
+		c.OutreachConfigID, c.Thumbnail, pq.Array([]string(c.AssigneeIDs)), pq.Array([]string(c.Labels)),
 		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked)
 	if err != nil {
 		return "", fmt.Errorf("insert contact: %w", err)
@@ -263,7 +263,7 @@ func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Con
 		documents = $15, misc = $16, blocked = $17, last_activity_at = $18, version = version + 1, updated_at = now()
 		WHERE account_id = $1 AND id = $2`,
 		acct, c.ID, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
-		c.OutreachConfigID, c.Thumbnail, pq.Array(c.AssigneeIDs), pq.Array(c.Labels),
+		c.OutreachConfigID, c.Thumbnail, pq.Array([]string(c.AssigneeIDs)), pq.Array([]string(c.Labels)),
 		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked, c.LastActivityAt)
 	if err != nil {
 		return fmt.Errorf("update contact: %w", err)

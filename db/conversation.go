@@ -127,7 +127,7 @@ func (s *Store) UpdateConversation(ctx context.Context, a contact.Actor, id stri
 		cur.AssigneeIDs = contact.DistinctIDs(cur.AssigneeIDs)
 		return wrapErr("update conversation", tx.GetContext(ctx, &out, `UPDATE conversations SET channel = $3, subject = $4, status = $5,
 			assignee_ids = $6::uuid[], updated_at = now() WHERE account_id = $1 AND id = $2 RETURNING `+conversationColumns,
-			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array(cur.AssigneeIDs)))
+			a.AccountID, cur.ID, cur.Channel, cur.Subject, cur.Status, pq.Array([]string(cur.AssigneeIDs))))
 	})
 	return out, err
 }
