@@ -109,16 +109,14 @@ func (k addressKind) normalize(errs *UserErrors, raw string, path []string) (str
 func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], all Opt[[]string], current []string,
 	creating bool, kind addressKind) []string {
 	if one.Set && all.Set {
-		errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), "input", oneName)
+		bothForms(errs, oneName, allName, "input", oneName)
 		return current
 	}
-	var raw []string
-	var paths [][]string
+	var side []given
 	switch {
 	case all.Set:
-		raw = all.Value
-		for i := range raw {
-			paths = append(paths, []string{"input", allName, strconv.Itoa(i)})
+		for i, v := range all.Value {
+			side = append(side, given{v, []string{"input", allName, strconv.Itoa(i)}})
 		}
 	case one.Set:
 		rest := current
@@ -126,12 +124,10 @@ func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], al
 			rest = rest[1:]
 		}
 		if one.Value != nil {
-			raw = []string{*one.Value}
-			paths = [][]string{{"input", oneName}}
+			side = append(side, given{*one.Value, []string{"input", oneName}})
 		}
 		for _, v := range rest {
-			raw = append(raw, v)
-			paths = append(paths, []string{"input", oneName})
+			side = append(side, given{v, []string{"input", oneName}})
 		}
 	default:
 		if current == nil {
@@ -139,22 +135,51 @@ func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], al
 		}
 		return current
 	}
-	out := []string{}
-	seen := map[string]bool{}
-	for i, v := range raw {
-		n, ok := kind.normalize(errs, v, paths[i])
-		switch {
-		case !ok:
-		case seen[n]:
-			if all.Set {
-				errs.Add(Invalid, fmt.Sprintf("%q is listed twice", n), paths[i]...)
+	out, _ := kind.place(errs, [][]given{side}, all.Set)
+	return out[0]
+}
+
+// given is one address as the input gave it, with its input path.
+type given struct {
+	raw  string
+	path []string
+}
+
+// bothForms reports an address given both as the one-value shortcut and as
+// a list (INVALID at path).
+func bothForms(errs *UserErrors, oneName, allName string, path ...string) {
+	errs.Add(Invalid, fmt.Sprintf("give %s or %s, not both", oneName, allName), path...)
+}
+
+// place normalises the addresses given for each side, in order, and returns
+// each side's values and every placed address with its path. A malformed
+// value is INVALID; a value given twice for one side is INVALID when strict
+// (else the repeat is dropped); a value given for two sides is TAKEN.
+func (k addressKind) place(errs *UserErrors, sides [][]given, strict bool) ([][]string, []SideAddress) {
+	out := make([][]string, len(sides))
+	var placed []SideAddress
+	owner := map[string]int{}
+	for s, side := range sides {
+		out[s] = []string{}
+		for _, g := range side {
+			v, ok := k.normalize(errs, g.raw, g.path)
+			prev, seen := owner[v]
+			switch {
+			case !ok:
+			case seen && prev == s:
+				if strict {
+					errs.Add(Invalid, fmt.Sprintf("%q is listed twice", v), g.path...)
+				}
+			case seen:
+				errs.Add(Taken, fmt.Sprintf("%q cannot belong to both contacts", v), g.path...)
+			default:
+				owner[v] = s
+				out[s] = append(out[s], v)
+				placed = append(placed, SideAddress{Value: v, Path: g.path})
 			}
-		default:
-			seen[n] = true
-			out = append(out, n)
 		}
 	}
-	return out
+	return out, placed
 }
 
 // Apply validates f and writes it onto c: text trimmed (blank is null),
@@ -164,63 +189,9 @@ func resolveList(errs *UserErrors, oneName, allName string, one Opt[*string], al
 // and identifier free) are the store's.
 func (f ContactFields) Apply(c *Contact, creating bool) UserErrors {
 	var errs UserErrors
-	for _, s := range []struct {
-		opt  Opt[*string]
-		dst  **string
-		name string
-		max  int
-	}{
-		{f.FirstName, &c.FirstName, "firstName", MaxNameLength}, {f.LastName, &c.LastName, "lastName", MaxNameLength},
-		{f.Identifier, &c.Identifier, "identifier", MaxNameLength}, {f.Status, &c.Status, "status", MaxNameLength},
-		{f.PipelineID, &c.PipelineID, "pipelineId", MaxNameLength}, {f.PipelineStage, &c.PipelineStage, "pipelineStage", MaxNameLength},
-		{f.OutreachConfigID, &c.OutreachConfigID, "outreachConfigId", MaxNameLength}, {f.Thumbnail, &c.Thumbnail, "thumbnail", MaxURLLength},
-	} {
-		if s.opt.Set && CheckOptLength(&errs, s.opt.Value, s.max, "input", s.name) {
-			*s.dst = BlankToNil(s.opt.Value)
-		}
-	}
-	c.Emails = resolveList(&errs, "email", "emails", f.Email, f.Emails, c.Emails, creating, emailKind)
-	c.PhoneNumbers = resolveList(&errs, "phoneNumber", "phoneNumbers", f.PhoneNumber, f.PhoneNumbers, c.PhoneNumbers, creating, phoneKind)
-	if f.Labels.Set {
-		checkLabels(&errs, f.Labels.Value, "input", "labels")
-		c.Labels = cleanLabels(f.Labels.Value)
-	}
-	if f.AssigneeIDs.Set {
-		c.AssigneeIDs = CanonicalIDs(f.AssigneeIDs.Value)
-	}
-	if c.Labels == nil {
-		c.Labels = []string{}
-	}
-	if c.AssigneeIDs == nil {
-		c.AssigneeIDs = []string{}
-	}
-	for _, o := range []struct {
-		opt Opt[JSONObject]
-		dst *JSONObject
-	}{{f.CustomAttributes, &c.CustomAttributes}, {f.AdditionalAttributes, &c.AdditionalAttributes}, {f.Misc, &c.Misc}} {
-		if o.opt.Set {
-			*o.dst = o.opt.Value
-		}
-		if *o.dst == nil {
-			*o.dst = JSONObject{}
-		}
-	}
-	if f.Documents.Set {
-		c.Documents = Documents(f.Documents.Value)
-		for i, d := range c.Documents {
-			path := []string{"input", "documents", strconv.Itoa(i)}
-			if strings.TrimSpace(d.Name) == "" || strings.TrimSpace(d.URL) == "" {
-				errs.Add(Invalid, "a document needs a name and a url", path...)
-			}
-			CheckLength(&errs, d.Name, MaxNameLength, append(path, "name")...)
-			CheckLength(&errs, d.URL, MaxURLLength, append(path, "url")...)
-		}
-	}
-	if c.Documents == nil {
-		c.Documents = Documents{}
-	}
-	if f.Blocked.Set {
-		c.Blocked = f.Blocked.Value != nil && *f.Blocked.Value // null clears to false
+	for _, field := range Fields {
+		field.rules.apply(&f, c, creating, &errs)
+		field.rules.empty(c)
 	}
 	return errs
 }
