@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"contactid/app"
 	"contactid/internal/pgcluster"
 )
 
@@ -60,18 +61,18 @@ func TestEmbeddedDatabase(t *testing.T) {
 		t.Fatalf("cluster still running after account create: %v", err)
 	}
 
-	cfg, err := ConfigFromEnv(os.Getenv)
+	cfg, err := app.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	m := &app.Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := m.Open(ctx); err != nil {
 		t.Fatalf("open embedded: %v", err)
 	}
 	if !m.Embedded() {
 		t.Fatal("Main did not use the embedded cluster")
 	}
-	if err := announceDemo(ctx, m); err != nil {
+	if err := m.AnnounceDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
 	second := create("During") // server running: attaches, leaves it up
@@ -99,12 +100,12 @@ func TestEmbeddedDatabase(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "demo-token")); err != nil {
 		t.Fatal(err)
 	}
-	m2 := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	m2 := &app.Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := m2.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
 	defer m2.Close(ctx) //nolint:errcheck // test teardown
-	if err := announceDemo(ctx, m2); err != nil {
+	if err := m2.AnnounceDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
 	newToken, err := os.ReadFile(filepath.Join(dir, "demo-token"))

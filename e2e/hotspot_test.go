@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -9,13 +9,14 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"contactid/app"
+	"contactid/app/apptest"
 	"contactid/internal/pgtest"
 
 	"github.com/jmoiron/sqlx"
@@ -410,7 +411,7 @@ func TestHotspotMovedConversation(t *testing.T) {
 			}
 
 			type result struct {
-				res gqlResponse
+				res apptest.Response
 				err error
 			}
 			done := make(chan result, 1)
@@ -471,15 +472,15 @@ func TestHotspotMovedConversation(t *testing.T) {
 			if len(p.CreateMessage.UserErrors) > 0 {
 				t.Fatalf("user errors %+v", p.CreateMessage.UserErrors)
 			}
-			MustEqual(t, "sender", p.CreateMessage.Message.Sender.ID, to.ID)
-			MustEqual(t, "messages sent by the new contact in its conversation", s.Count(t, `SELECT count(*) FROM messages m
+			apptest.MustEqual(t, "sender", p.CreateMessage.Message.Sender.ID, to.ID)
+			apptest.MustEqual(t, "messages sent by the new contact in its conversation", s.Count(t, `SELECT count(*) FROM messages m
 				JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
 				WHERE m.account_id = $1 AND m.id = $2 AND c.contact_id = $3 AND m.sender_contact_id = $3`,
 				a.AccountID, p.CreateMessage.Message.ID, to.ID), 1)
-			MustEqual(t, "new contact's activity set", s.Count(t, `SELECT count(*) FROM contacts
+			apptest.MustEqual(t, "new contact's activity set", s.Count(t, `SELECT count(*) FROM contacts
 				WHERE account_id = $1 AND id = $2 AND last_activity_at IS NOT NULL`, a.AccountID, to.ID), 1)
 			if !tc.deleteFrom {
-				MustEqual(t, "old contact's activity untouched", s.Count(t, `SELECT count(*) FROM contacts
+				apptest.MustEqual(t, "old contact's activity untouched", s.Count(t, `SELECT count(*) FROM contacts
 					WHERE account_id = $1 AND id = $2 AND last_activity_at IS NULL`, a.AccountID, from.ID), 1)
 			}
 			if n := mustDeadlocks(t, s) - deadlocksBefore; n > 0 {
@@ -514,19 +515,7 @@ func mustWaitBlocked(tb testing.TB, conn *sqlx.DB, pid int) {
 // internal error's cause, for one) in the test's output.
 func mustLoggingServer(t *testing.T) *testServer {
 	t.Helper()
-	cfg, err := ConfigFromEnv(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DatabaseURL = pgtest.NewDSN(t)
-	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	srv := httptest.NewServer(m.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		m.Close(context.Background()) //nolint:errcheck // test teardown
+	return MustServerOn(t, pgtest.NewDSN(t), func(m *app.Main) {
+		m.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	})
-	return &testServer{Server: srv, Main: m, DB: m.Store.DB()}
 }

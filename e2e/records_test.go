@@ -1,10 +1,12 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
 	"sort"
 	"testing"
 	"time"
+
+	"contactid/app/apptest"
 )
 
 func TestInboxes(t *testing.T) {
@@ -25,14 +27,14 @@ func TestInboxes(t *testing.T) {
 		if len(got.Inboxes) != 2 || got.Inboxes[0].ID != first || got.Inboxes[1].ID != second {
 			t.Fatalf("inboxes = %+v", got.Inboxes)
 		}
-		MustEqual(t, "trimmed", []string{got.Inboxes[0].Name, got.Inboxes[0].ChannelType}, []string{"Website", "web_widget"})
+		apptest.MustEqual(t, "trimmed", []string{got.Inboxes[0].Name, got.Inboxes[0].ChannelType}, []string{"Website", "web_widget"})
 	})
 
 	t.Run("blank fields are invalid", func(t *testing.T) {
 		errs := s.MustReject(t, a.Token, createInboxDoc, map[string]any{"input": map[string]any{"name": " "}})
 		MustHaveUserError(t, errs, "INVALID", "input", "name")
 		MustHaveUserError(t, errs, "INVALID", "input", "channelType")
-		MustEqual(t, "error count", len(errs), 2)
+		apptest.MustEqual(t, "error count", len(errs), 2)
 	})
 }
 
@@ -61,10 +63,10 @@ func TestContactInboxes(t *testing.T) {
 			s.MustMutate(t, a.Token, createContactInboxDoc, map[string]any{"input": in}, &p)
 			created = append(created, p.ContactInbox)
 		}
-		MustEqual(t, "sourceId", created[0].SourceID, "visitor-1")
-		MustEqual(t, "inbox", created[0].Inbox.ID, web)
-		MustEqual(t, "inbox name", created[0].Inbox.Name, "Web")
-		MustEqual(t, "contact", created[1].Contact.ID, c.ID)
+		apptest.MustEqual(t, "sourceId", created[0].SourceID, "visitor-1")
+		apptest.MustEqual(t, "inbox", created[0].Inbox.ID, web)
+		apptest.MustEqual(t, "inbox name", created[0].Inbox.Name, "Web")
+		apptest.MustEqual(t, "contact", created[1].Contact.ID, c.ID)
 	})
 
 	t.Run("duplicate source id in one inbox is taken", func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestContactInboxes(t *testing.T) {
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "contactId")
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "inboxId")
 		MustHaveUserError(t, errs, "INVALID", "input", "sourceId")
-		MustEqual(t, "error count", len(errs), 3)
+		apptest.MustEqual(t, "error count", len(errs), 3)
 	})
 
 	t.Run("listed on the contact", func(t *testing.T) {
@@ -99,8 +101,8 @@ func TestContactInboxes(t *testing.T) {
 		}
 		s.Do(t, a.Token, `query($id: ID!) { contact(id: $id) { contactInboxes { totalCount nodes { id sourceId inbox { id name } contact { id } } } } }`,
 			map[string]any{"id": c.ID}, &got)
-		MustEqual(t, "contactInboxes", got.Contact.ContactInboxes.Nodes, created)
-		MustEqual(t, "totalCount", got.Contact.ContactInboxes.TotalCount, 2)
+		apptest.MustEqual(t, "contactInboxes", got.Contact.ContactInboxes.Nodes, created)
+		apptest.MustEqual(t, "totalCount", got.Contact.ContactInboxes.TotalCount, 2)
 	})
 }
 
@@ -133,21 +135,21 @@ func TestConversations(t *testing.T) {
 	var defaults, explicit conversationOut
 	t.Run("defaults", func(t *testing.T) {
 		defaults = create(t, map[string]any{"contactId": c.ID, "inboxId": inbox})
-		MustEqual(t, "channel", defaults.Channel, "web_widget")
-		MustEqual(t, "status", defaults.Status, "OPEN")
-		MustEqual(t, "subject", defaults.Subject, (*string)(nil))
-		MustEqual(t, "contact", defaults.Contact.ID, c.ID)
-		MustEqual(t, "inbox", defaults.Inbox.ID, inbox)
-		MustEqual(t, "assignees", len(defaults.Assignees), 0)
+		apptest.MustEqual(t, "channel", defaults.Channel, "web_widget")
+		apptest.MustEqual(t, "status", defaults.Status, "OPEN")
+		apptest.MustEqual(t, "subject", defaults.Subject, (*string)(nil))
+		apptest.MustEqual(t, "contact", defaults.Contact.ID, c.ID)
+		apptest.MustEqual(t, "inbox", defaults.Inbox.ID, inbox)
+		apptest.MustEqual(t, "assignees", len(defaults.Assignees), 0)
 	})
 
 	t.Run("explicit", func(t *testing.T) {
 		explicit = create(t, map[string]any{"contactId": c.ID, "inboxId": inbox, "channel": "sms", "subject": "Hello",
 			"status": "PENDING", "assigneeIds": []string{agent.ID, a.UserID, agent.ID}})
-		MustEqual(t, "channel", explicit.Channel, "sms")
-		MustEqual(t, "status", explicit.Status, "PENDING")
-		MustEqual(t, "subject", explicit.Subject, sp("Hello"))
-		MustEqual(t, "assignees", explicit.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}, {a.UserID, "Acme Admin"}})
+		apptest.MustEqual(t, "channel", explicit.Channel, "sms")
+		apptest.MustEqual(t, "status", explicit.Status, "PENDING")
+		apptest.MustEqual(t, "subject", explicit.Subject, sp("Hello"))
+		apptest.MustEqual(t, "assignees", explicit.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}, {a.UserID, "Acme Admin"}})
 	})
 
 	t.Run("create rejections", func(t *testing.T) {
@@ -169,20 +171,20 @@ func TestConversations(t *testing.T) {
 
 	t.Run("update", func(t *testing.T) {
 		got := update(t, explicit.ID, map[string]any{"status": "RESOLVED", "channel": "email", "assigneeIds": []string{agent.ID, agent.ID}})
-		MustEqual(t, "status", got.Status, "RESOLVED")
-		MustEqual(t, "channel", got.Channel, "email")
-		MustEqual(t, "subject kept", got.Subject, sp("Hello"))
-		MustEqual(t, "assignees", got.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}})
+		apptest.MustEqual(t, "status", got.Status, "RESOLVED")
+		apptest.MustEqual(t, "channel", got.Channel, "email")
+		apptest.MustEqual(t, "subject kept", got.Subject, sp("Hello"))
+		apptest.MustEqual(t, "assignees", got.Assignees, []struct{ ID, Name string }{{agent.ID, "Agent"}})
 	})
 
 	t.Run("omitted fields are kept, empty subject clears", func(t *testing.T) {
 		got := update(t, explicit.ID, map[string]any{"subject": ""})
-		MustEqual(t, "subject", got.Subject, (*string)(nil))
-		MustEqual(t, "status", got.Status, "RESOLVED")
-		MustEqual(t, "channel", got.Channel, "email")
-		MustEqual(t, "assignees", len(got.Assignees), 1)
+		apptest.MustEqual(t, "subject", got.Subject, (*string)(nil))
+		apptest.MustEqual(t, "status", got.Status, "RESOLVED")
+		apptest.MustEqual(t, "channel", got.Channel, "email")
+		apptest.MustEqual(t, "assignees", len(got.Assignees), 1)
 		got = update(t, explicit.ID, map[string]any{"assigneeIds": []string{}})
-		MustEqual(t, "assignees cleared", len(got.Assignees), 0)
+		apptest.MustEqual(t, "assignees cleared", len(got.Assignees), 0)
 	})
 
 	t.Run("update rejections", func(t *testing.T) {
@@ -205,8 +207,8 @@ func TestConversations(t *testing.T) {
 			}
 		}
 		s.Do(t, a.Token, `query($id: ID!) { contact(id: $id) { conversations { totalCount nodes { id status } } } }`, map[string]any{"id": c.ID}, &got)
-		MustEqual(t, "conversations", got.Contact.Conversations.Nodes, []struct{ ID, Status string }{{defaults.ID, "OPEN"}, {explicit.ID, "RESOLVED"}})
-		MustEqual(t, "totalCount", got.Contact.Conversations.TotalCount, 2)
+		apptest.MustEqual(t, "conversations", got.Contact.Conversations.Nodes, []struct{ ID, Status string }{{defaults.ID, "OPEN"}, {explicit.ID, "RESOLVED"}})
+		apptest.MustEqual(t, "totalCount", got.Contact.Conversations.TotalCount, 2)
 	})
 }
 
@@ -237,7 +239,7 @@ func TestMessages(t *testing.T) {
 		input["conversationId"] = conv
 		var p struct{ Message messageOut }
 		s.MustMutate(t, token, createMessageDoc, map[string]any{"input": input}, &p)
-		MustEqual(t, "conversation", p.Message.Conversation.ID, conv)
+		apptest.MustEqual(t, "conversation", p.Message.Conversation.ID, conv)
 		return p.Message
 	}
 
@@ -312,7 +314,7 @@ func TestMessages(t *testing.T) {
 		for _, n := range got.Conversation.Messages.Nodes {
 			gotEntries = append(gotEntries, entry{n.ID, n.CreatedAt.UTC()})
 		}
-		MustEqual(t, "timeline", gotEntries, want)
+		apptest.MustEqual(t, "timeline", gotEntries, want)
 	})
 }
 
@@ -336,8 +338,8 @@ func TestContactRecords(t *testing.T) {
 			s.MustMutate(t, a.Token, createApplicationDoc, map[string]any{"input": in}, &p)
 			apps = append(apps, p.Application)
 		}
-		MustEqual(t, "first", apps[0], application{apps[0].ID, sp("Designer"), sp("applied")})
-		MustEqual(t, "second", apps[1], application{ID: apps[1].ID})
+		apptest.MustEqual(t, "first", apps[0], application{apps[0].ID, sp("Designer"), sp("applied")})
+		apptest.MustEqual(t, "second", apps[1], application{ID: apps[1].ID})
 	})
 
 	type note struct {
@@ -436,20 +438,20 @@ func TestContactRecords(t *testing.T) {
 			reminders { totalCount nodes { id title dueAt done } }
 			trainingSnapshots { totalCount nodes { id data } } } }`, map[string]any{"id": c.ID}, &got)
 		k := got.Contact
-		MustEqual(t, "applications", k.Applications.Nodes, apps)
-		MustEqual(t, "notes", k.Notes.Nodes, notes)
+		apptest.MustEqual(t, "applications", k.Applications.Nodes, apps)
+		apptest.MustEqual(t, "notes", k.Notes.Nodes, notes)
 		for i := range k.Reminders.Nodes {
 			if d := k.Reminders.Nodes[i].DueAt; d != nil {
 				utc := d.UTC()
 				k.Reminders.Nodes[i].DueAt = &utc
 			}
 		}
-		MustEqual(t, "reminders", k.Reminders.Nodes, reminders)
+		apptest.MustEqual(t, "reminders", k.Reminders.Nodes, reminders)
 		if len(k.TrainingSnapshots.Nodes) != 2 || k.TrainingSnapshots.Nodes[0].ID != snapshots[0].ID {
 			t.Fatalf("trainingSnapshots = %+v", k.TrainingSnapshots.Nodes)
 		}
 		mustJSONObject(t, "listed data", k.TrainingSnapshots.Nodes[0].Data, data)
-		MustEqual(t, "totals", []int{k.Applications.TotalCount, k.Notes.TotalCount, k.Reminders.TotalCount, k.TrainingSnapshots.TotalCount},
+		apptest.MustEqual(t, "totals", []int{k.Applications.TotalCount, k.Notes.TotalCount, k.Reminders.TotalCount, k.TrainingSnapshots.TotalCount},
 			[]int{2, 2, 2, 2})
 	})
 }

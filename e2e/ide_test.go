@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"contactid/app"
+	"contactid/app/apptest"
 	"contactid/internal/pgtest"
 )
 
@@ -25,7 +27,7 @@ func (s *testServer) MustGet(tb testing.TB, path string, headers map[string]stri
 func (s *testServer) MustRawPost(tb testing.TB, contentType, body string, headers map[string]string) (int, string) {
 	tb.Helper()
 	status, out, _ := s.MustRequest(tb, http.MethodPost, "/graphql", contentType, body, headers)
-	MustNotLeak(tb, out)
+	apptest.MustNotLeak(tb, out)
 	return status, string(out)
 }
 
@@ -99,7 +101,7 @@ func TestIDEAndProbes(t *testing.T) {
 
 	t.Run("request id is echoed", func(t *testing.T) {
 		_, _, h := s.MustGet(t, "/healthz", map[string]string{"X-Request-Id": "req-123"})
-		MustEqual(t, "X-Request-Id", h.Get("X-Request-Id"), "req-123")
+		apptest.MustEqual(t, "X-Request-Id", h.Get("X-Request-Id"), "req-123")
 		_, _, h = s.MustGet(t, "/healthz", map[string]string{"X-Request-Id": "bad id;drop"})
 		if id := h.Get("X-Request-Id"); id == "" || strings.Contains(id, " ") {
 			t.Fatalf("X-Request-Id = %q, want a fresh id", id)
@@ -127,7 +129,7 @@ func TestDatabaseDown(t *testing.T) {
 	t.Run("a valid token is not reported as unauthenticated", func(t *testing.T) {
 		res := s.Post(t, map[string]string{"Authorization": "Bearer " + a.Token}, `{ viewer { id } }`, nil)
 		mustTopLevelError(t, res, "INTERNAL")
-		MustEqual(t, "message", res.Errors[0].Message, "internal error")
+		apptest.MustEqual(t, "message", res.Errors[0].Message, "internal error")
 	})
 
 	t.Run("pure introspection still works", func(t *testing.T) {
@@ -146,7 +148,7 @@ func TestGraphQLTransports(t *testing.T) {
 
 	t.Run("query", func(t *testing.T) {
 		status, body, _ := s.MustGet(t, "/graphql?query="+url.QueryEscape(`{ viewer { id } }`), auth)
-		MustNotLeak(t, []byte(body))
+		apptest.MustNotLeak(t, []byte(body))
 		var res struct {
 			Data   struct{ Viewer struct{ ID string } }
 			Errors []any
@@ -172,7 +174,7 @@ func TestGraphQLTransports(t *testing.T) {
 		before := s.Snapshot(t)
 		doc := `mutation { createContact(input: {firstName: "ViaGet"}) { contact { id } userErrors { code } } }`
 		status, body, _ := s.MustGet(t, "/graphql?query="+url.QueryEscape(doc), auth)
-		MustNotLeak(t, []byte(body))
+		apptest.MustNotLeak(t, []byte(body))
 		if status == http.StatusOK || !strings.Contains(body, `"errors"`) || strings.Contains(body, "ViaGet") {
 			t.Fatalf("GET mutation = %d %s, want refused", status, body)
 		}
@@ -217,7 +219,7 @@ func TestGraphQLTransports(t *testing.T) {
 
 	t.Run("without a token", func(t *testing.T) {
 		_, body, _ := s.MustGet(t, "/graphql?query="+url.QueryEscape(`{ viewer { id } }`), nil)
-		var res gqlResponse
+		var res apptest.Response
 		if err := json.Unmarshal([]byte(body), &res); err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +229,7 @@ func TestGraphQLTransports(t *testing.T) {
 
 func TestIntrospectionOff(t *testing.T) {
 	t.Parallel()
-	s := MustServerOn(t, pgtest.NewDSN(t), func(c *Config) { c.Introspection = false })
+	s := MustServerOn(t, pgtest.NewDSN(t), func(m *app.Main) { m.Config.Introspection = false })
 	a := s.MustAccount(t, "Acme")
 
 	t.Run("no IDE", func(t *testing.T) {
@@ -258,7 +260,7 @@ func TestIntrospectionOff(t *testing.T) {
 	t.Run("queries still work", func(t *testing.T) {
 		var got struct{ Viewer struct{ ID string } }
 		s.Do(t, a.Token, `{ viewer { id __typename } }`, nil, &got)
-		MustEqual(t, "viewer", got.Viewer.ID, a.UserID)
+		apptest.MustEqual(t, "viewer", got.Viewer.ID, a.UserID)
 	})
 
 	t.Run("probes still work", func(t *testing.T) {

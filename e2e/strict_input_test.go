@@ -1,16 +1,18 @@
-package main
+package e2e
 
 import (
-	"contactid/contact"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"contactid/app/apptest"
+	"contactid/contact"
 )
 
 // mustRequestError fails unless res is refused before execution: no data,
 // one error, and that error's extensions.code is code.
-func mustRequestError(tb testing.TB, res gqlResponse, code string) {
+func mustRequestError(tb testing.TB, res apptest.Response, code string) {
 	tb.Helper()
 	if len(res.Errors) != 1 {
 		tb.Fatalf("want one error, got data=%s errors=%+v", res.Data, res.Errors)
@@ -66,7 +68,7 @@ func TestEnumsAreExact(t *testing.T) {
 	t.Run("exact spelling still works", func(t *testing.T) {
 		var p struct{ Conversation struct{ Status string } }
 		f.MustMutate(t, tok, updateConversationDoc, map[string]any{"id": conv.ID, "input": map[string]any{"status": "RESOLVED"}}, &p)
-		MustEqual(t, "status", p.Conversation.Status, "RESOLVED")
+		apptest.MustEqual(t, "status", p.Conversation.Status, "RESOLVED")
 	})
 }
 
@@ -152,7 +154,7 @@ func TestTimesAreChecked(t *testing.T) {
 			}
 		}
 		f.Do(t, tok, `query($id: ID!) { conversation(id: $id) { messages(first: 100) { nodes { id } } } }`, map[string]any{"id": conv.ID}, &got)
-		MustEqual(t, "messages", len(got.Conversation.Messages.Nodes), 4)
+		apptest.MustEqual(t, "messages", len(got.Conversation.Messages.Nodes), 4)
 	})
 }
 
@@ -195,6 +197,6 @@ func TestJSONInputIsChecked(t *testing.T) {
 		var p struct{ Contact contactOut }
 		s.MustMutate(t, a.Token, createContactDoc, map[string]any{"input": json.RawMessage(
 			`{"firstName": "A", "customAttributes": {"big": 12345678901234567890, "f": 1.5}}`)}, &p)
-		MustEqual(t, "customAttributes", string(p.Contact.CustomAttributes), `{"big":12345678901234567890,"f":1.5}`)
+		apptest.MustEqual(t, "customAttributes", string(p.Contact.CustomAttributes), `{"big":12345678901234567890,"f":1.5}`)
 	})
 }

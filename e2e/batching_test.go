@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"contactid/app"
+	"contactid/app/apptest"
 	"contactid/contact"
 	"contactid/db"
 	"contactid/internal/pgtest"
@@ -74,11 +75,10 @@ func mustCountingServer(tb testing.TB) *countingServer {
 	}
 	n := &atomic.Int64{}
 	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: connector, n: n}), "postgres")
-	m := &Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
-	m.Config, _ = ConfigFromEnv(func(string) string { return "" })
-	srv := httptest.NewServer(m.Handler())
-	tb.Cleanup(func() { srv.Close(); conn.Close() })
-	s := &testServer{Server: srv, Main: m, DB: conn}
+	m := &app.Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
+	m.Config, _ = app.ConfigFromEnv(func(string) string { return "" })
+	tb.Cleanup(func() { conn.Close() })
+	s := &testServer{apptest.MustHandler(tb, m)}
 	acct := s.MustAccount(tb, "Batch")
 	f := &fixture{testServer: s, Acct: acct, Actor: contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}}
 	ib, err := m.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})

@@ -1,10 +1,11 @@
-package main
+package e2e
 
 import (
-	"contactid/contact"
 	"context"
 	"testing"
 	"time"
+
+	"contactid/contact"
 )
 
 // fixture builds test data through the store, as an account's administrator.

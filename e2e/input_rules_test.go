@@ -1,13 +1,15 @@
-package main
+package e2e
 
 import (
-	"contactid/contact"
 	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+
+	"contactid/app/apptest"
+	"contactid/contact"
 )
 
 // storedList reads one of a contact's stored lists straight from the
@@ -64,8 +66,8 @@ func TestInputRulesSeparateKeepsValues(t *testing.T) {
 			if len(res.UserErrors) > 0 || res.NewContactID == nil {
 				t.Fatalf("separate failed: %+v", res.UserErrors)
 			}
-			MustEqual(t, "original's "+tc.list, f.storedList(t, tc.list, c.ID), tc.orig)
-			MustEqual(t, "new contact's "+tc.list, f.storedList(t, tc.list, *res.NewContactID), tc.newer)
+			apptest.MustEqual(t, "original's "+tc.list, f.storedList(t, tc.list, c.ID), tc.orig)
+			apptest.MustEqual(t, "new contact's "+tc.list, f.storedList(t, tc.list, *res.NewContactID), tc.newer)
 			// Lists the split does not name stay whole on the original.
 			for _, l := range []string{"phones", "emails", "labels"} {
 				if l == tc.list {
@@ -141,8 +143,8 @@ func TestInputRulesMergeName(t *testing.T) {
 				}
 				return *p
 			}
-			MustEqual(t, "stored name", name{str(got.First), str(got.Last)}, tc.want)
-			MustEqual(t, "returned name", name{str(res.Contact.FirstName), str(res.Contact.LastName)}, tc.want)
+			apptest.MustEqual(t, "stored name", name{str(got.First), str(got.Last)}, tc.want)
+			apptest.MustEqual(t, "returned name", name{str(res.Contact.FirstName), str(res.Contact.LastName)}, tc.want)
 		})
 	}
 	t.Run("NAME chosen twice is INVALID", func(t *testing.T) {
@@ -204,7 +206,7 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 	t.Run("updateContact keeps its own identifier", func(t *testing.T) {
 		var p struct{ UpdateContact struct{ Contact contactOut } }
 		f.Do(t, f.Acct.Token, updateContactDoc, map[string]any{"id": holder.ID, "input": map[string]any{"identifier": "ext-1", "lastName": "H"}}, &p)
-		MustEqual(t, "identifier", p.UpdateContact.Contact.Identifier, sp("ext-1"))
+		apptest.MustEqual(t, "identifier", p.UpdateContact.Contact.Identifier, sp("ext-1"))
 	})
 	t.Run("separateContact moves the identifier to the new contact", func(t *testing.T) {
 		c := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("moving"))})
@@ -248,7 +250,7 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 	t.Run("concurrent creates with one identifier", func(t *testing.T) {
 		const clients = 6
 		var wg sync.WaitGroup
-		results := make([]gqlResponse, clients)
+		results := make([]apptest.Response, clients)
 		for i := range results {
 			wg.Add(1)
 			go func() {
@@ -342,7 +344,7 @@ func TestInputRulesAddressCharacters(t *testing.T) {
 	const precomposed, decomposed = "bas\u00e9@example.com", "base\u0301@example.com"
 	c := f.testServer.MustContact(t, f.Acct.Token, map[string]any{"email": decomposed})
 	t.Run("stored in NFC", func(t *testing.T) {
-		MustEqual(t, "stored email", f.storedList(t, "emails", c.ID), []string{precomposed})
+		apptest.MustEqual(t, "stored email", f.storedList(t, "emails", c.ID), []string{precomposed})
 	})
 	for _, spelling := range []string{precomposed, decomposed, "BASE\u0301@EXAMPLE.COM", "BAS\u00c9@example.com"} {
 		t.Run("TAKEN as "+spelling, func(t *testing.T) {
@@ -576,6 +578,6 @@ func TestInputRulesLengths(t *testing.T) {
 	})
 	t.Run("100-character labels stay valid", func(t *testing.T) {
 		c := f.testServer.MustContact(t, f.Acct.Token, map[string]any{"labels": []any{strings.Repeat("l", 100)}})
-		MustEqual(t, "labels", c.Labels, []string{strings.Repeat("l", 100)})
+		apptest.MustEqual(t, "labels", c.Labels, []string{strings.Repeat("l", 100)})
 	})
 }

@@ -1,12 +1,14 @@
-package main
+package e2e
 
 import (
-	"contactid/contact"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"contactid/app/apptest"
+	"contactid/contact"
 )
 
 // Fuzz targets: one per mutation input type. Each posts the fuzzer's JSON
@@ -47,8 +49,8 @@ func fuzzMutation(f *testing.F, doc, idOf string, seeds ...string) {
 		if status >= 500 {
 			t.Fatalf("status %d for input %s: %s", status, input, raw)
 		}
-		MustNotLeak(t, raw)
-		var res gqlResponse
+		apptest.MustNotLeak(t, raw)
+		var res apptest.Response
 		if err := json.Unmarshal(raw, &res); err != nil {
 			t.Fatalf("undecodable response %q: %v", raw, err)
 		}

@@ -1,8 +1,7 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -189,16 +188,6 @@ func MustHaveUserError(tb testing.TB, errs []userError, code string, field ...st
 	tb.Fatalf("want a %s user error at %q, got %+v", code, field, errs)
 }
 
-// MustEqual fails when got and want are not deeply equal.
-func MustEqual[T any](tb testing.TB, what string, got, want T) {
-	tb.Helper()
-	if !reflect.DeepEqual(got, want) {
-		g, _ := json.Marshal(got)
-		w, _ := json.Marshal(want)
-		tb.Fatalf("%s =\n  %s\nwant\n  %s", what, g, w)
-	}
-}
-
 // MustContact creates a contact from input and returns it.
 func (s *testServer) MustContact(tb testing.TB, token string, input map[string]any) contactOut {
 	tb.Helper()
@@ -248,16 +237,6 @@ func (s *testServer) MustUser(tb testing.TB, adminToken, name, email, role strin
 		tb.Fatalf("createUser returned no user or token: %+v", p)
 	}
 	return p.User, p.Token
-}
-
-// Count runs a SELECT count(*) … query directly on the database.
-func (s *testServer) Count(tb testing.TB, query string, args ...any) int {
-	tb.Helper()
-	var n int
-	if err := s.DB.Get(&n, query, args...); err != nil {
-		tb.Fatalf("count %q: %v", query, err)
-	}
-	return n
 }
 
 // randomID returns a well-formed id that no object has.

@@ -1,10 +1,12 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
+
+	"contactid/app/apptest"
 )
 
 // concurrentPayloads sends n copies of a one-field mutation at the same time
@@ -63,7 +65,7 @@ func TestConcurrentWrites(t *testing.T) {
 			return map[string]any{"input": map[string]any{"firstName": fmt.Sprint("C", i), "email": "race@example.com"}}
 		})
 		mustOneWinner(t, res, "TAKEN")
-		MustEqual(t, "contacts", s.Count(t, `SELECT count(*) FROM contacts WHERE account_id = $1`, a.AccountID), 1)
+		apptest.MustEqual(t, "contacts", s.Count(t, `SELECT count(*) FROM contacts WHERE account_id = $1`, a.AccountID), 1)
 	})
 
 	t.Run("same phone number", func(t *testing.T) {
@@ -71,7 +73,7 @@ func TestConcurrentWrites(t *testing.T) {
 			return map[string]any{"input": map[string]any{"phoneNumbers": []string{fmt.Sprintf("+1415555%04d", 200+i), "+1 415 555 0100"}}}
 		})
 		mustOneWinner(t, res, "TAKEN")
-		MustEqual(t, "phone rows", s.Count(t, `SELECT count(*) FROM contact_phone_numbers WHERE account_id = $1`, a.AccountID), 2)
+		apptest.MustEqual(t, "phone rows", s.Count(t, `SELECT count(*) FROM contact_phone_numbers WHERE account_id = $1`, a.AccountID), 2)
 	})
 
 	t.Run("same expectedVersion", func(t *testing.T) {
@@ -80,7 +82,7 @@ func TestConcurrentWrites(t *testing.T) {
 			return map[string]any{"id": c.ID, "input": map[string]any{"expectedVersion": 1, "lastName": fmt.Sprint("L", i)}}
 		})
 		mustOneWinner(t, res, "CONFLICT")
-		MustEqual(t, "version", s.MustReadContact(t, a.Token, c.ID).Version, 2)
+		apptest.MustEqual(t, "version", s.MustReadContact(t, a.Token, c.ID).Version, 2)
 	})
 
 	t.Run("same source id", func(t *testing.T) {
@@ -102,6 +104,6 @@ func TestConcurrentWrites(t *testing.T) {
 				t.Errorf("update %d: %+v", i, errs)
 			}
 		}
-		MustEqual(t, "version", s.MustReadContact(t, a.Token, c.ID).Version, 1+n)
+		apptest.MustEqual(t, "version", s.MustReadContact(t, a.Token, c.ID).Version, 1+n)
 	})
 }

@@ -1,9 +1,11 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"contactid/app/apptest"
 )
 
 // contactQueryDoc reads one contact with every field.
@@ -32,7 +34,7 @@ func mustJSONObject(tb testing.TB, what string, raw json.RawMessage, want map[st
 	if err := json.Unmarshal(raw, &got); err != nil {
 		tb.Fatalf("%s: %v", what, err)
 	}
-	MustEqual(tb, what, got, want)
+	apptest.MustEqual(tb, what, got, want)
 }
 
 func TestContactRoundTrip(t *testing.T) {
@@ -58,24 +60,24 @@ func TestContactRoundTrip(t *testing.T) {
 
 	t.Run("create", func(t *testing.T) {
 		c := created
-		MustEqual(t, "firstName", c.FirstName, sp("Jane"))
-		MustEqual(t, "name", c.Name, "Jane Doe")
-		MustEqual(t, "emails", c.Emails, []string{"jane.doe@example.com", "jane@work.example.org"})
-		MustEqual(t, "email", c.Email, sp("jane.doe@example.com"))
-		MustEqual(t, "phoneNumbers", c.PhoneNumbers, []string{"+14155550100", "+442079460958", "+14155550199", "+14155550123"})
-		MustEqual(t, "phoneNumber", c.PhoneNumber, sp("+14155550100"))
-		MustEqual(t, "identifier", c.Identifier, sp("ext-1"))
-		MustEqual(t, "status", c.Status, sp("active"))
-		MustEqual(t, "pipeline", []*string{c.PipelineID, c.PipelineStage, c.OutreachConfigID}, []*string{sp("p1"), sp("screening"), sp("oc1")})
-		MustEqual(t, "assignees", c.Assignees, []userOut{{ID: agent.ID, Name: "Agent Smith", Role: "AGENT"}, {ID: a.UserID, Name: "Acme Admin", Role: "ADMINISTRATOR"}})
-		MustEqual(t, "labels", c.Labels, []string{"vip", "lead"})
+		apptest.MustEqual(t, "firstName", c.FirstName, sp("Jane"))
+		apptest.MustEqual(t, "name", c.Name, "Jane Doe")
+		apptest.MustEqual(t, "emails", c.Emails, []string{"jane.doe@example.com", "jane@work.example.org"})
+		apptest.MustEqual(t, "email", c.Email, sp("jane.doe@example.com"))
+		apptest.MustEqual(t, "phoneNumbers", c.PhoneNumbers, []string{"+14155550100", "+442079460958", "+14155550199", "+14155550123"})
+		apptest.MustEqual(t, "phoneNumber", c.PhoneNumber, sp("+14155550100"))
+		apptest.MustEqual(t, "identifier", c.Identifier, sp("ext-1"))
+		apptest.MustEqual(t, "status", c.Status, sp("active"))
+		apptest.MustEqual(t, "pipeline", []*string{c.PipelineID, c.PipelineStage, c.OutreachConfigID}, []*string{sp("p1"), sp("screening"), sp("oc1")})
+		apptest.MustEqual(t, "assignees", c.Assignees, []userOut{{ID: agent.ID, Name: "Agent Smith", Role: "AGENT"}, {ID: a.UserID, Name: "Acme Admin", Role: "ADMINISTRATOR"}})
+		apptest.MustEqual(t, "labels", c.Labels, []string{"vip", "lead"})
 		mustJSONObject(t, "customAttributes", c.CustomAttributes, custom)
 		mustJSONObject(t, "additionalAttributes", c.AdditionalAttributes, additional)
 		mustJSONObject(t, "misc", c.Misc, misc)
-		MustEqual(t, "documents", c.Documents, []documentOut{{"CV", "https://example.com/cv.pdf"}, {"Cover", "https://example.com/c.pdf"}})
-		MustEqual(t, "blocked", c.Blocked, true)
-		MustEqual(t, "thumbnail", c.Thumbnail, sp("https://example.com/t.png"))
-		MustEqual(t, "version", c.Version, 1)
+		apptest.MustEqual(t, "documents", c.Documents, []documentOut{{"CV", "https://example.com/cv.pdf"}, {"Cover", "https://example.com/c.pdf"}})
+		apptest.MustEqual(t, "blocked", c.Blocked, true)
+		apptest.MustEqual(t, "thumbnail", c.Thumbnail, sp("https://example.com/t.png"))
+		apptest.MustEqual(t, "version", c.Version, 1)
 		if c.CreatedAt.IsZero() || !c.UpdatedAt.Equal(c.CreatedAt) || c.LastActivityAt != nil {
 			t.Fatalf("timestamps: created %v updated %v lastActivity %v", c.CreatedAt, c.UpdatedAt, c.LastActivityAt)
 		}
@@ -89,17 +91,17 @@ func TestContactRoundTrip(t *testing.T) {
 		if err := s.DB.Select(&phones, `SELECT phone_number FROM contact_phone_numbers WHERE contact_id = $1 ORDER BY position`, created.ID); err != nil {
 			t.Fatal(err)
 		}
-		MustEqual(t, "stored emails", emails, created.Emails)
-		MustEqual(t, "stored phones", phones, created.PhoneNumbers)
+		apptest.MustEqual(t, "stored emails", emails, created.Emails)
+		apptest.MustEqual(t, "stored phones", phones, created.PhoneNumbers)
 		var typ string
 		if err := s.DB.Get(&typ, `SELECT jsonb_typeof(custom_attributes) FROM contacts WHERE id = $1`, created.ID); err != nil {
 			t.Fatal(err)
 		}
-		MustEqual(t, "stored customAttributes type", typ, "object")
+		apptest.MustEqual(t, "stored customAttributes type", typ, "object")
 	})
 
 	t.Run("read back", func(t *testing.T) {
-		MustEqual(t, "contact", s.MustReadContact(t, a.Token, created.ID), created)
+		apptest.MustEqual(t, "contact", s.MustReadContact(t, a.Token, created.ID), created)
 	})
 
 	var updated contactOut
@@ -114,11 +116,11 @@ func TestContactRoundTrip(t *testing.T) {
 		want.LastName, want.Name, want.Labels = sp("Smith"), "Jane Smith", []string{"customer"}
 		want.CustomAttributes = json.RawMessage(`{"tier":"silver"}`)
 		want.Version, want.UpdatedAt = 2, updated.UpdatedAt
-		MustEqual(t, "updated", updated, want)
+		apptest.MustEqual(t, "updated", updated, want)
 		if !updated.UpdatedAt.After(created.UpdatedAt) {
 			t.Fatalf("updatedAt %v not after %v", updated.UpdatedAt, created.UpdatedAt)
 		}
-		MustEqual(t, "read back", s.MustReadContact(t, a.Token, created.ID), updated)
+		apptest.MustEqual(t, "read back", s.MustReadContact(t, a.Token, created.ID), updated)
 	})
 
 	t.Run("stale expectedVersion is a conflict", func(t *testing.T) {
@@ -129,8 +131,8 @@ func TestContactRoundTrip(t *testing.T) {
 	t.Run("update without expectedVersion bumps the version", func(t *testing.T) {
 		var p struct{ Contact contactOut }
 		s.MustMutate(t, a.Token, updateContactDoc, map[string]any{"id": created.ID, "input": map[string]any{"status": "paused"}}, &p)
-		MustEqual(t, "version", p.Contact.Version, 3)
-		MustEqual(t, "status", p.Contact.Status, sp("paused"))
+		apptest.MustEqual(t, "version", p.Contact.Version, 3)
+		apptest.MustEqual(t, "status", p.Contact.Status, sp("paused"))
 		updated = p.Contact
 	})
 
@@ -148,7 +150,7 @@ func TestContactRoundTrip(t *testing.T) {
 			AdditionalAttributes: json.RawMessage(`{}`), Misc: json.RawMessage(`{}`), Documents: []documentOut{},
 			Version: 4, CreatedAt: created.CreatedAt, UpdatedAt: c.UpdatedAt,
 		}
-		MustEqual(t, "cleared contact", c, want)
+		apptest.MustEqual(t, "cleared contact", c, want)
 		if n := s.Count(t, `SELECT count(*) FROM contact_emails WHERE contact_id = $1`, created.ID) +
 			s.Count(t, `SELECT count(*) FROM contact_phone_numbers WHERE contact_id = $1`, created.ID); n != 0 {
 			t.Fatalf("%d addresses left", n)
@@ -157,7 +159,7 @@ func TestContactRoundTrip(t *testing.T) {
 
 	t.Run("freed addresses can be reused", func(t *testing.T) {
 		other := s.MustContact(t, a.Token, map[string]any{"email": "jane.doe@example.com", "phoneNumber": "+14155550100"})
-		MustEqual(t, "email", other.Email, sp("jane.doe@example.com"))
+		apptest.MustEqual(t, "email", other.Email, sp("jane.doe@example.com"))
 	})
 
 	t.Run("unknown id", func(t *testing.T) {
@@ -173,8 +175,8 @@ func TestContactPrimaryShortcuts(t *testing.T) {
 	c := s.MustContact(t, a.Token, map[string]any{
 		"email": "ONE@example.com", "phoneNumber": "+1 415 555 0100",
 	})
-	MustEqual(t, "emails", c.Emails, []string{"one@example.com"})
-	MustEqual(t, "phones", c.PhoneNumbers, []string{"+14155550100"})
+	apptest.MustEqual(t, "emails", c.Emails, []string{"one@example.com"})
+	apptest.MustEqual(t, "phones", c.PhoneNumbers, []string{"+14155550100"})
 
 	update := func(t *testing.T, input map[string]any) contactOut {
 		t.Helper()
@@ -186,33 +188,33 @@ func TestContactPrimaryShortcuts(t *testing.T) {
 	t.Run("lists replace everything", func(t *testing.T) {
 		got := update(t, map[string]any{"emails": []string{"one@example.com", "two@example.com", "three@example.com"},
 			"phoneNumbers": []string{"+14155550100", "+14155550101"}})
-		MustEqual(t, "emails", got.Emails, []string{"one@example.com", "two@example.com", "three@example.com"})
-		MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550100", "+14155550101"})
+		apptest.MustEqual(t, "emails", got.Emails, []string{"one@example.com", "two@example.com", "three@example.com"})
+		apptest.MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550100", "+14155550101"})
 	})
 
 	t.Run("email replaces the primary", func(t *testing.T) {
 		got := update(t, map[string]any{"email": " New@Example.com", "phoneNumber": "+1 415 555 0199"})
-		MustEqual(t, "emails", got.Emails, []string{"new@example.com", "two@example.com", "three@example.com"})
-		MustEqual(t, "email", got.Email, sp("new@example.com"))
-		MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550199", "+14155550101"})
+		apptest.MustEqual(t, "emails", got.Emails, []string{"new@example.com", "two@example.com", "three@example.com"})
+		apptest.MustEqual(t, "email", got.Email, sp("new@example.com"))
+		apptest.MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550199", "+14155550101"})
 	})
 
 	t.Run("reordering own addresses is not taken", func(t *testing.T) {
 		got := update(t, map[string]any{"emails": []string{"three@example.com", "new@example.com"}})
-		MustEqual(t, "emails", got.Emails, []string{"three@example.com", "new@example.com"})
-		MustEqual(t, "email", got.Email, sp("three@example.com"))
+		apptest.MustEqual(t, "emails", got.Emails, []string{"three@example.com", "new@example.com"})
+		apptest.MustEqual(t, "email", got.Email, sp("three@example.com"))
 	})
 
 	t.Run("null email removes the primary", func(t *testing.T) {
 		got := update(t, map[string]any{"email": nil, "phoneNumber": nil})
-		MustEqual(t, "emails", got.Emails, []string{"new@example.com"})
-		MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550101"})
+		apptest.MustEqual(t, "emails", got.Emails, []string{"new@example.com"})
+		apptest.MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550101"})
 	})
 
 	t.Run("omitted addresses are kept", func(t *testing.T) {
 		got := update(t, map[string]any{"firstName": "Kept"})
-		MustEqual(t, "emails", got.Emails, []string{"new@example.com"})
-		MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550101"})
+		apptest.MustEqual(t, "emails", got.Emails, []string{"new@example.com"})
+		apptest.MustEqual(t, "phones", got.PhoneNumbers, []string{"+14155550101"})
 	})
 
 	t.Run("both forms are invalid", func(t *testing.T) {
@@ -274,7 +276,7 @@ func TestContactValidation(t *testing.T) {
 	t.Run("every error is reported", func(t *testing.T) {
 		errs := s.MustReject(t, a.Token, createContactDoc, map[string]any{"input": map[string]any{
 			"emails": []string{"bad", "also bad"}, "phoneNumbers": []string{"123"}}})
-		MustEqual(t, "error count", len(errs), 3)
+		apptest.MustEqual(t, "error count", len(errs), 3)
 		MustHaveUserError(t, errs, "INVALID", "input", "emails", "0")
 		MustHaveUserError(t, errs, "INVALID", "input", "emails", "1")
 		MustHaveUserError(t, errs, "INVALID", "input", "phoneNumbers", "0")
@@ -295,8 +297,8 @@ func TestContactValidation(t *testing.T) {
 	t.Run("the same addresses in another account are fine", func(t *testing.T) {
 		b := s.MustAccount(t, "Other")
 		c := s.MustContact(t, b.Token, map[string]any{"email": "taken@example.com", "phoneNumber": "+14155550100"})
-		MustEqual(t, "email", c.Email, sp("taken@example.com"))
-		MustEqual(t, "existing contact", s.MustReadContact(t, a.Token, existing.ID), existing)
+		apptest.MustEqual(t, "email", c.Email, sp("taken@example.com"))
+		apptest.MustEqual(t, "existing contact", s.MustReadContact(t, a.Token, existing.ID), existing)
 	})
 }
 
@@ -339,7 +341,7 @@ func TestDeleteContact(t *testing.T) {
 		return out
 	}
 	keptBefore := counts(t, kept.ID)
-	MustEqual(t, "kept contact's records", keptBefore, map[string]int{"conversations": 2, "contact_notes": 1, "applications": 1,
+	apptest.MustEqual(t, "kept contact's records", keptBefore, map[string]int{"conversations": 2, "contact_notes": 1, "applications": 1,
 		"reminders": 1, "training_snapshots": 1, "contact_inboxes": 1, "contact_emails": 1, "contact_phone_numbers": 0,
 		"messages": 3, "contacts": 1})
 
@@ -348,7 +350,7 @@ func TestDeleteContact(t *testing.T) {
 			DeletedContactID string `json:"deletedContactId"`
 		}
 		s.MustMutate(t, a.Token, deleteContactDoc, map[string]any{"id": doomed.ID}, &p)
-		MustEqual(t, "deletedContactId", p.DeletedContactID, doomed.ID)
+		apptest.MustEqual(t, "deletedContactId", p.DeletedContactID, doomed.ID)
 	})
 
 	t.Run("everything it owned is gone", func(t *testing.T) {
@@ -363,7 +365,7 @@ func TestDeleteContact(t *testing.T) {
 	})
 
 	t.Run("other contacts keep theirs", func(t *testing.T) {
-		MustEqual(t, "kept contact's records", counts(t, kept.ID), keptBefore)
+		apptest.MustEqual(t, "kept contact's records", counts(t, kept.ID), keptBefore)
 		var got struct {
 			Conversation struct {
 				Messages struct {
@@ -417,7 +419,7 @@ func TestContactLastActivity(t *testing.T) {
 	if got.LastActivityAt == nil || !got.LastActivityAt.Equal(late) {
 		t.Fatalf("lastActivityAt = %v, want %v (an older import must not move it back)", got.LastActivityAt, late)
 	}
-	MustEqual(t, "version", got.Version, 1)
+	apptest.MustEqual(t, "version", got.Version, 1)
 }
 
 func TestContactJSONLargeIntegers(t *testing.T) {

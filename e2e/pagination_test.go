@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/base64"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"contactid/app/apptest"
 )
 
 // contactsPageDoc lists one page of contacts.
@@ -98,9 +100,9 @@ func TestContactPagination(t *testing.T) {
 
 	t.Run("first defaults to 20", func(t *testing.T) {
 		p := s.MustContactsPage(t, a.Token, nil)
-		MustEqual(t, "nodes", len(p.Nodes), 20)
-		MustEqual(t, "totalCount", p.TotalCount, 105)
-		MustEqual(t, "hasNextPage", p.PageInfo.HasNextPage, true)
+		apptest.MustEqual(t, "nodes", len(p.Nodes), 20)
+		apptest.MustEqual(t, "totalCount", p.TotalCount, 105)
+		apptest.MustEqual(t, "hasNextPage", p.PageInfo.HasNextPage, true)
 		for i, n := range p.Nodes {
 			if n.ID != want[i] {
 				t.Fatalf("node %d = %s, want %s (newest first)", i, n.ID, want[i])
@@ -110,35 +112,35 @@ func TestContactPagination(t *testing.T) {
 
 	t.Run("first is clamped to 100", func(t *testing.T) {
 		p := s.MustContactsPage(t, a.Token, map[string]any{"first": 1000})
-		MustEqual(t, "nodes", len(p.Nodes), 100)
-		MustEqual(t, "hasNextPage", p.PageInfo.HasNextPage, true)
+		apptest.MustEqual(t, "nodes", len(p.Nodes), 100)
+		apptest.MustEqual(t, "hasNextPage", p.PageInfo.HasNextPage, true)
 		rest := s.MustContactsPage(t, a.Token, map[string]any{"first": 1000, "after": *p.PageInfo.EndCursor})
-		MustEqual(t, "rest", len(rest.Nodes), 5)
-		MustEqual(t, "hasNextPage", rest.PageInfo.HasNextPage, false)
+		apptest.MustEqual(t, "rest", len(rest.Nodes), 5)
+		apptest.MustEqual(t, "hasNextPage", rest.PageInfo.HasNextPage, false)
 	})
 
 	t.Run("first zero and negative", func(t *testing.T) {
 		for _, n := range []int{0, -3} {
 			p := s.MustContactsPage(t, a.Token, map[string]any{"first": n})
-			MustEqual(t, "nodes", len(p.Nodes), 0)
-			MustEqual(t, "totalCount", p.TotalCount, 105)
+			apptest.MustEqual(t, "nodes", len(p.Nodes), 0)
+			apptest.MustEqual(t, "totalCount", p.TotalCount, 105)
 		}
 	})
 
 	for _, size := range []int{7, 20, 100} {
 		t.Run(fmt.Sprintf("walk pages of %d", size), func(t *testing.T) {
-			MustEqual(t, "ids", s.MustWalkContacts(t, a.Token, size, nil), want)
+			apptest.MustEqual(t, "ids", s.MustWalkContacts(t, a.Token, size, nil), want)
 		})
 	}
 
 	t.Run("exact multiple ends without an empty page", func(t *testing.T) {
 		p := s.MustContactsPage(t, a.Token, map[string]any{"first": 100})
 		last := s.MustContactsPage(t, a.Token, map[string]any{"first": 5, "after": *p.PageInfo.EndCursor})
-		MustEqual(t, "nodes", len(last.Nodes), 5)
-		MustEqual(t, "hasNextPage", last.PageInfo.HasNextPage, false)
+		apptest.MustEqual(t, "nodes", len(last.Nodes), 5)
+		apptest.MustEqual(t, "hasNextPage", last.PageInfo.HasNextPage, false)
 		empty := s.MustContactsPage(t, a.Token, map[string]any{"first": 5, "after": *last.PageInfo.EndCursor})
-		MustEqual(t, "nodes after the end", len(empty.Nodes), 0)
-		MustEqual(t, "endCursor of an empty page", empty.PageInfo.EndCursor, (*string)(nil))
+		apptest.MustEqual(t, "nodes after the end", len(empty.Nodes), 0)
+		apptest.MustEqual(t, "endCursor of an empty page", empty.PageInfo.EndCursor, (*string)(nil))
 	})
 }
 
@@ -185,7 +187,7 @@ func TestContactSearch(t *testing.T) {
 			if got == nil {
 				got = []string{}
 			}
-			MustEqual(t, "ids", got, want)
+			apptest.MustEqual(t, "ids", got, want)
 		})
 	}
 }
@@ -222,17 +224,17 @@ func TestNestedPagination(t *testing.T) {
 		var p page
 		s.Do(t, a.Token, doc, map[string]any{"id": conv}, &p)
 		m := p.Conversation.Messages
-		MustEqual(t, "nodes", len(m.Nodes), 20)
-		MustEqual(t, "totalCount", m.TotalCount, 105)
-		MustEqual(t, "hasNextPage", m.PageInfo.HasNextPage, true)
+		apptest.MustEqual(t, "nodes", len(m.Nodes), 20)
+		apptest.MustEqual(t, "totalCount", m.TotalCount, 105)
+		apptest.MustEqual(t, "hasNextPage", m.PageInfo.HasNextPage, true)
 	})
 
 	t.Run("first is clamped to 100", func(t *testing.T) {
 		var p page
 		s.Do(t, a.Token, doc, map[string]any{"id": conv, "first": 1000}, &p)
 		m := p.Conversation.Messages
-		MustEqual(t, "nodes", len(m.Nodes), 100)
-		MustEqual(t, "hasNextPage", m.PageInfo.HasNextPage, true)
+		apptest.MustEqual(t, "nodes", len(m.Nodes), 100)
+		apptest.MustEqual(t, "hasNextPage", m.PageInfo.HasNextPage, true)
 	})
 
 	t.Run("walk", func(t *testing.T) {
@@ -242,7 +244,7 @@ func TestNestedPagination(t *testing.T) {
 			var p page
 			s.Do(t, a.Token, doc, map[string]any{"id": conv, "first": 10, "after": after}, &p)
 			m := p.Conversation.Messages
-			MustEqual(t, "totalCount", m.TotalCount, 105)
+			apptest.MustEqual(t, "totalCount", m.TotalCount, 105)
 			for _, n := range m.Nodes {
 				got = append(got, n.ID)
 			}
@@ -251,7 +253,7 @@ func TestNestedPagination(t *testing.T) {
 			}
 			after = *m.PageInfo.EndCursor
 		}
-		MustEqual(t, "timeline", got, want)
+		apptest.MustEqual(t, "timeline", got, want)
 	})
 
 	t.Run("nested connections of many contacts", func(t *testing.T) {
@@ -282,15 +284,15 @@ func TestNestedPagination(t *testing.T) {
 		if len(n) != 2 || n[0].FirstName != "Quiet" || n[1].FirstName != "Chatty" {
 			t.Fatalf("contacts = %+v", n)
 		}
-		MustEqual(t, "quiet", []int{n[0].Conversations.TotalCount, n[0].Notes.TotalCount}, []int{0, 1})
-		MustEqual(t, "chatty conversations", n[1].Conversations.TotalCount, 1)
+		apptest.MustEqual(t, "quiet", []int{n[0].Conversations.TotalCount, n[0].Notes.TotalCount}, []int{0, 1})
+		apptest.MustEqual(t, "chatty conversations", n[1].Conversations.TotalCount, 1)
 		msgs := n[1].Conversations.Nodes[0].Messages
-		MustEqual(t, "chatty messages", msgs.TotalCount, 105)
+		apptest.MustEqual(t, "chatty messages", msgs.TotalCount, 105)
 		var ids []string
 		for _, m := range msgs.Nodes {
 			ids = append(ids, m.ID)
 		}
-		MustEqual(t, "first three", ids, want[:3])
+		apptest.MustEqual(t, "first three", ids, want[:3])
 	})
 }
 

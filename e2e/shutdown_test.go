@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"contactid/app"
+	"contactid/app/apptest"
 	"contactid/db"
 	"contactid/internal/pgtest"
 )
@@ -39,7 +41,7 @@ func mustServe(t *testing.T, drain string) *servedProcess {
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
 	env := map[string]string{"DATABASE_URL": dsn, "PORT": port, "SHUTDOWN_DRAIN": drain, "GRAPHQL_INTROSPECTION": "false"}
-	cfg, err := ConfigFromEnv(func(k string) string { return env[k] })
+	cfg, err := app.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +58,8 @@ func mustServe(t *testing.T, drain string) *servedProcess {
 	sctx, stop := context.WithCancel(ctx)
 	p := &servedProcess{URL: "http://127.0.0.1:" + port, Token: acct.Token, Drain: cfg.ShutdownDrain, Store: st,
 		stop: stop, served: make(chan error, 1)}
-	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}
-	go func() { p.served <- serve(sctx, m) }()
+	m := &app.Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}
+	go func() { p.served <- m.Serve(sctx) }()
 	t.Cleanup(func() {
 		stop()
 		select {
@@ -90,7 +92,7 @@ func mustServe(t *testing.T, drain string) *servedProcess {
 // clientResult is what a client got for one request.
 type clientResult struct {
 	Status int
-	Body   gqlResponse
+	Body   apptest.Response
 	Err    error // transport error or undecodable body: no complete response
 }
 
@@ -212,7 +214,7 @@ func TestShutdownCutsLongRequest(t *testing.T) {
 			t.Errorf("error without extensions.code: %+v", e)
 		}
 	}
-	MustNotLeak(t, r.Body.Data)
+	apptest.MustNotLeak(t, r.Body.Data)
 
 	var running []string
 	if err := p.Store.DB().Select(&running, `SELECT state || ': ' || query FROM pg_stat_activity
@@ -263,34 +265,5 @@ func TestShutdownFinishesShortRequest(t *testing.T) {
 	if err := json.Unmarshal(r.Body.Data, &data); err != nil {
 		t.Fatal(err)
 	}
-	MustEqual(t, "lastName", data.UpdateContact.Contact.LastName, "Done")
-}
-
-// TestShutdownDrainSetting checks SHUTDOWN_DRAIN: a duration of at most 30s,
-// 20s by default.
-func TestShutdownDrainSetting(t *testing.T) {
-	for v, want := range map[string]time.Duration{"": DefaultShutdownDrain, "5s": 5 * time.Second, "30s": 30 * time.Second, "250ms": 250 * time.Millisecond} {
-		c, err := ConfigFromEnv(func(k string) string {
-			if k == "SHUTDOWN_DRAIN" {
-				return v
-			}
-			return ""
-		})
-		if err != nil || c.ShutdownDrain != want {
-			t.Errorf("SHUTDOWN_DRAIN=%q: %v, %v; want %v", v, c.ShutdownDrain, err, want)
-		}
-	}
-	for _, v := range []string{"31s", "1m", "0", "-1s", "soon", "20"} {
-		if _, err := ConfigFromEnv(func(k string) string {
-			if k == "SHUTDOWN_DRAIN" {
-				return v
-			}
-			return ""
-		}); err == nil {
-			t.Errorf("SHUTDOWN_DRAIN=%q accepted", v)
-		}
-	}
-	if DefaultShutdownDrain > MaxShutdownDrain || MaxShutdownDrain > 30*time.Second {
-		t.Errorf("default %v, maximum %v: want at most 30s", DefaultShutdownDrain, MaxShutdownDrain)
-	}
+	apptest.MustEqual(t, "lastName", data.UpdateContact.Contact.LastName, "Done")
 }

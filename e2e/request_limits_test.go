@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"contactid/app"
+	"contactid/app/apptest"
 	"contactid/contact"
 	"contactid/db"
 	"contactid/internal/pgtest"
@@ -155,7 +157,7 @@ func TestOneContactOperationPerRequest(t *testing.T) {
 	}
 	var one struct{ MergeContacts struct{ DryRun bool } }
 	f.Do(t, f.Acct.Token, fmt.Sprintf(`mutation { mergeContacts(input: {baseContactId: %q, mergeeContactIds: [%q], dryRun: true}) { dryRun } }`, base.ID, m1.ID), nil, &one)
-	MustEqual(t, "dryRun", one.MergeContacts.DryRun, true)
+	apptest.MustEqual(t, "dryRun", one.MergeContacts.DryRun, true)
 }
 
 // TestNoSuggestionsWithoutIntrospection checks that with introspection off
@@ -171,7 +173,7 @@ func TestNoSuggestionsWithoutIntrospection(t *testing.T) {
 		`{ viewer }`,
 	}
 	on := MustServer(t)
-	off := MustServerOn(t, pgtest.NewDSN(t), func(c *Config) { c.Introspection = false })
+	off := MustServerOn(t, pgtest.NewDSN(t), func(m *app.Main) { m.Config.Introspection = false })
 	for _, s := range []*testServer{on, off} {
 		a := s.MustAccount(t, "Acme")
 		auth := map[string]string{"Authorization": "Bearer " + a.Token}
@@ -202,14 +204,14 @@ func TestNoSuggestionsWithoutIntrospection(t *testing.T) {
 // TestEveryErrorHasACode checks requests that used to get errors without
 // extensions.code, and that the batch refusal does not reflect input.
 func TestEveryErrorHasACode(t *testing.T) {
-	s := MustServerOn(t, pgtest.NewDSN(t), func(c *Config) { c.Introspection = false })
+	s := MustServerOn(t, pgtest.NewDSN(t), func(m *app.Main) { m.Config.Introspection = false })
 	a := s.MustAccount(t, "Acme")
 	auth := map[string]string{"Authorization": "Bearer " + a.Token}
 	t.Run("oversized body is 413", func(t *testing.T) {
 		body, _ := json.Marshal(map[string]any{"query": `{ viewer { id } }` + strings.Repeat(" ", 2<<20)})
 		status, raw, _ := s.MustRequest(t, http.MethodPost, "/graphql", "application/json", string(body), auth)
-		MustEqual(t, "status", status, http.StatusRequestEntityTooLarge)
-		var res gqlResponse
+		apptest.MustEqual(t, "status", status, http.StatusRequestEntityTooLarge)
+		var res apptest.Response
 		if err := json.Unmarshal(raw, &res); err != nil || len(res.Errors) != 1 || res.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" {
 			t.Fatalf("body %s", raw)
 		}
@@ -217,14 +219,14 @@ func TestEveryErrorHasACode(t *testing.T) {
 	t.Run("batch is refused without echo", func(t *testing.T) {
 		body := `[{"query": "{ viewer { id } }", "variables": {"secret": "ECHO-ME-NOT"}}]`
 		status, raw, _ := s.MustRequest(t, http.MethodPost, "/graphql", "application/json", body, auth)
-		MustEqual(t, "status", status, http.StatusBadRequest)
+		apptest.MustEqual(t, "status", status, http.StatusBadRequest)
 		if strings.Contains(string(raw), "ECHO-ME-NOT") || !strings.Contains(string(raw), `"code"`) {
 			t.Fatalf("batch refusal: %s", raw)
 		}
 	})
 	t.Run("malformed JSON is refused without echo", func(t *testing.T) {
 		status, raw, _ := s.MustRequest(t, http.MethodPost, "/graphql", "application/json", `{"query": "ECHO-ME-NOT`, auth)
-		MustEqual(t, "status", status, http.StatusBadRequest)
+		apptest.MustEqual(t, "status", status, http.StatusBadRequest)
 		if strings.Contains(string(raw), "ECHO-ME-NOT") || !strings.Contains(string(raw), `"code"`) {
 			t.Fatalf("refusal: %s", raw)
 		}
@@ -270,15 +272,15 @@ func TestForbiddenFieldKeepsSiblings(t *testing.T) {
 	if err := json.Unmarshal(res.Data, &data); err != nil || data.Created == nil || data.Forbidden != nil {
 		t.Fatalf("data %s", res.Data)
 	}
-	MustEqual(t, "stored contacts", s.Count(t, `SELECT count(*) FROM contacts WHERE id = $1 AND first_name = 'Kept'`, data.Created.Contact.ID), 1)
+	apptest.MustEqual(t, "stored contacts", s.Count(t, `SELECT count(*) FROM contacts WHERE id = $1 AND first_name = 'Kept'`, data.Created.Contact.ID), 1)
 }
 
 // TestDatabaseWorkIsBounded checks the statement timeout, the request
 // deadline and the per-account share of the pool.
 func TestDatabaseWorkIsBounded(t *testing.T) {
-	s := MustServerOn(t, pgtest.NewDSN(t), func(c *Config) {
-		c.DB = db.Options{MaxConns: 4, AccountMaxConns: 2, StatementTimeout: 4 * time.Second}
-		c.Limits.RequestTimeout = 3 * time.Second
+	s := MustServerOn(t, pgtest.NewDSN(t), func(m *app.Main) {
+		m.Config.DB = db.Options{MaxConns: 4, AccountMaxConns: 2, StatementTimeout: 4 * time.Second}
+		m.Config.Limits.RequestTimeout = 3 * time.Second
 	})
 	busy, calm := s.MustAccount(t, "Busy"), s.MustAccount(t, "Calm")
 	c := s.MustContact(t, busy.Token, map[string]any{"firstName": "Locked"})
@@ -288,7 +290,7 @@ func TestDatabaseWorkIsBounded(t *testing.T) {
 		if err := s.DB.Get(&got, `SHOW statement_timeout`); err != nil {
 			t.Fatal(err)
 		}
-		MustEqual(t, "statement_timeout", got, "4s")
+		apptest.MustEqual(t, "statement_timeout", got, "4s")
 	})
 
 	t.Run("a request stops at its deadline and its statement with it", func(t *testing.T) {
@@ -308,7 +310,7 @@ func TestDatabaseWorkIsBounded(t *testing.T) {
 	t.Run("one account cannot take every connection", func(t *testing.T) {
 		unlock := mustLockContact(t, s, c.ID)
 		var wg sync.WaitGroup
-		results := make([]gqlResponse, 6)
+		results := make([]apptest.Response, 6)
 		for i := range results {
 			wg.Add(1)
 			go func() {

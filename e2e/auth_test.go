@@ -1,14 +1,16 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
 	"testing"
+
+	"contactid/app/apptest"
 )
 
 // mustTopLevelError fails unless res has exactly one top-level error with
 // the given extensions.code and no data: data is absent, null, or has only
 // null fields (a failed mutation's payload is null; its siblings keep theirs).
-func mustTopLevelError(tb testing.TB, res gqlResponse, code string) {
+func mustTopLevelError(tb testing.TB, res apptest.Response, code string) {
 	tb.Helper()
 	if len(res.Errors) != 1 {
 		tb.Fatalf("want one error, got %+v", res.Errors)
@@ -112,26 +114,26 @@ func TestCreateUser(t *testing.T) {
 	agent, agentToken := s.MustUser(t, a.Token, " Alice Agent ", " Alice@Example.COM ", "AGENT")
 
 	t.Run("returned user", func(t *testing.T) {
-		MustEqual(t, "user", userOut{ID: agent.ID, Name: "Alice Agent", Email: "alice@example.com", Role: "AGENT"}, agent)
+		apptest.MustEqual(t, "user", userOut{ID: agent.ID, Name: "Alice Agent", Email: "alice@example.com", Role: "AGENT"}, agent)
 	})
 
 	t.Run("token authenticates as the new user", func(t *testing.T) {
 		var got struct{ Viewer userOut }
 		s.Do(t, agentToken, `{ viewer { id name email role } }`, nil, &got)
-		MustEqual(t, "viewer", got.Viewer, agent)
+		apptest.MustEqual(t, "viewer", got.Viewer, agent)
 	})
 
 	t.Run("role defaults to AGENT", func(t *testing.T) {
 		var p struct{ User userOut }
 		s.MustMutate(t, a.Token, createUserDoc, map[string]any{"input": map[string]any{"name": "Bob", "email": "bob@example.com"}}, &p)
-		MustEqual(t, "role", p.User.Role, "AGENT")
+		apptest.MustEqual(t, "role", p.User.Role, "AGENT")
 	})
 
 	t.Run("administrator can create an administrator", func(t *testing.T) {
 		u, tok := s.MustUser(t, a.Token, "Carol", "carol@example.com", "ADMINISTRATOR")
 		var got struct{ Viewer userOut }
 		s.Do(t, tok, `{ viewer { id role } }`, nil, &got)
-		MustEqual(t, "viewer", got.Viewer, userOut{ID: u.ID, Role: "ADMINISTRATOR"})
+		apptest.MustEqual(t, "viewer", got.Viewer, userOut{ID: u.ID, Role: "ADMINISTRATOR"})
 	})
 
 	t.Run("agent is forbidden", func(t *testing.T) {
@@ -146,7 +148,7 @@ func TestCreateUser(t *testing.T) {
 		errs := s.MustReject(t, a.Token, createUserDoc, map[string]any{"input": map[string]any{"name": "  ", "email": "nope"}})
 		MustHaveUserError(t, errs, "INVALID", "input", "name")
 		MustHaveUserError(t, errs, "INVALID", "input", "email")
-		MustEqual(t, "error count", len(errs), 2)
+		apptest.MustEqual(t, "error count", len(errs), 2)
 	})
 
 	t.Run("email taken", func(t *testing.T) {
@@ -248,9 +250,9 @@ func TestCrossAccountIDs(t *testing.T) {
 			got := s.MustReject(t, a.Token, tc.query, tc.vars(foreign))
 			MustUserError(t, got, "NOT_FOUND", tc.field...)
 			unknown := s.MustReject(t, a.Token, tc.query, tc.vars(randomID()))
-			MustEqual(t, "user errors for another account's id", got, unknown)
+			apptest.MustEqual(t, "user errors for another account's id", got, unknown)
 			malformed := s.MustReject(t, a.Token, tc.query, tc.vars("not-an-id"))
-			MustEqual(t, "user errors for a malformed id", malformed, unknown)
+			apptest.MustEqual(t, "user errors for a malformed id", malformed, unknown)
 		})
 	}
 
@@ -296,7 +298,7 @@ func TestCrossAccountIDs(t *testing.T) {
 			t.Fatal("their message did not set lastActivityAt")
 		}
 		got.Contact.LastActivityAt = nil // moved by their own message
-		MustEqual(t, "their contact", got.Contact, theirs)
+		apptest.MustEqual(t, "their contact", got.Contact, theirs)
 		if n := s.Count(t, `SELECT count(*) FROM messages WHERE conversation_id = $1`, theirConv); n != 1 {
 			t.Fatalf("their messages = %d", n)
 		}

@@ -1,12 +1,13 @@
-package main
+package e2e
 
 import (
-	"contactid/contact"
 	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
+
+	"contactid/contact"
 )
 
 // separateDoc calls separateContact with $id and $input.
