@@ -43,8 +43,14 @@ type Field struct {
 	// Choice is the fieldChoices value that picks the field's surviving
 	// value in a merge; "" when a merge combines the values instead.
 	Choice MergeableField
+	// Column is the field's column in the contacts table; "" for the
+	// addresses, which have tables of their own.
+	Column string
 	rules  fieldRules
 }
+
+// Stored returns the field's value in c as it is written to Column.
+func (f Field) Stored(c *Contact) any { return f.rules.stored(c) }
 
 // fieldRules are the rules of one field, by kind.
 type fieldRules interface {
@@ -61,26 +67,28 @@ type fieldRules interface {
 	empty(c *Contact)
 	// blank reports whether c has no value in the field.
 	blank(c *Contact) bool
+	// stored returns the value written to the field's column.
+	stored(c *Contact) any
 }
 
 // Fields lists every field of a contact a caller can set, in the order
 // their errors are reported.
 var Fields = []Field{
-	textField("firstName", MaxNameLength, FieldFirstName, true, func(c *Contact) **string { return &c.FirstName },
+	textField("firstName", "first_name", MaxNameLength, FieldFirstName, true, func(c *Contact) **string { return &c.FirstName },
 		func(f *ContactFields) Opt[*string] { return f.FirstName }, func(s *ContactFieldSplit) *StringSplit { return s.FirstName }, nil),
-	textField("lastName", MaxNameLength, FieldLastName, true, func(c *Contact) **string { return &c.LastName },
+	textField("lastName", "last_name", MaxNameLength, FieldLastName, true, func(c *Contact) **string { return &c.LastName },
 		func(f *ContactFields) Opt[*string] { return f.LastName }, func(s *ContactFieldSplit) *StringSplit { return s.LastName }, nil),
-	textField("identifier", MaxNameLength, FieldIdentifier, false, func(c *Contact) **string { return &c.Identifier },
+	textField("identifier", "identifier", MaxNameLength, FieldIdentifier, false, func(c *Contact) **string { return &c.Identifier },
 		func(f *ContactFields) Opt[*string] { return f.Identifier }, func(s *ContactFieldSplit) *StringSplit { return s.Identifier }, nil),
-	textField("status", MaxNameLength, FieldStatus, false, func(c *Contact) **string { return &c.Status },
+	textField("status", "status", MaxNameLength, FieldStatus, false, func(c *Contact) **string { return &c.Status },
 		func(f *ContactFields) Opt[*string] { return f.Status }, nil, func(s *ContactFieldSplit) *FieldPlacement { return s.Status }),
-	textField("pipelineId", MaxNameLength, FieldPipelineID, false, func(c *Contact) **string { return &c.PipelineID },
+	textField("pipelineId", "pipeline_id", MaxNameLength, FieldPipelineID, false, func(c *Contact) **string { return &c.PipelineID },
 		func(f *ContactFields) Opt[*string] { return f.PipelineID }, nil, func(s *ContactFieldSplit) *FieldPlacement { return s.PipelineID }),
-	textField("pipelineStage", MaxNameLength, FieldPipelineStage, false, func(c *Contact) **string { return &c.PipelineStage },
+	textField("pipelineStage", "pipeline_stage", MaxNameLength, FieldPipelineStage, false, func(c *Contact) **string { return &c.PipelineStage },
 		func(f *ContactFields) Opt[*string] { return f.PipelineStage }, nil, func(s *ContactFieldSplit) *FieldPlacement { return s.PipelineStage }),
-	textField("outreachConfigId", MaxNameLength, FieldOutreachConfigID, false, func(c *Contact) **string { return &c.OutreachConfigID },
+	textField("outreachConfigId", "outreach_config_id", MaxNameLength, FieldOutreachConfigID, false, func(c *Contact) **string { return &c.OutreachConfigID },
 		func(f *ContactFields) Opt[*string] { return f.OutreachConfigID }, nil, func(s *ContactFieldSplit) *FieldPlacement { return s.OutreachConfigID }),
-	textField("thumbnail", MaxURLLength, FieldThumbnail, false, func(c *Contact) **string { return &c.Thumbnail },
+	textField("thumbnail", "thumbnail", MaxURLLength, FieldThumbnail, false, func(c *Contact) **string { return &c.Thumbnail },
 		func(f *ContactFields) Opt[*string] { return f.Thumbnail }, nil, func(s *ContactFieldSplit) *FieldPlacement { return s.Thumbnail }),
 	{Name: "emails", Kind: AddressField, rules: addressRules{one: "email", all: "emails", kind: emailKind,
 		at: func(c *Contact) *Strings { return &c.Emails },
@@ -90,36 +98,36 @@ var Fields = []Field{
 		at: func(c *Contact) *Strings { return &c.PhoneNumbers },
 		in: func(f *ContactFields) (Opt[*string], Opt[[]string]) { return f.PhoneNumber, f.PhoneNumbers },
 		sp: func(s *ContactFieldSplit) (*StringSplit, *StringListSplit) { return s.PhoneNumber, s.PhoneNumbers }}},
-	{Name: "labels", Kind: SetField, rules: setRules{name: "labels", clean: labelsOf,
+	{Name: "labels", Kind: SetField, Column: "labels", rules: setRules{name: "labels", clean: labelsOf,
 		at:     func(c *Contact) *Strings { return &c.Labels },
 		in:     func(f *ContactFields) Opt[[]string] { return f.Labels },
 		values: func(s *ContactFieldSplit) *StringListSplit { return s.Labels }}},
-	{Name: "assigneeIds", Kind: SetField, rules: setRules{name: "assigneeIds",
+	{Name: "assigneeIds", Kind: SetField, Column: "assignee_ids", rules: setRules{name: "assigneeIds",
 		clean: func(_ *UserErrors, ids []string, _ []string) []string { return CanonicalIDs(ids) },
 		at:    func(c *Contact) *Strings { return &c.AssigneeIDs },
 		in:    func(f *ContactFields) Opt[[]string] { return f.AssigneeIDs },
 		place: func(s *ContactFieldSplit) *FieldPlacement { return s.Assignees }}},
-	objectField("customAttributes", func(c *Contact) *JSONObject { return &c.CustomAttributes },
+	objectField("customAttributes", "custom_attributes", func(c *Contact) *JSONObject { return &c.CustomAttributes },
 		func(f *ContactFields) Opt[JSONObject] { return f.CustomAttributes }, func(s *ContactFieldSplit) *FieldPlacement { return s.CustomAttributes }),
-	objectField("additionalAttributes", func(c *Contact) *JSONObject { return &c.AdditionalAttributes },
+	objectField("additionalAttributes", "additional_attributes", func(c *Contact) *JSONObject { return &c.AdditionalAttributes },
 		func(f *ContactFields) Opt[JSONObject] { return f.AdditionalAttributes }, func(s *ContactFieldSplit) *FieldPlacement { return s.AdditionalAttributes }),
-	objectField("misc", func(c *Contact) *JSONObject { return &c.Misc },
+	objectField("misc", "misc", func(c *Contact) *JSONObject { return &c.Misc },
 		func(f *ContactFields) Opt[JSONObject] { return f.Misc }, func(s *ContactFieldSplit) *FieldPlacement { return s.Misc }),
-	{Name: "documents", Kind: SetField, rules: documentRules{}},
-	{Name: "blocked", Kind: FlagField, Choice: FieldBlocked, rules: flagRules{}},
+	{Name: "documents", Kind: SetField, Column: "documents", rules: documentRules{}},
+	{Name: "blocked", Kind: FlagField, Choice: FieldBlocked, Column: "blocked", rules: flagRules{}},
 }
 
 // textField describes a text field; a separation divides it by values
 // (values not nil) or by a placement (place not nil).
-func textField(name string, max int, choice MergeableField, namePart bool, at func(*Contact) **string,
+func textField(name, column string, max int, choice MergeableField, namePart bool, at func(*Contact) **string,
 	in func(*ContactFields) Opt[*string], values func(*ContactFieldSplit) *StringSplit, place func(*ContactFieldSplit) *FieldPlacement) Field {
-	return Field{Name: name, Kind: TextField, Choice: choice,
+	return Field{Name: name, Kind: TextField, Choice: choice, Column: column,
 		rules: textRules{name: name, max: max, choice: choice, namePart: namePart, at: at, in: in, values: values, place: place}}
 }
 
 // objectField describes a JSON object field.
-func objectField(name string, at func(*Contact) *JSONObject, in func(*ContactFields) Opt[JSONObject], place func(*ContactFieldSplit) *FieldPlacement) Field {
-	return Field{Name: name, Kind: ObjectField, rules: objectRules{at: at, in: in, place: place}}
+func objectField(name, column string, at func(*Contact) *JSONObject, in func(*ContactFields) Opt[JSONObject], place func(*ContactFieldSplit) *FieldPlacement) Field {
+	return Field{Name: name, Kind: ObjectField, Column: column, rules: objectRules{at: at, in: in, place: place}}
 }
 
 // placed reports whether a placement gives the field to the new contact,
@@ -191,6 +199,8 @@ func (textRules) empty(*Contact) {}
 
 func (r textRules) blank(c *Contact) bool { v := *r.at(c); return v == nil || *v == "" }
 
+func (r textRules) stored(c *Contact) any { return *r.at(c) }
+
 // addressRules are the rules of an AddressField.
 type addressRules struct {
 	one, all string // input names of the one-value shortcut and of the list
@@ -227,6 +237,8 @@ func (r addressRules) empty(c *Contact) {
 }
 
 func (r addressRules) blank(c *Contact) bool { return len(*r.at(c)) == 0 }
+
+func (r addressRules) stored(c *Contact) any { return *r.at(c) }
 
 // setRules are the rules of a SetField of strings; a separation divides it
 // by lists (values not nil) or by a placement (place not nil).
@@ -278,6 +290,8 @@ func (r setRules) empty(c *Contact) {
 }
 
 func (r setRules) blank(c *Contact) bool { return len(*r.at(c)) == 0 }
+
+func (r setRules) stored(c *Contact) any { return *r.at(c) }
 
 // labelsOf checks labels (INVALID at path + index when too long) and
 // returns them trimmed, without blanks and repeats.
@@ -336,6 +350,8 @@ func (documentRules) empty(c *Contact) {
 
 func (documentRules) blank(c *Contact) bool { return len(c.Documents) == 0 }
 
+func (documentRules) stored(c *Contact) any { return c.Documents }
+
 // objectRules are the rules of an ObjectField.
 type objectRules struct {
 	at    func(*Contact) *JSONObject
@@ -375,6 +391,8 @@ func (r objectRules) empty(c *Contact) {
 
 func (r objectRules) blank(c *Contact) bool { return len(*r.at(c)) == 0 }
 
+func (r objectRules) stored(c *Contact) any { return *r.at(c) }
+
 // flagRules are the rules of blocked, the one FlagField.
 type flagRules struct{}
 
@@ -397,3 +415,5 @@ func (flagRules) split(*ContactFieldSplit, *Contact, *Contact, *Contact, *UserEr
 func (flagRules) empty(*Contact) {}
 
 func (flagRules) blank(c *Contact) bool { return !c.Blocked }
+
+func (flagRules) stored(c *Contact) any { return c.Blocked }

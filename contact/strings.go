@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -87,4 +88,24 @@ func parseArray(text string) (Strings, error) {
 		}
 		i++
 	}
+}
+
+// arrayEscaper escapes an element of a quoted array literal.
+var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// Value writes the list as a PostgreSQL array literal, every element quoted,
+// which PostgreSQL reads as text[] or uuid[] as the column needs.
+func (s Strings) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range s {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(arrayEscaper.Replace(v))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
 }

@@ -13,15 +13,19 @@ import (
 	"github.com/lib/pq"
 )
 
-// contactColumns selects a Contact from contacts aliased c.
-const contactColumns = `c.id, c.first_name, c.last_name, c.identifier, c.status, c.pipeline_id,
-	c.pipeline_stage, c.outreach_config_id, c.thumbnail, c.assignee_ids, c.labels,
-	c.custom_attributes, c.additional_attributes, c.documents, c.misc, c.blocked, c.version,
-	c.created_at, c.updated_at, c.last_activity_at,
+// contactColumns selects a Contact from contacts aliased c: the id, the
+// registry's stored fields, the system columns and the addresses in order.
+var contactColumns = func() string {
+	cols := []string{"c.id"}
+	for _, f := range storedColumns() {
+		cols = append(cols, "c."+f.Column)
+	}
+	return strings.Join(cols, ", ") + `, c.version, c.created_at, c.updated_at, c.last_activity_at,
 	ARRAY(SELECT e.email FROM contact_emails e
 	      WHERE e.account_id = c.account_id AND e.contact_id = c.id ORDER BY e.position) AS emails,
 	ARRAY(SELECT p.phone_number FROM contact_phone_numbers p
 	      WHERE p.account_id = c.account_id AND p.contact_id = c.id ORDER BY p.position) AS phone_numbers`
+}()
 
 // getContact reads one live contact, locking its row first when forUpdate is
 // set (see lockContacts). It returns ErrNotFound for an unknown id.
@@ -240,14 +244,7 @@ func (s *Store) DeleteContact(ctx context.Context, a contact.Actor, id string) (
 // insertContact writes a new contact row and its addresses and returns its id.
 func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) (string, error) {
 	var id string
-	err := tx.GetContext(ctx, &id, `INSERT INTO contacts (account_id, first_name, last_name, identifier,
-		status, pipeline_id, pipeline_stage, outreach_config_id, thumbnail, assignee_ids, labels,
-		custom_attributes, additional_attributes, documents, misc, blocked)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, $15, $16) RETURNING id`,
-		acct, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
-		c.OutreachConfigID, c.Thumbnail, pq.Array([]string(c.AssigneeIDs)), pq.Array([]string(c.Labels)),
-		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked)
-	if err != nil {
+	if err := tx.GetContext(ctx, &id, contactSQL.insert, append([]any{acct}, storedFields(c)...)...); err != nil {
 		return "", fmt.Errorf("insert contact: %w", err)
 	}
 	c.ID = id
@@ -257,18 +254,47 @@ func insertContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Con
 // updateContact writes every field of c over its row, bumps the version and
 // replaces its addresses.
 func updateContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
-	_, err := tx.ExecContext(ctx, `UPDATE contacts SET first_name = $3, last_name = $4, identifier = $5,
-		status = $6, pipeline_id = $7, pipeline_stage = $8, outreach_config_id = $9, thumbnail = $10,
-		assignee_ids = $11::uuid[], labels = $12, custom_attributes = $13, additional_attributes = $14,
-		documents = $15, misc = $16, blocked = $17, last_activity_at = $18, version = version + 1, updated_at = now()
-		WHERE account_id = $1 AND id = $2`,
-		acct, c.ID, c.FirstName, c.LastName, c.Identifier, c.Status, c.PipelineID, c.PipelineStage,
-		c.OutreachConfigID, c.Thumbnail, pq.Array([]string(c.AssigneeIDs)), pq.Array([]string(c.Labels)),
-		c.CustomAttributes, c.AdditionalAttributes, c.Documents, c.Misc, c.Blocked, c.LastActivityAt)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, contactSQL.update, append([]any{acct, c.ID, c.LastActivityAt}, storedFields(c)...)...); err != nil {
 		return fmt.Errorf("update contact: %w", err)
 	}
 	return writeAddresses(ctx, tx, acct, c)
+}
+
+// contactSQL holds the statements that write a contact row, built once from
+// the field registry (contact.Fields): insert takes $1 account and then the
+// stored fields in registry order; update takes $1 account, $2 id,
+// $3 lastActivityAt and then the stored fields.
+var contactSQL = func() (out struct{ insert, update string }) {
+	var cols, vals, sets []string
+	for _, f := range storedColumns() {
+		cols = append(cols, f.Column)
+		vals = append(vals, fmt.Sprintf("$%d", len(vals)+2))
+		sets = append(sets, fmt.Sprintf("%s = $%d", f.Column, len(sets)+4))
+	}
+	out.insert = `INSERT INTO contacts (account_id, ` + strings.Join(cols, ", ") + `) VALUES ($1, ` + strings.Join(vals, ", ") + `) RETURNING id`
+	out.update = `UPDATE contacts SET ` + strings.Join(sets, ", ") + `, last_activity_at = $3, version = version + 1, updated_at = now()
+		WHERE account_id = $1 AND id = $2`
+	return out
+}()
+
+// storedColumns returns the fields kept in the contacts row, in registry order.
+func storedColumns() []contact.Field {
+	var out []contact.Field
+	for _, f := range contact.Fields {
+		if f.Column != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// storedFields returns c's values of storedColumns, in the same order.
+func storedFields(c *contact.Contact) []any {
+	var out []any
+	for _, f := range storedColumns() {
+		out = append(out, f.Stored(c))
+	}
+	return out
 }
 
 // writeAddresses replaces the contact's emails and phone numbers with c's,
