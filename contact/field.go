@@ -417,3 +417,16 @@ func (flagRules) empty(*Contact) {}
 func (flagRules) blank(c *Contact) bool { return !c.Blocked }
 
 func (flagRules) stored(c *Contact) any { return c.Blocked }
+
+// MergeableFields returns every MergeableField a merge accepts: NAME (both
+// name parts) and the Choice of each field that has one, in registry order.
+// The GraphQL enum MergeableField lists exactly these.
+func MergeableFields() []MergeableField {
+	out := []MergeableField{FieldName}
+	for _, f := range Fields {
+		if f.Choice != "" {
+			out = append(out, f.Choice)
+		}
+	}
+	return out
+}

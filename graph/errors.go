@@ -20,20 +20,6 @@ const (
 	codeTimeout         = "TIMEOUT"
 )
 
-// internalError marks a failure whose text must not reach clients.
-type internalError struct{ err error }
-
-func (e *internalError) Error() string { return e.err.Error() }
-func (e *internalError) Unwrap() error { return e.err }
-
-// internal marks err as internal unless it is one of the errors clients may see.
-func internal(err error) error {
-	if err == nil || errors.Is(err, contact.ErrForbidden) || errors.Is(err, contact.ErrUnauthenticated) {
-		return err
-	}
-	return &internalError{err: err}
-}
-
 // payload splits a store result into the object for a mutation payload, its
 // user errors (never nil, so the field serialises as []) and an error for
 // anything else.
@@ -42,7 +28,7 @@ func payload[T any](v T, err error) (*T, []contact.UserError, error) {
 		return nil, u, nil
 	}
 	if err != nil {
-		return nil, nil, internal(err)
+		return nil, nil, err
 	}
 	return &v, []contact.UserError{}, nil
 }
@@ -74,8 +60,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return withCode(gerr, string(u[0].Code))
 		}
-		var ie *internalError
-		if code, _ := gerr.Extensions["code"].(string); code != "" && !errors.As(err, &ie) {
+		if code, _ := gerr.Extensions["code"].(string); code != "" {
 			return gerr
 		}
 		log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
@@ -96,17 +81,17 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 func RecoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", p)
-		return &internalError{err: errors.New("panic")}
+		return errors.New("panic")
 	}
 }
 
 // queryError passes a query's user errors (e.g. a malformed cursor) as a
-// top-level error with their code and marks anything else internal.
+// top-level error with their code; the presenter hides anything else.
 func queryError(err error) error {
 	if u, ok := contact.AsUserErrors(err); ok {
 		return u
 	}
-	return internal(err)
+	return err
 }
 
 // found maps ErrNotFound to a null result (nil, nil) for single-object
@@ -116,7 +101,7 @@ func found[T any](v *T, err error) (*T, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, internal(err)
+		return nil, err
 	}
 	return v, nil
 }

@@ -89,7 +89,7 @@ func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, fir
 	if u, ok := contact.AsUserErrors(err); ok {
 		return p, u
 	}
-	return p, internal(err)
+	return p, err
 }
 
 // loadOne loads an object by id; a missing one is nil with no error (for
@@ -99,7 +99,7 @@ func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[string, *T], id s
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
-	return v, internal(err)
+	return v, err
 }
 
 // loadOptional loads an object by an optional id; nil id or a missing object
@@ -136,7 +136,7 @@ func loadUsers(ctx context.Context, ids []string) ([]contact.User, error) {
 		}
 	}
 	if err != nil && !isAllNotFound(err) {
-		return nil, internal(err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -161,5 +161,5 @@ func loadMergedIDs(ctx context.Context, c *contact.Contact) ([]string, error) {
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return []string{}, nil
 	}
-	return ids, internal(err)
+	return ids, err
 }

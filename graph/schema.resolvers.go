@@ -229,7 +229,7 @@ func (r *mutationResolver) SeparateContact(ctx context.Context, id string, input
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*contact.User, error) {
 	u, err := r.Store.Viewer(ctx, actor(ctx))
-	return &u, internal(err)
+	return &u, err
 }
 
 // Contact is the resolver for the contact field.
@@ -251,7 +251,7 @@ func (r *queryResolver) Conversation(ctx context.Context, id string) (*contact.C
 // Inboxes is the resolver for the inboxes field.
 func (r *queryResolver) Inboxes(ctx context.Context) ([]contact.Inbox, error) {
 	v, err := r.Store.Inboxes(ctx, actor(ctx))
-	return v, internal(err)
+	return v, err
 }
 
 // Contact returns ContactResolver implementation.
