@@ -11,15 +11,13 @@ import (
 	"github.com/lib/pq"
 )
 
-// conversationColumns selects a Conversation.
-const conversationColumns = `id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at, updated_at`
+// conversationColumns selects a Conversation (the registry's select list).
+var conversationColumns = contact.ConversationKind.Columns
 
 // conversationTable pages conversations by contact.
-var conversationTable = childTable[contact.Conversation]{
-	table: "conversations", parentCol: "contact_id", columns: conversationColumns,
-	parentOf: func(c contact.Conversation) string { return c.ContactID },
-	keyOf:    func(c contact.Conversation) (time.Time, string) { return c.CreatedAt, c.ID },
-}
+var conversationTable = recordPages(contact.ConversationKind,
+	func(c contact.Conversation) string { return c.ContactID },
+	func(c contact.Conversation) (time.Time, string) { return c.CreatedAt, c.ID })
 
 // ConversationPages returns one page of conversations per contact key. Errors are the database's, wrapped.
 func (s *Store) ConversationPages(ctx context.Context, a contact.Actor, keys []ChildPageKey) (map[ChildPageKey]Page[contact.Conversation], error) {

@@ -115,32 +115,27 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 	survivor := contact.MergedContact(base, mergees, choices)
 	res.Summary.LabelsAdded = len(survivor.Labels) - len(base.Labels)
 
-	journalID, err := insertJournal(ctx, tx, a, journalMerge, in, map[string]any{"base": base, "mergees": mergees})
+	journalID, err := insertJournal(ctx, tx, a, contact.JournalMerge, in,
+		contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)})
 	if err != nil {
 		return res, err
 	}
 	res.JournalID = journalID
+	j := journalRow{acct: a.AccountID, id: journalID}
 	ids := pqArray(p.mergees)
-	moves := []struct {
-		key, table, col string
-		n               *int
-	}{
-		{"conversations", "conversations", "contact_id", &res.Summary.ConversationsMoved},
-		{"contactInboxes", "contact_inboxes", "contact_id", &res.Summary.ContactInboxesMoved},
-		{"applications", "applications", "contact_id", &res.Summary.ApplicationsMoved},
-		{"contactNotes", "contact_notes", "contact_id", &res.Summary.NotesMoved},
-		{"reminders", "reminders", "contact_id", &res.Summary.RemindersMoved},
-		{"trainingSnapshots", "training_snapshots", "contact_id", &res.Summary.TrainingSnapshotsMoved},
-		// Last, so the journal's largest id list is written once.
-		{"messages", "messages", "sender_contact_id", &res.Summary.MessagesReassigned},
-	}
-	for _, m := range moves {
-		*m.n, err = moveRecords(ctx, tx, a.AccountID, journalID, m.key, moveToBase(m.table, m.col, len(p.mergees)), base.ID, ids)
-		if err != nil {
+	for _, k := range contact.RecordKinds {
+		if *k.Merged(&res.Summary), err = moveToBase(ctx, tx, j, k.Key, k.Table, k.OwnerColumn, base.ID, ids, len(p.mergees)); err != nil {
 			return res, err
 		}
 	}
-	if err := foldMergees(ctx, tx, a.AccountID, journalID, survivor, ids); err != nil {
+	// Messages are not owned by a contact but sent by one: the mergees'
+	// messages change sender. Last, so the journal's largest id list is
+	// written once.
+	if res.Summary.MessagesReassigned, err = moveToBase(ctx, tx, j, contact.JournalMessages, "messages", "sender_contact_id",
+		base.ID, ids, len(p.mergees)); err != nil {
+		return res, err
+	}
+	if err := foldMergees(ctx, tx, j, survivor, ids); err != nil {
 		return res, err
 	}
 	res.MergedContactIDs = p.mergees
@@ -153,8 +148,10 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 // replaces each mergee row with a redirect and deletes it. (The mergees'
 // identifiers are cleared first, so the survivor can take one of them
 // without breaking the identifier's uniqueness; the journal's
-// before-images keep them.)
-func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survivor *contact.Contact, mergees any) error {
+// before-images keep them.) mergees is the uuid[] of the mergees' ids.
+func foldMergees(ctx context.Context, tx *sqlx.Tx, j journalRow, survivor *contact.Contact, mergees any) error {
+	acct := j.acct
+	// $1 account, $2 mergee ids.
 	for _, stmt := range []string{
 		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
 		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
@@ -167,34 +164,39 @@ func foldMergees(ctx context.Context, tx *sqlx.Tx, acct, journalID string, survi
 	if err := updateContact(ctx, tx, acct, survivor); err != nil {
 		return identifierTaken(err, "input", "baseContactId")
 	}
-	if _, err := moveRecords(ctx, tx, acct, journalID, "redirects", `UPDATE contact_redirects r
-		SET new_contact_id = $3, updated_at = now()
-		FROM contact_redirects o WHERE o.account_id = $1 AND o.new_contact_id = ANY($4::uuid[])
+	// A journaled move: $4 survivor, $5 mergee ids.
+	if _, err := moveRecords(ctx, tx, j, contact.JournalRedirects, `UPDATE contact_redirects r
+		SET new_contact_id = $4, updated_at = now()
+		FROM contact_redirects o WHERE o.account_id = $1 AND o.new_contact_id = ANY($5::uuid[])
 		  AND r.account_id = $1 AND r.old_contact_id = o.old_contact_id
 		RETURNING r.old_contact_id AS id, o.new_contact_id AS owner`, survivor.ID, mergees); err != nil {
 		return err
 	}
-	for _, stmt := range []string{
-		`INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id) SELECT $1, unnest($2::uuid[]), $3`,
-		`DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[]) AND $3::uuid IS NOT NULL`,
-	} {
-		if _, err := tx.ExecContext(ctx, stmt, acct, mergees, survivor.ID); err != nil {
-			return wrapf("merge redirects", err)
-		}
+	// $1 account, $2 mergee ids, $3 survivor.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id)
+		SELECT $1, unnest($2::uuid[]), $3`, acct, mergees, survivor.ID); err != nil {
+		return wrapf("merge redirects", err)
+	}
+	// $1 account, $2 mergee ids.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[])`, acct, mergees); err != nil {
+		return wrapf("delete mergees", err)
 	}
 	return nil
 }
 
-// moveToBase returns the statement that moves a table's rows from the
-// mergees ($4) to the base ($3), returning each row's id and previous owner.
-// With one mergee the owner is known; with several, a self-join reads it
-// from the row's version before the update.
-func moveToBase(table, col string, mergees int) string {
-	if mergees == 1 {
-		return `UPDATE ` + table + ` SET ` + col + ` = $3, updated_at = now()
-			WHERE account_id = $1 AND ` + col + ` = ANY($4::uuid[]) RETURNING id, ($4::uuid[])[1] AS owner`
-	}
-	return `UPDATE ` + table + ` t SET ` + col + ` = $3, updated_at = now()
-		FROM ` + table + ` o WHERE o.account_id = $1 AND o.` + col + ` = ANY($4::uuid[]) AND t.account_id = $1 AND t.id = o.id
+// moveToBase moves the rows of table whose owner column col holds a
+// mergee to the base, as a journaled move (moveRecords) under key, and
+// returns how many it moved. The statement's own parameters are $4 the base
+// and $5 the mergees' ids (uuid[]). With one mergee the previous owner is
+// known; with several, a self-join reads it from the row's version before
+// the update. table and col come from the record registry (constants).
+func moveToBase(ctx context.Context, tx *sqlx.Tx, j journalRow, key, table, col, base string, mergees any, n int) (int, error) {
+	stmt := `UPDATE ` + table + ` SET ` + col + ` = $4, updated_at = now()
+		WHERE account_id = $1 AND ` + col + ` = ANY($5::uuid[]) RETURNING id, ($5::uuid[])[1] AS owner`
+	if n > 1 {
+		stmt = `UPDATE ` + table + ` t SET ` + col + ` = $4, updated_at = now()
+		FROM ` + table + ` o WHERE o.account_id = $1 AND o.` + col + ` = ANY($5::uuid[]) AND t.account_id = $1 AND t.id = o.id
 		RETURNING t.id, o.` + col + ` AS owner`
+	}
+	return moveRecords(ctx, tx, j, key, stmt, base, mergees)
 }

@@ -11,32 +11,24 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Column lists of the records a contact owns.
-const (
-	applicationColumns      = `id, contact_id, job_title, status, created_at`
-	contactNoteColumns      = `id, contact_id, content, author_id, created_at`
-	reminderColumns         = `id, contact_id, title, due_at, done, created_at`
-	trainingSnapshotColumns = `id, contact_id, data, created_at`
-	contactInboxColumns     = `id, contact_id, inbox_id, source_id, created_at`
-)
-
-// contactChild describes a table of records owned by a contact, paged in
-// creation order.
-func contactChild[T any](table, columns string, parentOf func(T) string, keyOf func(T) (time.Time, string)) childTable[T] {
-	return childTable[T]{table: table, parentCol: "contact_id", columns: columns, parentOf: parentOf, keyOf: keyOf}
+// recordPages describes the pages of a record kind whose rows scan into T:
+// table, owner column and select list come from the kind's registry entry;
+// rows are paged in creation order.
+func recordPages[T any](k contact.RecordKind, ownerOf func(T) string, keyOf func(T) (time.Time, string)) childTable[T] {
+	return childTable[T]{table: k.Table, parentCol: k.OwnerColumn, columns: k.Columns, parentOf: ownerOf, keyOf: keyOf}
 }
 
-// Tables of contact-owned records.
+// Pages of contact-owned records.
 var (
-	applicationTable = contactChild("applications", applicationColumns,
+	applicationTable = recordPages(contact.ApplicationKind,
 		func(r contact.Application) string { return r.ContactID }, func(r contact.Application) (time.Time, string) { return r.CreatedAt, r.ID })
-	contactNoteTable = contactChild("contact_notes", contactNoteColumns,
+	contactNoteTable = recordPages(contact.ContactNoteKind,
 		func(r contact.ContactNote) string { return r.ContactID }, func(r contact.ContactNote) (time.Time, string) { return r.CreatedAt, r.ID })
-	reminderTable = contactChild("reminders", reminderColumns,
+	reminderTable = recordPages(contact.ReminderKind,
 		func(r contact.Reminder) string { return r.ContactID }, func(r contact.Reminder) (time.Time, string) { return r.CreatedAt, r.ID })
-	trainingSnapshotTable = contactChild("training_snapshots", trainingSnapshotColumns,
+	trainingSnapshotTable = recordPages(contact.TrainingSnapshotKind,
 		func(r contact.TrainingSnapshot) string { return r.ContactID }, func(r contact.TrainingSnapshot) (time.Time, string) { return r.CreatedAt, r.ID })
-	contactInboxTable = contactChild("contact_inboxes", contactInboxColumns,
+	contactInboxTable = recordPages(contact.ContactInboxKind,
 		func(r contact.ContactInbox) string { return r.ContactID }, func(r contact.ContactInbox) (time.Time, string) { return r.CreatedAt, r.ID })
 )
 
@@ -110,7 +102,7 @@ func (s *Store) CreateApplication(ctx context.Context, a contact.Actor, contactI
 	contact.CheckOptLength(&errs, status, contact.MaxNameLength, "input", "status")
 	var out contact.Application
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO applications (account_id, contact_id, job_title, status)
-		VALUES ($1, $2, $3, $4) RETURNING `+applicationColumns, contact.BlankToNil(jobTitle), contact.BlankToNil(status))
+		VALUES ($1, $2, $3, $4) RETURNING `+contact.ApplicationKind.Columns, contact.BlankToNil(jobTitle), contact.BlankToNil(status))
 	return out, err
 }
 
@@ -121,7 +113,7 @@ func (s *Store) CreateContactNote(ctx context.Context, a contact.Actor, contactI
 	text := requireText(&errs, content, contact.MaxTextLength, "input", "content")
 	var out contact.ContactNote
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO contact_notes (account_id, contact_id, content, author_id)
-		VALUES ($1, $2, $3, $4) RETURNING `+contactNoteColumns, text, a.UserID)
+		VALUES ($1, $2, $3, $4) RETURNING `+contact.ContactNoteKind.Columns, text, a.UserID)
 	return out, err
 }
 
@@ -132,7 +124,7 @@ func (s *Store) CreateReminder(ctx context.Context, a contact.Actor, contactID s
 	text := requireText(&errs, title, contact.MaxTitleLength, "input", "title")
 	var out contact.Reminder
 	err := s.insertForContact(ctx, a, contactID, errs, &out, `INSERT INTO reminders (account_id, contact_id, title, due_at)
-		VALUES ($1, $2, $3, $4) RETURNING `+reminderColumns, text, dueAt)
+		VALUES ($1, $2, $3, $4) RETURNING `+contact.ReminderKind.Columns, text, dueAt)
 	return out, err
 }
 
@@ -144,7 +136,7 @@ func (s *Store) CreateTrainingSnapshot(ctx context.Context, a contact.Actor, con
 	}
 	var out contact.TrainingSnapshot
 	err := s.insertForContact(ctx, a, contactID, nil, &out, `INSERT INTO training_snapshots (account_id, contact_id, data)
-		VALUES ($1, $2, $3) RETURNING `+trainingSnapshotColumns, data)
+		VALUES ($1, $2, $3) RETURNING `+contact.TrainingSnapshotKind.Columns, data)
 	return out, err
 }
 
@@ -165,7 +157,7 @@ func (s *Store) CreateContactInbox(ctx context.Context, a contact.Actor, contact
 			return err
 		}
 		err = insertForContactTx(ctx, tx, a, contactID, errs, &out, `INSERT INTO contact_inboxes (account_id, contact_id, inbox_id, source_id)
-			VALUES ($1, $2, $3, $4) RETURNING `+contactInboxColumns, inbox.ID, src)
+			VALUES ($1, $2, $3, $4) RETURNING `+contact.ContactInboxKind.Columns, inbox.ID, src)
 		if uniqueViolation(err, "") {
 			return contact.UserErrors{{Field: []string{"input", "sourceId"}, Message: "the inbox already has a contact with this source id", Code: contact.Taken}}
 		}

@@ -11,27 +11,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// childKinds are the record types a separation can assign, with their input
-// name (also the journal key) and table.
-var childKinds = []struct {
-	name, table string
-	get         func(*contact.ChildRecordAssignment) []contact.RecordAssignment
-	count       func(*contact.SeparationSummary) *int
-}{
-	{"conversations", "conversations", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Conversations },
-		func(s *contact.SeparationSummary) *int { return &s.ConversationsMoved }},
-	{"applications", "applications", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Applications },
-		func(s *contact.SeparationSummary) *int { return &s.ApplicationsMoved }},
-	{"contactNotes", "contact_notes", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.ContactNotes },
-		func(s *contact.SeparationSummary) *int { return &s.NotesMoved }},
-	{"reminders", "reminders", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.Reminders },
-		func(s *contact.SeparationSummary) *int { return &s.RemindersMoved }},
-	{"trainingSnapshots", "training_snapshots", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.TrainingSnapshots },
-		func(s *contact.SeparationSummary) *int { return &s.TrainingSnapshotsMoved }},
-	{"contactInboxes", "contact_inboxes", func(c *contact.ChildRecordAssignment) []contact.RecordAssignment { return c.ContactInboxes },
-		func(s *contact.SeparationSummary) *int { return &s.ContactInboxesMoved }},
-}
-
 // SeparateContact splits a contact into the original and a new contact in
 // one transaction: fields divide as in.FieldSplit says, assigned records move
 // with one set-based statement per record type, each message divider turns
@@ -62,25 +41,11 @@ func (s *Store) SeparateContact(ctx context.Context, a contact.Actor, id string,
 // separation is a validated separation, ready to write.
 type separation struct {
 	in       contact.SeparateInput
-	orig     *contact.Contact    // before
-	origNext *contact.Contact    // the original as it will be
-	newC     *contact.Contact    // the new contact as it will be
-	toNew    map[string][]string // record kind → ids assigned NEW
-	tails    []tailSpec
-}
-
-// tailSpec describes the conversation made from one divider's tail.
-type tailSpec struct {
-	Conv        string   `json:"conv"`
-	NewConv     string   `json:"new_conv"`
-	FirstMsg    string   `json:"first_msg"`
-	ToOriginal  bool     `json:"to_original"` // owned by the original (the divided conversation went NEW)
-	InboxID     *string  `json:"inbox"`
-	Channel     *string  `json:"channel"`
-	Subject     *string  `json:"subject"`
-	SubjectSet  bool     `json:"subject_set"`
-	Status      *string  `json:"status"`
-	AssigneeIDs []string `json:"assignees"`
+	orig     *contact.Contact         // before
+	origNext *contact.Contact         // the original as it will be
+	newC     *contact.Contact         // the new contact as it will be
+	toNew    map[string][]string      // record kind → ids assigned NEW
+	tails    []contact.JournalDivider // the cuts, as the journal records them
 }
 
 // planSeparation locks the contact and validates the whole input against the
@@ -118,18 +83,18 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contac
 		errs = append(errs, uerrs...)
 	}
 	convSide := map[string]contact.SplitSide{}
-	for _, k := range childKinds {
-		list := k.get(&in.ChildRecordAssignment)
-		uerrs, err := checkOwned(ctx, tx, acct, orig.ID, k.table, list, "input", "childRecordAssignment", k.name)
+	for _, k := range contact.RecordKinds {
+		list := k.Assigned(&in.ChildRecordAssignment)
+		uerrs, err := checkOwned(ctx, tx, acct, orig.ID, k, list, "input", "childRecordAssignment", k.Key)
 		if err != nil {
 			return nil, err
 		}
 		errs = append(errs, uerrs...)
 		for _, ra := range list {
 			if ra.Side == contact.SideNew {
-				p.toNew[k.name] = append(p.toNew[k.name], contact.CanonicalID(ra.ID))
+				p.toNew[k.Key] = append(p.toNew[k.Key], contact.CanonicalID(ra.ID))
 			}
-			if k.name == "conversations" {
+			if k.Key == contact.ConversationKind.Key {
 				convSide[contact.CanonicalID(ra.ID)] = ra.Side
 			}
 		}
@@ -177,9 +142,10 @@ func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string
 	return errs, nil
 }
 
-// checkOwned validates one record type's assignments: each id must be a
-// record of table owned by the contact (NOT_FOUND) and listed once (INVALID).
-func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string, list []contact.RecordAssignment, field ...string) (contact.UserErrors, error) {
+// checkOwned validates one record kind's assignments: each id must be a
+// record of the kind owned by the contact (NOT_FOUND) and listed once
+// (INVALID).
+func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID string, k contact.RecordKind, list []contact.RecordAssignment, field ...string) (contact.UserErrors, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -188,9 +154,10 @@ func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID, table string,
 		ids[i] = ra.ID
 	}
 	var owned []string
-	if err := tx.SelectContext(ctx, &owned, `SELECT id FROM `+table+` WHERE account_id = $1 AND contact_id = $2 AND id = ANY($3::uuid[])`,
+	// $1 account, $2 contact, $3 record ids.
+	if err := tx.SelectContext(ctx, &owned, `SELECT id FROM `+k.Table+` WHERE account_id = $1 AND `+k.OwnerColumn+` = $2 AND id = ANY($3::uuid[])`,
 		acct, contactID, pqArray(validIDs(ids))); err != nil {
-		return nil, wrapf("check "+table, err)
+		return nil, wrapf("check "+k.Table, err)
 	}
 	isOwned := map[string]bool{}
 	for _, id := range owned {
@@ -259,7 +226,7 @@ func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, co
 				append(path, "firstMessageId")...)
 		default:
 			divided[convs[i]] = len(p.tails)
-			p.tails = append(p.tails, tailSpec{Conv: convs[i], NewConv: uuid.NewString(), FirstMsg: msgs[i],
+			p.tails = append(p.tails, contact.JournalDivider{Conv: convs[i], NewConv: uuid.NewString(), FirstMsg: msgs[i],
 				ToOriginal: convSide[convs[i]] == contact.SideNew})
 		}
 	}
@@ -349,11 +316,13 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
-	journalID, err := insertJournal(ctx, tx, a, journalSeparate, p.in, map[string]any{"original": p.orig})
+	journalID, err := insertJournal(ctx, tx, a, contact.JournalSeparate, p.in,
+		contact.JournalBeforeImages{Original: new(contact.NewContactImage(p.orig))})
 	if err != nil {
 		return res, err
 	}
 	res.JournalID = journalID
+	j := journalRow{acct: acct, id: journalID}
 	if err := updateContact(ctx, tx, acct, p.origNext); err != nil {
 		return res, identifierTaken(err, contact.SplitPath("identifier", "original")...)
 	}
@@ -361,27 +330,29 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	if err != nil {
 		return res, identifierTaken(err, contact.SplitPath("identifier", "new")...)
 	}
-	if err := setJournalValue(ctx, tx, acct, journalID, "newContactId", newID); err != nil {
+	if err := setJournalValue(ctx, tx, j, contact.JournalNewContactID, newID); err != nil {
 		return res, err
 	}
-	for _, k := range childKinds {
-		*k.count(&res.Summary), err = moveRecords(ctx, tx, acct, journalID, k.name, `UPDATE `+k.table+`
-			SET contact_id = $3, updated_at = now()
-			WHERE account_id = $1 AND contact_id = $4 AND id = ANY($5::uuid[]) RETURNING id, $4::uuid AS owner`,
-			newID, p.orig.ID, pqArray(p.toNew[k.name]))
+	for _, k := range contact.RecordKinds {
+		// A journaled move: $4 the new contact, $5 the original, $6 the ids assigned NEW.
+		*k.Separated(&res.Summary), err = moveRecords(ctx, tx, j, k.Key, `UPDATE `+k.Table+`
+			SET `+k.OwnerColumn+` = $4, updated_at = now()
+			WHERE account_id = $1 AND `+k.OwnerColumn+` = $5 AND id = ANY($6::uuid[]) RETURNING id, $5::uuid AS owner`,
+			newID, p.orig.ID, pqArray(p.toNew[k.Key]))
 		if err != nil {
 			return res, err
 		}
 	}
-	if err := p.cutTails(ctx, tx, acct, journalID, newID); err != nil {
+	if err := p.cutTails(ctx, tx, j, newID); err != nil {
 		return res, err
 	}
 	res.Summary.ConversationsCreated = len(p.tails)
-	if _, err := moveRecords(ctx, tx, acct, journalID, "senderChangedMessages", `UPDATE messages m
-		SET sender_contact_id = $3, updated_at = now()
+	// A journaled move: $4 the new contact, $5 the original.
+	if _, err := moveRecords(ctx, tx, j, contact.JournalSenderChanged, `UPDATE messages m
+		SET sender_contact_id = $4, updated_at = now()
 		FROM conversations c
-		WHERE c.account_id = $1 AND c.contact_id = $3 AND m.account_id = $1 AND m.conversation_id = c.id
-		  AND m.sender_contact_id = $4 RETURNING m.id, $4::uuid AS owner`, newID, p.orig.ID); err != nil {
+		WHERE c.account_id = $1 AND c.contact_id = $4 AND m.account_id = $1 AND m.conversation_id = c.id
+		  AND m.sender_contact_id = $5 RETURNING m.id, $5::uuid AS owner`, newID, p.orig.ID); err != nil {
 		return res, err
 	}
 	// Every message now in a conversation of the new contact was the
@@ -410,15 +381,17 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 
 // cutTails creates one conversation per divider, owned by the side the
 // divided conversation is not on, and moves each tail into it.
-func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID, newID string) error {
+func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, j journalRow, newID string) error {
 	if len(p.tails) > 0 {
+		acct := j.acct
 		specs, err := json.Marshal(p.tails)
 		if err != nil {
 			return wrapf("tails", err)
 		}
-		if err := setJournalValue(ctx, tx, acct, journalID, "dividers", p.tails); err != nil {
+		if err := setJournalValue(ctx, tx, j, contact.JournalDividers, p.tails); err != nil {
 			return err
 		}
+		// $1 account, $2 the cuts (JSON of p.tails), $3 the original, $4 the new contact.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations
 			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
 			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN $3::uuid ELSE $4::uuid END,
@@ -431,9 +404,10 @@ func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, acct, journalID,
 			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg`, acct, specs, p.orig.ID, newID); err != nil {
 			return wrapf("create tail conversations", err)
 		}
-		if _, err := moveRecords(ctx, tx, acct, journalID, "tailMessages", `UPDATE messages m
+		// A journaled move: $4 the cuts.
+		if _, err := moveRecords(ctx, tx, j, contact.JournalTailMessages, `UPDATE messages m
 			SET conversation_id = d.new_conv, updated_at = now()
-			FROM jsonb_to_recordset($3::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
+			FROM jsonb_to_recordset($4::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
 			WHERE f.account_id = $1 AND f.id = d.first_msg
 			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
 			RETURNING m.id, d.conv AS owner`, specs); err != nil {

@@ -21,7 +21,7 @@ func TestSeparationGivesNothing(t *testing.T) {
 		{"a label", separation{newC: &contact.Contact{Labels: []string{"a"}}}, false},
 		{"an attribute", separation{newC: &contact.Contact{Misc: contact.JSONObject{"k": nil}}}, false},
 		{"a record", separation{newC: &contact.Contact{}, toNew: map[string][]string{"reminders": {"r"}}}, false},
-		{"a divider", separation{newC: &contact.Contact{}, tails: []tailSpec{{ToOriginal: true}}}, false},
+		{"a divider", separation{newC: &contact.Contact{}, tails: []contact.JournalDivider{{ToOriginal: true}}}, false},
 	} {
 		if got := tc.p.givesNothing(); got != tc.empty {
 			t.Errorf("%s: givesNothing = %v, want %v", tc.name, got, tc.empty)
