@@ -216,11 +216,7 @@ func (r addressRules) apply(in *ContactFields, c *Contact, creating bool, errs *
 }
 
 func (r addressRules) merge(out *Contact, all []*Contact, _ map[MergeableField]*Contact) {
-	var list []string
-	for _, c := range all {
-		list = unionInto(list, *r.at(c))
-	}
-	*r.at(out) = list
+	*r.at(out) = unionOf(all, r.at)
 }
 
 func (r addressRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserErrors) []SideAddress {
@@ -230,11 +226,7 @@ func (r addressRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *Us
 	return addrs
 }
 
-func (r addressRules) empty(c *Contact) {
-	if *r.at(c) == nil {
-		*r.at(c) = Strings{}
-	}
-}
+func (r addressRules) empty(c *Contact) { emptyStrings(r.at(c)) }
 
 func (r addressRules) blank(c *Contact) bool { return len(*r.at(c)) == 0 }
 
@@ -258,11 +250,7 @@ func (r setRules) apply(in *ContactFields, c *Contact, _ bool, errs *UserErrors)
 }
 
 func (r setRules) merge(out *Contact, all []*Contact, _ map[MergeableField]*Contact) {
-	var list []string
-	for _, c := range all {
-		list = unionInto(list, *r.at(c))
-	}
-	*r.at(out) = list
+	*r.at(out) = unionOf(all, r.at)
 }
 
 func (r setRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserErrors) []SideAddress {
@@ -283,11 +271,7 @@ func (r setRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserEr
 	return nil
 }
 
-func (r setRules) empty(c *Contact) {
-	if *r.at(c) == nil {
-		*r.at(c) = Strings{}
-	}
-}
+func (r setRules) empty(c *Contact) { emptyStrings(r.at(c)) }
 
 func (r setRules) blank(c *Contact) bool { return len(*r.at(c)) == 0 }
 
@@ -429,4 +413,20 @@ func MergeableFields() []MergeableField {
 		}
 	}
 	return out
+}
+
+// unionOf unites one list field of contacts in order, without repeats.
+func unionOf(all []*Contact, at func(*Contact) *Strings) Strings {
+	var list []string
+	for _, c := range all {
+		list = unionInto(list, *at(c))
+	}
+	return list
+}
+
+// emptyStrings makes a nil list empty.
+func emptyStrings(list *Strings) {
+	if *list == nil {
+		*list = Strings{}
+	}
 }

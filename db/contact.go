@@ -199,10 +199,8 @@ func (s *Store) CreateContact(ctx context.Context, a contact.Actor, f contact.Co
 func (s *Store) UpdateContact(ctx context.Context, a contact.Actor, id string, expectedVersion *int, f contact.ContactFields) (*contact.Contact, error) {
 	var out *contact.Contact
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := getContact(ctx, tx, a.AccountID, id, true)
-		if errors.Is(err, contact.ErrNotFound) {
-			return notFound("contact", "id")
-		} else if err != nil {
+		c, err := lockContactByID(ctx, tx, a.AccountID, id)
+		if err != nil {
 			return err
 		}
 		if expectedVersion != nil && *expectedVersion != c.Version {
@@ -221,15 +219,23 @@ func (s *Store) UpdateContact(ctx context.Context, a contact.Actor, id string, e
 	return out, err
 }
 
+// lockContactByID locks and reads the live contact with the id given as the
+// mutation's id argument: NOT_FOUND at ["id"] when there is none.
+func lockContactByID(ctx context.Context, tx *sqlx.Tx, acct, id string) (*contact.Contact, error) {
+	c, err := getContact(ctx, tx, acct, id, true)
+	if errors.Is(err, contact.ErrNotFound) {
+		return nil, notFound("contact", "id")
+	}
+	return c, err
+}
+
 // DeleteContact deletes a live contact and everything it owns. NOT_FOUND
 // UserErrors for an unknown id.
 func (s *Store) DeleteContact(ctx context.Context, a contact.Actor, id string) (string, error) {
 	var deleted string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := getContact(ctx, tx, a.AccountID, id, true)
-		if errors.Is(err, contact.ErrNotFound) {
-			return notFound("contact", "id")
-		} else if err != nil {
+		c, err := lockContactByID(ctx, tx, a.AccountID, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = $2`, a.AccountID, c.ID); err != nil {
