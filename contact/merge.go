@@ -91,10 +91,18 @@ func copyObject(m map[string]any) map[string]any {
 	return out
 }
 
-// copyValue deep-copies nested objects so merges never alias their inputs.
+// copyValue deep-copies nested objects and arrays so merges and splits never
+// alias their inputs.
 func copyValue(v any) any {
-	if o, ok := v.(map[string]any); ok {
-		return copyObject(o)
+	switch v := v.(type) {
+	case map[string]any:
+		return copyObject(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = copyValue(e)
+		}
+		return out
 	}
 	return v
 }
