@@ -1,7 +1,8 @@
+package main
+
 // The tests beside server.go are the ones that need package main: the
 // command line (cli_test.go) and the embedded start (embedded_test.go).
 // Every other end-to-end test is in e2e/.
-package main
 
 import (
 	"testing"
