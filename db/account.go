@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // tokenPrefix marks the service's API tokens so they are easy to recognise
@@ -161,15 +160,6 @@ func (s *Store) Viewer(ctx context.Context, a contact.Actor) (contact.User, erro
 
 // UsersByID returns the account's users among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) UsersByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.User, error) {
-	var rows []*contact.User
-	err := s.rd.SelectContext(ctx, &rows, `SELECT id, name, email, role, created_at FROM users
-		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
-	if err != nil {
-		return nil, fmt.Errorf("users by id: %w", err)
-	}
-	out := make(map[string]*contact.User, len(rows))
-	for _, u := range rows {
-		out[u.ID] = u
-	}
-	return out, nil
+	return byID(ctx, s.rd, "users", `SELECT id, name, email, role, created_at FROM users`, a.AccountID, ids,
+		func(u *contact.User) string { return u.ID })
 }

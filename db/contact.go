@@ -76,17 +76,8 @@ func (s *Store) Contact(ctx context.Context, a contact.Actor, id string) (*conta
 // ContactsByID returns the live contacts among ids, keyed by id. Unknown ids
 // are absent from the map. Errors are the database's, wrapped.
 func (s *Store) ContactsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Contact, error) {
-	var rows []*contact.Contact
-	err := s.rd.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids)))
-	if err != nil {
-		return nil, fmt.Errorf("contacts by id: %w", err)
-	}
-	out := make(map[string]*contact.Contact, len(rows))
-	for _, c := range rows {
-		out[c.ID] = c
-	}
-	return out, nil
+	return byID(ctx, s.rd, "contacts", `SELECT `+contactColumns+` FROM contacts c`, a.AccountID, ids,
+		func(c *contact.Contact) string { return c.ID })
 }
 
 // validIDs returns the canonical form of the well-formed ids, dropping the rest.

@@ -4,7 +4,6 @@ import (
 	"contactid/contact"
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -158,14 +157,6 @@ func (s *Store) Conversation(ctx context.Context, a contact.Actor, id string) (*
 
 // ConversationsByID returns the account's conversations among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) ConversationsByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Conversation, error) {
-	var rows []*contact.Conversation
-	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+conversationColumns+` FROM conversations
-		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
-		return nil, fmt.Errorf("conversations by id: %w", err)
-	}
-	out := make(map[string]*contact.Conversation, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	return out, nil
+	return byID(ctx, s.rd, "conversations", `SELECT `+conversationColumns+` FROM conversations`, a.AccountID, ids,
+		func(c *contact.Conversation) string { return c.ID })
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // inboxColumns selects an Inbox.
@@ -48,16 +47,8 @@ func (s *Store) Inboxes(ctx context.Context, a contact.Actor) ([]contact.Inbox, 
 
 // InboxesByID returns the account's inboxes among ids, keyed by id. Errors are the database's, wrapped.
 func (s *Store) InboxesByID(ctx context.Context, a contact.Actor, ids []string) (map[string]*contact.Inbox, error) {
-	var rows []*contact.Inbox
-	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+inboxColumns+` FROM inboxes
-		WHERE account_id = $1 AND id = ANY($2::uuid[])`, a.AccountID, pq.Array(validIDs(ids))); err != nil {
-		return nil, fmt.Errorf("inboxes by id: %w", err)
-	}
-	out := make(map[string]*contact.Inbox, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	return out, nil
+	return byID(ctx, s.rd, "inboxes", `SELECT `+inboxColumns+` FROM inboxes`, a.AccountID, ids,
+		func(i *contact.Inbox) string { return i.ID })
 }
 
 // getInbox reads one inbox of the account, or returns ErrNotFound.
