@@ -90,7 +90,7 @@ func mustCountingServer(tb testing.TB) *countingServer {
 }
 
 // addContacts creates n contacts, each with two conversations of three
-// messages, a note and an application.
+// messages and one record of every kind (MustRecords).
 func (c *countingServer) addContacts(tb testing.TB, n int) {
 	for k := 0; k < n; k++ {
 		i := c.Count(tb, `SELECT count(*) FROM contacts`)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"contactid/app/apptest"
+	"contactid/contact"
 )
 
 // contactQueryDoc reads one contact with every field.
@@ -310,16 +311,35 @@ func TestDeleteContact(t *testing.T) {
 	doomed := s.MustContact(t, a.Token, map[string]any{"firstName": "Doomed", "email": "doomed@example.com", "phoneNumber": "+14155550100"})
 	kept := s.MustContact(t, a.Token, map[string]any{"firstName": "Kept", "email": "kept@example.com"})
 
-	// Give both contacts one record of every kind.
+	// Give both contacts one record of every kind (through GraphQL), the
+	// conversation with a user and a contact message.
+	create := map[string]func(c string){
+		contact.ConversationKind.Key: func(c string) {
+			conv := s.MustConversation(t, a.Token, c, inbox)
+			s.MustMessage(t, a.Token, conv, "hello")
+			s.MustMutate(t, a.Token, createMessageDoc, map[string]any{"input": map[string]any{"conversationId": conv, "content": "hi", "senderType": "CONTACT"}}, nil)
+		},
+		contact.ContactNoteKind.Key: func(c string) {
+			s.MustMutate(t, a.Token, createContactNoteDoc, map[string]any{"input": map[string]any{"contactId": c, "content": "note"}}, nil)
+		},
+		contact.ApplicationKind.Key: func(c string) {
+			s.MustMutate(t, a.Token, createApplicationDoc, map[string]any{"input": map[string]any{"contactId": c, "jobTitle": "Dev"}}, nil)
+		},
+		contact.ReminderKind.Key: func(c string) {
+			s.MustMutate(t, a.Token, createReminderDoc, map[string]any{"input": map[string]any{"contactId": c, "title": "Call"}}, nil)
+		},
+		contact.TrainingSnapshotKind.Key: func(c string) {
+			s.MustMutate(t, a.Token, createTrainingSnapshotDoc, map[string]any{"input": map[string]any{"contactId": c}}, nil)
+		},
+		contact.ContactInboxKind.Key: func(c string) {
+			s.MustMutate(t, a.Token, createContactInboxDoc, map[string]any{"input": map[string]any{"contactId": c, "inboxId": inbox, "sourceId": "src-" + c}}, nil)
+		},
+	}
+	mustCoverKinds(t, "record creations", create)
 	for _, c := range []string{doomed.ID, kept.ID} {
-		conv := s.MustConversation(t, a.Token, c, inbox)
-		s.MustMessage(t, a.Token, conv, "hello")
-		s.MustMutate(t, a.Token, createMessageDoc, map[string]any{"input": map[string]any{"conversationId": conv, "content": "hi", "senderType": "CONTACT"}}, nil)
-		s.MustMutate(t, a.Token, createContactNoteDoc, map[string]any{"input": map[string]any{"contactId": c, "content": "note"}}, nil)
-		s.MustMutate(t, a.Token, createApplicationDoc, map[string]any{"input": map[string]any{"contactId": c, "jobTitle": "Dev"}}, nil)
-		s.MustMutate(t, a.Token, createReminderDoc, map[string]any{"input": map[string]any{"contactId": c, "title": "Call"}}, nil)
-		s.MustMutate(t, a.Token, createTrainingSnapshotDoc, map[string]any{"input": map[string]any{"contactId": c}}, nil)
-		s.MustMutate(t, a.Token, createContactInboxDoc, map[string]any{"input": map[string]any{"contactId": c, "inboxId": inbox, "sourceId": "src-" + c}}, nil)
+		for _, k := range contact.RecordKinds {
+			create[k.Key](c)
+		}
 	}
 	// The doomed contact also sent a message in the kept contact's conversation.
 	keptConv := s.MustConversation(t, a.Token, kept.ID, inbox)
@@ -331,8 +351,10 @@ func TestDeleteContact(t *testing.T) {
 	counts := func(t *testing.T, contactID string) map[string]int {
 		t.Helper()
 		out := map[string]int{}
-		for _, table := range []string{"conversations", "contact_notes", "applications", "reminders", "training_snapshots",
-			"contact_inboxes", "contact_emails", "contact_phone_numbers"} {
+		for _, k := range contact.RecordKinds {
+			out[k.Table] = s.Count(t, `SELECT count(*) FROM `+k.Table+` WHERE `+k.OwnerColumn+` = $1`, contactID)
+		}
+		for _, table := range []string{"contact_emails", "contact_phone_numbers"} {
 			out[table] = s.Count(t, `SELECT count(*) FROM `+table+` WHERE contact_id = $1`, contactID)
 		}
 		out["messages"] = s.Count(t, `SELECT count(*) FROM messages m JOIN conversations c
@@ -341,9 +363,13 @@ func TestDeleteContact(t *testing.T) {
 		return out
 	}
 	keptBefore := counts(t, kept.ID)
-	apptest.MustEqual(t, "kept contact's records", keptBefore, map[string]int{"conversations": 2, "contact_notes": 1, "applications": 1,
-		"reminders": 1, "training_snapshots": 1, "contact_inboxes": 1, "contact_emails": 1, "contact_phone_numbers": 0,
-		"messages": 3, "contacts": 1})
+	// One record of every kind, and keptConv: two conversations.
+	wantKept := map[string]int{"contact_emails": 1, "contact_phone_numbers": 0, "messages": 3, "contacts": 1}
+	for _, k := range contact.RecordKinds {
+		wantKept[k.Table] = 1
+	}
+	wantKept[contact.ConversationKind.Table]++
+	apptest.MustEqual(t, "kept contact's records", keptBefore, wantKept)
 
 	t.Run("delete", func(t *testing.T) {
 		var p struct {

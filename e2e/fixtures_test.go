@@ -74,21 +74,69 @@ func (f *fixture) MustMessages(tb testing.TB, convID string, n int, start time.T
 	return out
 }
 
-// MustRecords gives the contact one application, note, reminder, training
-// snapshot and inbox identity, and returns their ids by kind.
-func (f *fixture) MustRecords(tb testing.TB, contactID, sourceID string) map[string]string {
+// recordCreators creates one record of each kind in contact.RecordKinds,
+// by Key, for a contact through the store and returns its id; sourceID is the
+// inbox identity's source id. MustRecords checks that it covers every kind.
+var recordCreators = map[string]func(ctx context.Context, f *fixture, contactID, sourceID string) (string, error){
+	contact.ConversationKind.Key: func(ctx context.Context, f *fixture, contactID, _ string) (string, error) {
+		r, err := f.Main.Store.CreateConversation(ctx, f.Actor, contact.CreateConversationInput{ContactID: contactID, InboxID: f.Inbox.ID})
+		return r.ID, err
+	},
+	contact.ApplicationKind.Key: func(ctx context.Context, f *fixture, contactID, _ string) (string, error) {
+		r, err := f.Main.Store.CreateApplication(ctx, f.Actor, contactID, sp("Engineer"), nil)
+		return r.ID, err
+	},
+	contact.ContactNoteKind.Key: func(ctx context.Context, f *fixture, contactID, _ string) (string, error) {
+		r, err := f.Main.Store.CreateContactNote(ctx, f.Actor, contactID, sp("note"))
+		return r.ID, err
+	},
+	contact.ReminderKind.Key: func(ctx context.Context, f *fixture, contactID, _ string) (string, error) {
+		r, err := f.Main.Store.CreateReminder(ctx, f.Actor, contactID, sp("call"), nil)
+		return r.ID, err
+	},
+	contact.TrainingSnapshotKind.Key: func(ctx context.Context, f *fixture, contactID, _ string) (string, error) {
+		r, err := f.Main.Store.CreateTrainingSnapshot(ctx, f.Actor, contactID, contact.JSONObject{"k": "v"})
+		return r.ID, err
+	},
+	contact.ContactInboxKind.Key: func(ctx context.Context, f *fixture, contactID, sourceID string) (string, error) {
+		r, err := f.Main.Store.CreateContactInbox(ctx, f.Actor, contactID, f.Inbox.ID, &sourceID)
+		return r.ID, err
+	},
+}
+
+// mustCoverKinds fails unless m has an entry for every kind in
+// contact.RecordKinds (by Key) and for nothing else, naming the first key
+// missing or unknown.
+func mustCoverKinds[V any](tb testing.TB, what string, m map[string]V) {
 	tb.Helper()
-	ctx, st, a := context.Background(), f.Main.Store, f.Actor
-	app, err1 := st.CreateApplication(ctx, a, contactID, sp("Engineer"), nil)
-	note, err2 := st.CreateContactNote(ctx, a, contactID, sp("note"))
-	rem, err3 := st.CreateReminder(ctx, a, contactID, sp("call"), nil)
-	snap, err4 := st.CreateTrainingSnapshot(ctx, a, contactID, contact.JSONObject{"k": "v"})
-	ci, err5 := st.CreateContactInbox(ctx, a, contactID, f.Inbox.ID, &sourceID)
-	for _, err := range []error{err1, err2, err3, err4, err5} {
-		if err != nil {
-			tb.Fatalf("create records: %v", err)
+	known := map[string]bool{}
+	for _, k := range contact.RecordKinds {
+		known[k.Key] = true
+		if _, ok := m[k.Key]; !ok {
+			tb.Fatalf("%s: no entry for record kind %q", what, k.Key)
 		}
 	}
-	return map[string]string{"applications": app.ID, "contactNotes": note.ID, "reminders": rem.ID,
-		"trainingSnapshots": snap.ID, "contactInboxes": ci.ID}
+	for key := range m {
+		if !known[key] {
+			tb.Fatalf("%s: %q is not a record kind", what, key)
+		}
+	}
+}
+
+// MustRecords gives the contact one record of every kind in
+// contact.RecordKinds (a conversation without messages, an application, a
+// note, a reminder, a training snapshot, an inbox identity with sourceID),
+// and returns their ids by Key.
+func (f *fixture) MustRecords(tb testing.TB, contactID, sourceID string) map[string]string {
+	tb.Helper()
+	mustCoverKinds(tb, "recordCreators", recordCreators)
+	ids := map[string]string{}
+	for _, k := range contact.RecordKinds {
+		id, err := recordCreators[k.Key](context.Background(), f, contactID, sourceID)
+		if err != nil {
+			tb.Fatalf("create %s: %v", k.Key, err)
+		}
+		ids[k.Key] = id
+	}
+	return ids
 }

@@ -17,6 +17,7 @@ import (
 
 	"contactid/app"
 	"contactid/app/apptest"
+	"contactid/contact"
 	"contactid/internal/pgtest"
 
 	"github.com/jmoiron/sqlx"
@@ -322,10 +323,15 @@ func (h *hotspot) mustConsistent(t *testing.T, acct string) {
 			t.Errorf("%d %s", n, c.what)
 		}
 	}
-	for _, table := range []string{"conversations", "contact_inboxes", "applications", "contact_notes", "reminders",
-		"training_snapshots", "contact_emails", "contact_phone_numbers"} {
+	var owned [][2]string // table, owner column
+	for _, k := range contact.RecordKinds {
+		owned = append(owned, [2]string{k.Table, k.OwnerColumn})
+	}
+	owned = append(owned, [2]string{"contact_emails", "contact_id"}, [2]string{"contact_phone_numbers", "contact_id"})
+	for _, o := range owned {
+		table, owner := o[0], o[1]
 		if n := h.s.Count(t, `SELECT count(*) FROM `+table+` x WHERE x.account_id = $1 AND NOT EXISTS (
-			SELECT 1 FROM contacts k WHERE k.account_id = x.account_id AND k.id = x.contact_id)`, acct); n != 0 {
+			SELECT 1 FROM contacts k WHERE k.account_id = x.account_id AND k.id = x.`+owner+`)`, acct); n != 0 {
 			t.Errorf("%d %s of no live contact", n, table)
 		}
 	}

@@ -322,8 +322,10 @@ func TestMergeConcurrent(t *testing.T) {
 		f.MustMessages(t, conv.ID, 3, time.Now())
 		f.MustRecords(t, c.ID, fmt.Sprint("src", i))
 	}
-	tables := []string{"conversations", "messages", "applications", "contact_notes", "reminders", "training_snapshots",
-		"contact_inboxes", "contact_emails", "contact_phone_numbers"}
+	tables := []string{"messages", "contact_emails", "contact_phone_numbers"}
+	for _, k := range contact.RecordKinds {
+		tables = append(tables, k.Table)
+	}
 	countAll := func() []int {
 		var n []int
 		for _, table := range tables {
@@ -357,9 +359,9 @@ func TestMergeConcurrent(t *testing.T) {
 	if after := countAll(); !reflect.DeepEqual(after, before) {
 		t.Fatalf("record counts of %v changed: %v → %v", tables, before, after)
 	}
-	for _, table := range []string{"conversations", "applications", "contact_notes", "reminders", "training_snapshots", "contact_inboxes"} {
-		if n := f.Count(t, `SELECT count(*) FROM `+table+` t WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = t.contact_id)`); n != 0 {
-			t.Errorf("%d %s owned by no live contact", n, table)
+	for _, k := range contact.RecordKinds {
+		if n := f.Count(t, `SELECT count(*) FROM `+k.Table+` t WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = t.`+k.OwnerColumn+`)`); n != 0 {
+			t.Errorf("%d %s owned by no live contact", n, k.Table)
 		}
 	}
 	if n := f.Count(t, `SELECT count(*) FROM messages WHERE sender_type = 'CONTACT' AND sender_contact_id IS NULL`); n != 0 {
@@ -382,19 +384,19 @@ func TestMergeAllRecordTypes(t *testing.T) {
 	m2 := f.MustContact(t, contact.ContactFields{})
 	recs := map[string]map[string]string{m1.ID: f.MustRecords(t, m1.ID, "s1"), m2.ID: f.MustRecords(t, m2.ID, "s2")}
 	lastSeen := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	conv := f.MustConversation(t, m2.ID)
-	f.MustMessages(t, conv.ID, 1, lastSeen)
+	f.MustMessages(t, recs[m2.ID][contact.ConversationKind.Key], 1, lastSeen)
 	res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m1.ID, m2.ID}})
 	if len(res.UserErrors) > 0 {
 		t.Fatal(res.UserErrors)
 	}
-	want := mergeSummary{ConversationsMoved: 1, MessagesReassigned: 1, ContactInboxesMoved: 2, ApplicationsMoved: 2,
-		NotesMoved: 2, RemindersMoved: 2, TrainingSnapshotsMoved: 2}
-	if *res.Summary != want {
-		t.Fatalf("summary %+v, want %+v", *res.Summary, want)
+	// Two records of every kind moved (one from each mergee), and m2's message.
+	want := contact.MergeSummary{MessagesReassigned: 1}
+	for _, k := range contact.RecordKinds {
+		*k.Merged(&want) = 2
 	}
-	tables := map[string]string{"applications": "applications", "contactNotes": "contact_notes", "reminders": "reminders",
-		"trainingSnapshots": "training_snapshots", "contactInboxes": "contact_inboxes"}
+	if got := contact.MergeSummary(*res.Summary); got != want {
+		t.Fatalf("summary %+v, want %+v", got, want)
+	}
 	var movedRaw json.RawMessage
 	if err := f.DB.Get(&movedRaw, `SELECT moved FROM operation_journal`); err != nil {
 		t.Fatal(err)
@@ -404,12 +406,13 @@ func TestMergeAllRecordTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for owner, byKind := range recs {
-		for kind, id := range byKind {
-			if n := f.Count(t, `SELECT count(*) FROM `+tables[kind]+` WHERE id = $1 AND contact_id = $2`, id, base.ID); n != 1 {
-				t.Errorf("%s %s did not move to the base", kind, id)
+		for _, k := range contact.RecordKinds {
+			id := byKind[k.Key]
+			if n := f.Count(t, `SELECT count(*) FROM `+k.Table+` WHERE id = $1 AND `+k.OwnerColumn+` = $2`, id, base.ID); n != 1 {
+				t.Errorf("%s %s did not move to the base", k.Key, id)
 			}
-			if !reflect.DeepEqual(moved[kind][owner], []string{id}) {
-				t.Errorf("journal %s[%s] = %v, want [%s]", kind, owner, moved[kind][owner], id)
+			if !reflect.DeepEqual(moved[k.Key][owner], []string{id}) {
+				t.Errorf("journal %s[%s] = %v, want [%s]", k.Key, owner, moved[k.Key][owner], id)
 			}
 		}
 	}
