@@ -78,11 +78,11 @@ func (e *benchEnv) reset(b *testing.B) {
 }
 
 // mergePair empties the database and makes a base contact and a mergee
-// owning 1,000 conversations of 100 messages each.
-func (e *benchEnv) mergePair(b *testing.B) (string, string) {
+// owning convs conversations of perConv messages each.
+func (e *benchEnv) mergePair(b *testing.B, convs, perConv int) (string, string) {
 	e.reset(b)
 	base, _ := e.contactWithHistory(b, 1, 1)
-	mergee, _ := e.contactWithHistory(b, 1000, 100)
+	mergee, _ := e.contactWithHistory(b, convs, perConv)
 	return base, mergee
 }
 
@@ -120,23 +120,31 @@ func inTx(conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	return tx.Commit()
 }
 
-// BenchmarkMerge100k merges a mergee owning 100,000 messages over 1,000
-// conversations, alternating with the same moves in hand-written SQL.
-// Run: go test ./db -run '^$' -bench Merge100k -benchtime 7x
-func BenchmarkMerge100k(b *testing.B) {
+// BenchmarkMerge1k, BenchmarkMerge10k and BenchmarkMerge100k merge a
+// mergee owning 1,000, 10,000 or 100,000 messages (10, 100 or 1,000
+// conversations of 100 messages), alternating with the same moves in
+// hand-written SQL.
+// Run: go test ./db -run '^$' -bench Merge -benchtime 7x
+func BenchmarkMerge1k(b *testing.B)   { benchMerge(b, 10, 100) }
+func BenchmarkMerge10k(b *testing.B)  { benchMerge(b, 100, 100) }
+func BenchmarkMerge100k(b *testing.B) { benchMerge(b, 1000, 100) }
+
+// benchMerge merges a mergee owning convs conversations of perConv
+// messages, alternating with the same moves in hand-written SQL.
+func benchMerge(b *testing.B, convs, perConv int) {
 	e := mustBenchEnv(b)
 	ctx := context.Background()
 	var store, raw []time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		base, mergee := e.mergePair(b)
+		base, mergee := e.mergePair(b, convs, perConv)
 		b.StartTimer()
 		store = append(store, timed(b, func() error {
 			_, err := e.store.MergeContacts(ctx, e.actor, contact.MergeInput{BaseContactID: base, MergeeContactIDs: []string{mergee}})
 			return err
 		}))
 		b.StopTimer()
-		base, mergee = e.mergePair(b)
+		base, mergee = e.mergePair(b, convs, perConv)
 		raw = append(raw, timed(b, func() error {
 			return inTx(e.conn, func(tx *sqlx.Tx) error {
 				acct := e.actor.AccountID
@@ -163,18 +171,26 @@ func BenchmarkMerge100k(b *testing.B) {
 	report(b, store, raw)
 }
 
-// BenchmarkSeparate100k separates a contact, moving 1,000 conversations
-// holding 100,000 messages to the new contact, alternating with the same
+// BenchmarkSeparate1k, BenchmarkSeparate10k and BenchmarkSeparate100k
+// separate a contact, moving 10, 100 or 1,000 conversations of 100
+// messages (1,000, 10,000 or 100,000 messages) to the new contact,
+// alternating with the same moves in hand-written SQL.
+// Run: go test ./db -run '^$' -bench Separate -benchtime 7x
+func BenchmarkSeparate1k(b *testing.B)   { benchSeparate(b, 10, 100) }
+func BenchmarkSeparate10k(b *testing.B)  { benchSeparate(b, 100, 100) }
+func BenchmarkSeparate100k(b *testing.B) { benchSeparate(b, 1000, 100) }
+
+// benchSeparate separates a contact owning convs conversations of perConv
+// messages, moving them all to the new contact, alternating with the same
 // moves in hand-written SQL.
-// Run: go test ./db -run '^$' -bench Separate100k -benchtime 7x
-func BenchmarkSeparate100k(b *testing.B) {
+func benchSeparate(b *testing.B, nconvs, perConv int) {
 	e := mustBenchEnv(b)
 	ctx := context.Background()
 	var store, raw []time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		e.reset(b)
-		orig, convs := e.contactWithHistory(b, 1000, 100)
+		orig, convs := e.contactWithHistory(b, nconvs, perConv)
 		assign := make([]contact.RecordAssignment, len(convs))
 		for j, c := range convs {
 			assign[j] = contact.RecordAssignment{ID: c, Side: contact.SideNew}
@@ -188,7 +204,7 @@ func BenchmarkSeparate100k(b *testing.B) {
 		}))
 		b.StopTimer()
 		e.reset(b)
-		orig, convs = e.contactWithHistory(b, 1000, 100)
+		orig, convs = e.contactWithHistory(b, nconvs, perConv)
 		raw = append(raw, timed(b, func() error {
 			return inTx(e.conn, func(tx *sqlx.Tx) error {
 				acct := e.actor.AccountID
