@@ -31,9 +31,24 @@ type Page[T any] struct {
 }
 
 // PageArgs selects a page: at most First items after the After cursor.
+// The zero value of the Skip flags computes the whole page; a caller that
+// knows the client did not select totalCount or pageInfo sets them, and the
+// page leaves that part zero without doing its work (no count query; no
+// look-ahead row and no cursor).
 type PageArgs struct {
-	First int
-	After string
+	First        int
+	After        string
+	SkipTotal    bool // leave TotalCount 0: no count query
+	SkipPageInfo bool // leave PageInfo zero: fetch First rows, not First+1
+}
+
+// limit is how many rows to fetch for the page: one more than First when
+// PageInfo.HasNextPage is wanted.
+func (a PageArgs) limit() int {
+	if a.SkipPageInfo {
+		return a.First
+	}
+	return a.First + 1
 }
 
 // NewPageArgs normalises optional first/after arguments: first defaults to
@@ -85,7 +100,7 @@ func CheckCursor(after string) error {
 	return err
 }
 
-// pageOf trims rows fetched with limit First+1 into a page.
+// pageOf trims rows fetched with limit args.limit() into a page.
 func pageOf[T any](rows []T, args PageArgs, total int, key func(T) (time.Time, string)) Page[T] {
 	p := Page[T]{Nodes: rows, TotalCount: total}
 	if len(rows) > args.First {
@@ -95,7 +110,7 @@ func pageOf[T any](rows []T, args PageArgs, total int, key func(T) (time.Time, s
 	if p.Nodes == nil {
 		p.Nodes = []T{}
 	}
-	if n := len(p.Nodes); n > 0 {
+	if n := len(p.Nodes); n > 0 && !args.SkipPageInfo {
 		at, id := key(p.Nodes[n-1])
 		c := encodeCursor(at, id)
 		p.PageInfo.EndCursor = &c
@@ -119,8 +134,8 @@ type childTable[T any] struct {
 	keyOf     func(T) (time.Time, string)
 }
 
-// loadChildPages answers many page requests with two statements per distinct
-// (first, after) pair: one for the rows, one for the totals.
+// loadChildPages answers many page requests with one statement per distinct
+// PageArgs for the rows, and one more for the totals unless SkipTotal.
 func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[T], keys []ChildPageKey) (map[ChildPageKey]Page[T], error) {
 	groups := map[PageArgs][]string{}
 	for _, k := range keys {
@@ -149,21 +164,12 @@ func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[
 				  AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
 				ORDER BY created_at, id LIMIT $5
 			) t`, t.columns, t.table, t.parentCol)
-		if err := db.SelectContext(ctx, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.First+1); err != nil {
+		if err := db.SelectContext(ctx, &rows, query, acct, pq.Array(parents), afterAt, afterID, args.limit()); err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.table, err)
 		}
-		var counts []struct {
-			Parent string `db:"parent"`
-			N      int    `db:"n"`
-		}
-		countQuery := fmt.Sprintf(`SELECT %[2]s AS parent, count(*) AS n FROM %[1]s
-			WHERE account_id = $1 AND %[2]s = ANY($2::uuid[]) GROUP BY %[2]s`, t.table, t.parentCol)
-		if err := db.SelectContext(ctx, &counts, countQuery, acct, pq.Array(parents)); err != nil {
-			return nil, fmt.Errorf("count %s: %w", t.table, err)
-		}
-		totals := make(map[string]int, len(counts))
-		for _, c := range counts {
-			totals[c.Parent] = c.N
+		totals, err := countChildren(ctx, db, acct, t, parents, args.SkipTotal)
+		if err != nil {
+			return nil, err
 		}
 		byParent := map[string][]T{}
 		for _, r := range rows {
@@ -179,4 +185,26 @@ func loadChildPages[T any](ctx context.Context, db q, acct string, t childTable[
 		}
 	}
 	return out, nil
+}
+
+// countChildren returns how many rows of t each parent has (none of them
+// when skip: the client did not select totalCount).
+func countChildren[T any](ctx context.Context, db q, acct string, t childTable[T], parents []string, skip bool) (map[string]int, error) {
+	if skip {
+		return nil, nil //nolint:nilnil // a nil map reads as zero for every parent
+	}
+	var counts []struct {
+		Parent string `db:"parent"`
+		N      int    `db:"n"`
+	}
+	countQuery := fmt.Sprintf(`SELECT %[2]s AS parent, count(*) AS n FROM %[1]s
+			WHERE account_id = $1 AND %[2]s = ANY($2::uuid[]) GROUP BY %[2]s`, t.table, t.parentCol)
+	if err := db.SelectContext(ctx, &counts, countQuery, acct, pq.Array(parents)); err != nil {
+		return nil, fmt.Errorf("count %s: %w", t.table, err)
+	}
+	totals := make(map[string]int, len(counts))
+	for _, c := range counts {
+		totals[c.Parent] = c.N
+	}
+	return totals, nil
 }

@@ -63,6 +63,7 @@ func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (drive
 type countingServer struct {
 	*fixture
 	statements *atomic.Int64
+	db         *sqlx.DB // the counted pool, for bulk seeding
 }
 
 // mustCountingServer builds a fixture whose handler counts its statements.
@@ -86,7 +87,7 @@ func mustCountingServer(tb testing.TB) *countingServer {
 		tb.Fatal(err)
 	}
 	f.Inbox = ib
-	return &countingServer{fixture: f, statements: n}
+	return &countingServer{fixture: f, statements: n, db: conn}
 }
 
 // addContacts creates n contacts, each with two conversations of three

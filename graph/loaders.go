@@ -34,6 +34,8 @@ type loaders struct {
 	reminders         *pageLoader[contact.Reminder]
 	trainingSnapshots *pageLoader[contact.TrainingSnapshot]
 	contactInboxes    *pageLoader[contact.ContactInbox]
+
+	plan *plan // pages planned from the selection set (plan.go)
 }
 
 // loaderWait is how long a loader collects keys before it queries.
@@ -56,6 +58,7 @@ func newLoaders(s *db.Store, a contact.Actor) *loaders {
 		reminders:         pages(a, s.ReminderPages),
 		trainingSnapshots: pages(a, s.TrainingSnapshotPages),
 		contactInboxes:    pages(a, s.ContactInboxPages),
+		plan:              newPlan(s, a),
 	}
 }
 
@@ -76,20 +79,6 @@ func pages[T any](a contact.Actor, fetch func(context.Context, contact.Actor, []
 // loadersFrom returns the request's loaders.
 func loadersFrom(ctx context.Context) *loaders {
 	return ctx.Value(loadersKey{}).(*loaders)
-}
-
-// loadPage loads one page of a parent's children. A malformed cursor fails
-// this field alone, before it can join (and fail) a batch.
-func loadPage[T any](ctx context.Context, l *pageLoader[T], parentID string, first *int, after *string) (db.Page[T], error) {
-	args := db.NewPageArgs(first, after)
-	if err := db.CheckCursor(args.After); err != nil {
-		return db.Page[T]{}, err
-	}
-	p, err := l.Load(ctx, db.ChildPageKey{ParentID: parentID, PageArgs: args})
-	if u, ok := contact.AsUserErrors(err); ok {
-		return p, u
-	}
-	return p, err
 }
 
 // loadOne loads an object by id; a missing one is nil with no error (for

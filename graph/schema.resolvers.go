@@ -7,7 +7,6 @@ package graph
 
 import (
 	"contactid/contact"
-	"contactid/db"
 	"contactid/graph/model"
 	"context"
 )
@@ -44,37 +43,37 @@ func (r *contactResolver) MergedContactIds(ctx context.Context, obj *contact.Con
 
 // Conversations is the resolver for the conversations field.
 func (r *contactResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).conversations, obj.LoadID(), first, after)
+	p, err := contactConversations.page(ctx, obj.LoadID(), first, after)
 	return &model.ConversationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Applications is the resolver for the applications field.
 func (r *contactResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).applications, obj.LoadID(), first, after)
+	p, err := contactApplications.page(ctx, obj.LoadID(), first, after)
 	return &model.ApplicationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Notes is the resolver for the notes field.
 func (r *contactResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).notes, obj.LoadID(), first, after)
+	p, err := contactNotes.page(ctx, obj.LoadID(), first, after)
 	return &model.ContactNoteConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Reminders is the resolver for the reminders field.
 func (r *contactResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).reminders, obj.LoadID(), first, after)
+	p, err := contactReminders.page(ctx, obj.LoadID(), first, after)
 	return &model.ReminderConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // TrainingSnapshots is the resolver for the trainingSnapshots field.
 func (r *contactResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).trainingSnapshots, obj.LoadID(), first, after)
+	p, err := contactTrainingSnapshots.page(ctx, obj.LoadID(), first, after)
 	return &model.TrainingSnapshotConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // ContactInboxes is the resolver for the contactInboxes field.
 func (r *contactResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).contactInboxes, obj.LoadID(), first, after)
+	p, err := contactContactInboxes.page(ctx, obj.LoadID(), first, after)
 	return &model.ContactInboxConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
@@ -110,7 +109,7 @@ func (r *conversationResolver) Assignees(ctx context.Context, obj *contact.Conve
 
 // Messages is the resolver for the messages field.
 func (r *conversationResolver) Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string) (*model.MessageConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).messages, obj.ID, first, after)
+	p, err := conversationMessages.page(ctx, obj.ID, first, after)
 	return &model.MessageConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
@@ -234,18 +233,20 @@ func (r *queryResolver) Viewer(ctx context.Context) (*contact.User, error) {
 
 // Contact is the resolver for the contact field.
 func (r *queryResolver) Contact(ctx context.Context, id string) (*contact.Contact, error) {
-	return found(r.Store.Contact(ctx, actor(ctx), id))
+	c, err := found(r.Store.Contact(ctx, actor(ctx), id))
+	return planOne(ctx, c, err, planContacts)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error) {
-	p, err := r.Store.Contacts(ctx, actor(ctx), db.NewContactFilter(search, label), db.NewPageArgs(first, after))
+	p, err := contactsPage(ctx, r.Store, first, after, search, label)
 	return &model.ContactConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, queryError(err)
 }
 
 // Conversation is the resolver for the conversation field.
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*contact.Conversation, error) {
-	return found(r.Store.Conversation(ctx, actor(ctx), id))
+	c, err := found(r.Store.Conversation(ctx, actor(ctx), id))
+	return planOne(ctx, c, err, planConversations)
 }
 
 // Inboxes is the resolver for the inboxes field.
