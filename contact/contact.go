@@ -59,6 +59,22 @@ func (c *Contact) Email() *string { return first(c.Emails) }
 // PhoneNumber returns the primary phone number, or nil.
 func (c *Contact) PhoneNumber() *string { return first(c.PhoneNumbers) }
 
+// The list fields as plain slices, for the API layer to bind its fields to
+// directly (gqlgen cannot bind a named slice type such as Strings, and a
+// resolver instead would run on a goroutine of its own).
+
+// EmailList returns all emails, primary first.
+func (c *Contact) EmailList() []string { return c.Emails }
+
+// PhoneNumberList returns all phone numbers, primary first.
+func (c *Contact) PhoneNumberList() []string { return c.PhoneNumbers }
+
+// LabelList returns the labels.
+func (c *Contact) LabelList() []string { return c.Labels }
+
+// DocumentList returns the documents.
+func (c *Contact) DocumentList() []Document { return c.Documents }
+
 // first returns a pointer to the first element, or nil.
 func first(list []string) *string {
 	if len(list) == 0 {

@@ -66,13 +66,13 @@ type ComplexityRoot struct {
 		Conversations        func(childComplexity int, first *int, after *string) int
 		CreatedAt            func(childComplexity int) int
 		CustomAttributes     func(childComplexity int) int
-		Documents            func(childComplexity int) int
+		DocumentList         func(childComplexity int) int
 		Email                func(childComplexity int) int
-		Emails               func(childComplexity int) int
+		EmailList            func(childComplexity int) int
 		FirstName            func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Identifier           func(childComplexity int) int
-		Labels               func(childComplexity int) int
+		LabelList            func(childComplexity int) int
 		LastActivityAt       func(childComplexity int) int
 		LastName             func(childComplexity int) int
 		MergedContactIds     func(childComplexity int) int
@@ -81,7 +81,7 @@ type ComplexityRoot struct {
 		Notes                func(childComplexity int, first *int, after *string) int
 		OutreachConfigID     func(childComplexity int) int
 		PhoneNumber          func(childComplexity int) int
-		PhoneNumbers         func(childComplexity int) int
+		PhoneNumberList      func(childComplexity int) int
 		PipelineID           func(childComplexity int) int
 		PipelineStage        func(childComplexity int) int
 		Reminders            func(childComplexity int, first *int, after *string) int
@@ -354,15 +354,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ContactResolver interface {
-	Emails(ctx context.Context, obj *contact.Contact) ([]string, error)
-
-	PhoneNumbers(ctx context.Context, obj *contact.Contact) ([]string, error)
-
 	Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error)
-
-	Labels(ctx context.Context, obj *contact.Contact) ([]string, error)
-
-	Documents(ctx context.Context, obj *contact.Contact) ([]contact.Document, error)
 
 	MergedContactIds(ctx context.Context, obj *contact.Contact) ([]string, error)
 	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
@@ -540,11 +532,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.CustomAttributes(childComplexity), true
 	case "Contact.documents":
-		if e.ComplexityRoot.Contact.Documents == nil {
+		if e.ComplexityRoot.Contact.DocumentList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Contact.Documents(childComplexity), true
+		return e.ComplexityRoot.Contact.DocumentList(childComplexity), true
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
 			break
@@ -552,11 +544,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Email(childComplexity), true
 	case "Contact.emails":
-		if e.ComplexityRoot.Contact.Emails == nil {
+		if e.ComplexityRoot.Contact.EmailList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Contact.Emails(childComplexity), true
+		return e.ComplexityRoot.Contact.EmailList(childComplexity), true
 	case "Contact.firstName":
 		if e.ComplexityRoot.Contact.FirstName == nil {
 			break
@@ -576,11 +568,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Identifier(childComplexity), true
 	case "Contact.labels":
-		if e.ComplexityRoot.Contact.Labels == nil {
+		if e.ComplexityRoot.Contact.LabelList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Contact.Labels(childComplexity), true
+		return e.ComplexityRoot.Contact.LabelList(childComplexity), true
 	case "Contact.lastActivityAt":
 		if e.ComplexityRoot.Contact.LastActivityAt == nil {
 			break
@@ -635,11 +627,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.PhoneNumber(childComplexity), true
 	case "Contact.phoneNumbers":
-		if e.ComplexityRoot.Contact.PhoneNumbers == nil {
+		if e.ComplexityRoot.Contact.PhoneNumberList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Contact.PhoneNumbers(childComplexity), true
+		return e.ComplexityRoot.Contact.PhoneNumberList(childComplexity), true
 	case "Contact.pipelineId":
 		if e.ComplexityRoot.Contact.PipelineID == nil {
 			break
@@ -4038,7 +4030,7 @@ func (ec *executionContext) _Contact_emails(ctx context.Context, field graphql.C
 			return ec.fieldContext_Contact_emails(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Emails(ctx, obj)
+			return obj.EmailList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -4049,7 +4041,7 @@ func (ec *executionContext) _Contact_emails(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Contact_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
@@ -4084,7 +4076,7 @@ func (ec *executionContext) _Contact_phoneNumbers(ctx context.Context, field gra
 			return ec.fieldContext_Contact_phoneNumbers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().PhoneNumbers(ctx, obj)
+			return obj.PhoneNumberList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -4095,7 +4087,7 @@ func (ec *executionContext) _Contact_phoneNumbers(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Contact_phoneNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contact_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
@@ -4277,7 +4269,7 @@ func (ec *executionContext) _Contact_labels(ctx context.Context, field graphql.C
 			return ec.fieldContext_Contact_labels(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Labels(ctx, obj)
+			return obj.LabelList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -4288,7 +4280,7 @@ func (ec *executionContext) _Contact_labels(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Contact_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contact_customAttributes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
@@ -4346,7 +4338,7 @@ func (ec *executionContext) _Contact_documents(ctx context.Context, field graphq
 			return ec.fieldContext_Contact_documents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Documents(ctx, obj)
+			return obj.DocumentList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []contact.Document) graphql.Marshaler {
@@ -4361,7 +4353,7 @@ func (ec *executionContext) fieldContext_Contact_documents(_ context.Context, fi
 		Object:     "Contact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
 		},
@@ -11741,86 +11733,20 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "emails":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Contact_emails(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Contact_emails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "email":
 			out.Values[i] = ec._Contact_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phoneNumbers":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Contact_phoneNumbers(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Contact_phoneNumbers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "phoneNumber":
 			out.Values[i] = ec._Contact_phoneNumber(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11890,43 +11816,10 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "labels":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Contact_labels(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Contact_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "customAttributes":
 			out.Values[i] = ec._Contact_customAttributes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11938,43 +11831,10 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "documents":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Contact_documents(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Contact_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "misc":
 			out.Values[i] = ec._Contact_misc(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

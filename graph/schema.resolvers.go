@@ -11,29 +11,9 @@ import (
 	"context"
 )
 
-// Emails is the resolver for the emails field.
-func (r *contactResolver) Emails(ctx context.Context, obj *contact.Contact) ([]string, error) {
-	return obj.Emails, nil
-}
-
-// PhoneNumbers is the resolver for the phoneNumbers field.
-func (r *contactResolver) PhoneNumbers(ctx context.Context, obj *contact.Contact) ([]string, error) {
-	return obj.PhoneNumbers, nil
-}
-
 // Assignees is the resolver for the assignees field.
 func (r *contactResolver) Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error) {
 	return loadUsers(ctx, obj.AssigneeIDs)
-}
-
-// Labels is the resolver for the labels field.
-func (r *contactResolver) Labels(ctx context.Context, obj *contact.Contact) ([]string, error) {
-	return obj.Labels, nil
-}
-
-// Documents is the resolver for the documents field.
-func (r *contactResolver) Documents(ctx context.Context, obj *contact.Contact) ([]contact.Document, error) {
-	return obj.Documents, nil
 }
 
 // MergedContactIds is the resolver for the mergedContactIds field.
