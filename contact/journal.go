@@ -9,11 +9,20 @@ import (
 // JournalFormatVersion is the version of the operation journal's stored
 // format that this code writes, recorded in every row's before-images as
 // formatVersion. It covers the whole row: the input, the before-images and
-// the moved document. Version 0 marks rows written before the format had a
-// version: the same documents, whose keys were Go field names ("Base",
-// "FirstName"); they decode into these types unchanged, since JSON keys
-// match field tags case-insensitively.
-const JournalFormatVersion = 1
+// the moved ids.
+//
+//   - Version 2 keeps the moved record ids out of the row, in the table
+//     operation_journal_moves: one row per record key and previous owner
+//     with the ids as a uuid[], written once by the statement that moves
+//     them. The row's moved document holds only a separation's
+//     JournalNewContactID and JournalDividers ({} for a merge).
+//   - Version 1 rows hold everything in the moved document, record ids
+//     included (JournalMoved's flat object).
+//   - Version 0 marks rows written before the format had a version: the
+//     same documents as version 1, whose keys were Go field names ("Base",
+//     "FirstName"); they decode into these types unchanged, since JSON keys
+//     match field tags case-insensitively.
+const JournalFormatVersion = 2
 
 // JournalKind says which operation a journal row records.
 type JournalKind string
@@ -150,9 +159,34 @@ type JournalDivider struct {
 	AssigneeIDs []string `json:"assignees"`
 }
 
-// JournalMoved is the moved document of a journal row. It is one JSON
-// object: under each record key, {"<previous owner id>": ["<record id>", …]};
-// under JournalNewContactID a string; under JournalDividers a list.
+// Keys returns the record keys an operation of kind records moves under
+// (every RecordKind's Key, then JournalMessages and JournalRedirects for a
+// merge, or JournalSenderChanged and, when m has dividers,
+// JournalTailMessages for a separation): each is present in a read row's
+// Records, empty when nothing moved.
+func (m JournalMoved) Keys(kind JournalKind) []string {
+	keys := make([]string, 0, len(RecordKinds)+2)
+	for _, k := range RecordKinds {
+		keys = append(keys, k.Key)
+	}
+	switch kind {
+	case JournalMerge:
+		keys = append(keys, JournalMessages, JournalRedirects)
+	case JournalSeparate:
+		keys = append(keys, JournalSenderChanged)
+		if len(m.Dividers) > 0 {
+			keys = append(keys, JournalTailMessages)
+		}
+	}
+	return keys
+}
+
+// JournalMoved is the moved ids and values of a journal row, as read back.
+// Its JSON is one flat object: under each record key, {"<previous owner
+// id>": ["<record id>", …]}; under JournalNewContactID a string; under
+// JournalDividers a list. Rows of format version 1 and older store all of
+// it as the row's moved document; version 2 rows store only the values
+// (Records empty) and keep Records in operation_journal_moves.
 type JournalMoved struct {
 	// Records maps a key (a RecordKind's Key, JournalMessages,
 	// JournalRedirects, JournalTailMessages or JournalSenderChanged) to the
@@ -162,7 +196,8 @@ type JournalMoved struct {
 	Dividers     []JournalDivider // separations only
 }
 
-// MarshalJSON writes m as one flat object, as the journal stores it.
+// MarshalJSON writes m as one flat object, as the journal stores it
+// (without Records' keys when Records is empty).
 func (m JournalMoved) MarshalJSON() ([]byte, error) {
 	out := make(map[string]any, len(m.Records)+2)
 	for k, v := range m.Records {

@@ -5,56 +5,141 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
 )
 
-// The journal row of a merge or separation is written in three steps, all
-// inside the operation's transaction: insertJournal writes who, what and
-// the before-images (contact.JournalBeforeImages, stamped with
-// contact.JournalFormatVersion); each move statement, run through
-// moveRecords, adds the ids it moved to the row's moved document in the same
-// statement (set-based: the ids never leave the server); setJournalValue
-// adds the other values of the moved document. readJournal reads a row back
-// into contact.JournalEntry, the type the documents are written from.
+// The journal row of a merge or separation is written by the statements
+// that move the records, inside the operation's transaction (format version
+// 2, contact.JournalFormatVersion). writeJournal runs a list of moves as one
+// statement: each move is a data-changing statement returning the columns
+// id and owner (where the row was before: its previous contact or
+// conversation), and the same statement inserts one operation_journal_moves
+// row per record kind and previous owner holding the moved ids as a uuid[]
+// (set-based: the ids never leave the server, and each kind's list is
+// written once). The first call of an operation also inserts the
+// operation_journal row (who, what, the before-images and the moved
+// document's other values: a separation's new contact id and dividers).
+// readJournal reads both back into contact.JournalEntry, the type the
+// documents are written from.
 //
 // Parameters of the journal statements, the same in each:
 //
 //	$1  the account
 //	$2  the journal row's id
-//	$3  the key in the moved document (moveRecords, setJournalValue)
-//	$4… the statement's own values: for moveRecords, the move statement's
-//	    arguments in the order given (the move statement may also use $1)
+//	$3… the moves' own values, in the order given (a move may also use $1);
+//	    the journal row's own values follow them, numbered by writeJournal
 
-// insertJournal writes the journal row of an operation of the actor, with
-// its input and before-images and an empty moved document, and returns the
-// row's id.
-func insertJournal(ctx context.Context, db q, a contact.Actor, kind contact.JournalKind, input any, before contact.JournalBeforeImages) (string, error) {
-	in, err := json.Marshal(input)
-	if err != nil {
-		return "", fmt.Errorf("journal input: %w", err)
+// journalRow names the journal row that moves are recorded in.
+type journalRow struct {
+	acct string // the account ($1)
+	id   string // the row's id ($2)
+}
+
+// newJournalRow names a new journal row of the account, with an id made
+// here so that every statement of the operation can refer to it.
+func newJournalRow(acct string) journalRow {
+	return journalRow{acct: acct, id: uuid.NewString()}
+}
+
+// journalHead is what the operation_journal row itself holds: who did what,
+// the before-images and the moved document's values other than record ids
+// (contact.JournalMoved's NewContactID and Dividers).
+type journalHead struct {
+	actor  contact.Actor
+	kind   contact.JournalKind
+	input  any
+	before contact.JournalBeforeImages
+	moved  contact.JournalMoved
+}
+
+// journalMove is one step of writeJournal: a data-changing statement (a
+// CTE body) and the key its moved ids are recorded under. A move whose key
+// is "" is run in the same statement but not journaled (it need not return
+// id and owner).
+type journalMove struct {
+	key  string
+	stmt string
+}
+
+// params numbers the parameters of a journal statement: $1 the account, $2
+// the journal row, then each value added.
+type params []any
+
+// add appends v and returns its placeholder.
+func (p *params) add(v any) string {
+	*p = append(*p, v)
+	return "$" + strconv.Itoa(len(*p))
+}
+
+// journalParams returns the parameter list of a journal statement of j,
+// holding $1 and $2.
+func journalParams(j journalRow) params { return params{j.acct, j.id} }
+
+// writeJournal runs moves as one statement with the parameters p (from
+// journalParams, with the moves' own values added), records the ids each
+// journaled move returns in operation_journal_moves under its key, grouped
+// by owner, and, when head is not nil, first inserts the journal row j with
+// head's values (it must be, before any other writeJournal of the row). It
+// returns how many rows each move returned, in order.
+func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p params, moves ...journalMove) ([]int64, error) {
+	var with, moved, counts []string
+	if head != nil {
+		in, err := json.Marshal(head.input)
+		if err != nil {
+			return nil, fmt.Errorf("journal input: %w", err)
+		}
+		head.before.FormatVersion = contact.JournalFormatVersion
+		bi, err := json.Marshal(head.before)
+		if err != nil {
+			return nil, fmt.Errorf("journal before-images: %w", err)
+		}
+		mv, err := json.Marshal(head.moved)
+		if err != nil {
+			return nil, fmt.Errorf("journal moved: %w", err)
+		}
+		var actorID *string
+		if head.actor.UserID != "" {
+			actorID = &head.actor.UserID
+		}
+		with = append(with, `head AS (INSERT INTO operation_journal (account_id, id, kind, actor_user_id, input, before_images, moved)
+			VALUES ($1, $2, `+p.add(string(head.kind))+`, `+p.add(actorID)+`::uuid, `+p.add(in)+`::jsonb, `+
+			p.add(bi)+`::jsonb, `+p.add(mv)+`::jsonb))`)
 	}
-	before.FormatVersion = contact.JournalFormatVersion
-	bi, err := json.Marshal(before)
-	if err != nil {
-		return "", fmt.Errorf("journal before-images: %w", err)
+	for i, m := range moves {
+		name := "m" + strconv.Itoa(i)
+		with = append(with, name+` AS (`+m.stmt+`)`)
+		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+		if m.key != "" {
+			moved = append(moved, `SELECT `+pq.QuoteLiteral(m.key)+` AS kind, id, owner FROM `+name)
+		}
 	}
-	var actorID *string
-	if a.UserID != "" {
-		actorID = &a.UserID
+	if len(moved) > 0 {
+		with = append(with, `rec AS (INSERT INTO operation_journal_moves (account_id, journal_id, kind, owner_id, ids)
+			SELECT $1, $2, kind, owner, array_agg(id) FROM (`+strings.Join(moved, ` UNION ALL `)+`) x GROUP BY kind, owner)`)
 	}
-	var id string
-	// $1 account, $2 kind, $3 actor, $4 input, $5 before-images.
-	if err := db.GetContext(ctx, &id, `INSERT INTO operation_journal (account_id, kind, actor_user_id, input, before_images, moved)
-		VALUES ($1, $2, $3, $4, $5, '{}') RETURNING id`, a.AccountID, string(kind), actorID, in, bi); err != nil {
-		return "", fmt.Errorf("insert journal: %w", err)
+	query := `WITH ` + strings.Join(with, `, `) + ` SELECT ARRAY[` + strings.Join(append(counts, "0"), `, `) + `]::bigint[]`
+	var n pq.Int64Array
+	if err := db.GetContext(ctx, &n, query, p...); err != nil {
+		keys := make([]string, 0, len(moves))
+		for _, m := range moves {
+			keys = append(keys, m.key)
+		}
+		return nil, fmt.Errorf("journaled moves %s: %w", strings.Join(keys, ", "), err)
 	}
-	return id, nil
+	return n[:len(moves)], nil
 }
 
 // readJournal returns the journal row id of the account, decoded. The
 // error wraps contact.ErrNotFound when the account has no such row; it is
 // also an error when a document does not decode or was written in a newer
-// format.
+// format. Rows of version 2 keep their moved ids in operation_journal_moves;
+// every key an operation of the row's kind writes is present in
+// Moved.Records, empty when nothing moved, as in older rows.
 func readJournal(ctx context.Context, db q, acct, id string) (contact.JournalEntry, error) {
 	var row struct {
 		ID        string    `db:"id"`
@@ -81,51 +166,26 @@ func readJournal(ctx context.Context, db q, acct, id string) (contact.JournalEnt
 	if err := json.Unmarshal(row.Moved, &e.Moved); err != nil {
 		return contact.JournalEntry{}, fmt.Errorf("journal %s: %w", row.ID, err)
 	}
+	if e.Before.FormatVersion < 2 {
+		return e, nil
+	}
+	var moves []struct {
+		Kind  string         `db:"kind"`
+		Owner string         `db:"owner_id"`
+		IDs   pq.StringArray `db:"ids"`
+	}
+	if err := db.SelectContext(ctx, &moves, `SELECT kind, owner_id, ids FROM operation_journal_moves
+		WHERE account_id = $1 AND journal_id = $2`, acct, row.ID); err != nil {
+		return contact.JournalEntry{}, fmt.Errorf("journal %s moves: %w", row.ID, err)
+	}
+	for _, k := range e.Moved.Keys(e.Kind) {
+		e.Moved.Records[k] = map[string][]string{}
+	}
+	for _, m := range moves {
+		if e.Moved.Records[m.Kind] == nil {
+			e.Moved.Records[m.Kind] = map[string][]string{}
+		}
+		e.Moved.Records[m.Kind][m.Owner] = []string(m.IDs)
+	}
 	return e, nil
-}
-
-// journalRow names the journal row that moves are recorded in.
-type journalRow struct {
-	acct string // the account ($1)
-	id   string // the row's id ($2)
-}
-
-// moveRecords runs stmt, a data-changing statement that returns the columns
-// id and owner (where the row was before: its previous contact or
-// conversation), and, in the same statement, records the ids grouped by
-// owner in the journal row's moved document under key: {"key": {"<owner>":
-// [ids…]}}. Parameters as the list above says: stmt may use $1 (the
-// account) and its own args as $4, $5, … in order; $2 and $3 are the
-// journal's. The lists are built as json text and converted once:
-// jsonb_object_agg of large jsonb values is many times slower. It returns
-// how many rows the statement changed.
-func moveRecords(ctx context.Context, db q, j journalRow, key, stmt string, args ...any) (int, error) {
-	query := `WITH m AS (` + stmt + `),
-		g AS (SELECT m.owner::text AS owner, json_agg(m.id) AS ids FROM m GROUP BY m.owner)
-		UPDATE operation_journal j
-		SET moved = j.moved || jsonb_build_object($3::text,
-			COALESCE(j.moved -> $3::text, '{}'::jsonb) || COALESCE((SELECT json_object_agg(g.owner, g.ids) FROM g)::jsonb, '{}'::jsonb))
-		WHERE j.account_id = $1 AND j.id = $2
-		RETURNING (SELECT count(*) FROM m)`
-	params := append([]any{j.acct, j.id, key}, args...)
-	var n int
-	if err := db.GetContext(ctx, &n, query, params...); err != nil {
-		return 0, fmt.Errorf("move %s: %w", key, err)
-	}
-	return n, nil
-}
-
-// setJournalValue records v, as JSON, under key in the journal row's moved
-// document ($4 is the value).
-func setJournalValue(ctx context.Context, db q, j journalRow, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", key, err)
-	}
-	_, err = db.ExecContext(ctx, `UPDATE operation_journal SET moved = moved || jsonb_build_object($3::text, $4::jsonb)
-		WHERE account_id = $1 AND id = $2`, j.acct, j.id, key, b)
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", key, err)
-	}
-	return nil
 }

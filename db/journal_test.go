@@ -287,8 +287,21 @@ func TestJournalRead(t *testing.T) {
 			t.Fatalf("moved %+v", j.Moved)
 		}
 	})
+	t.Run("version 1 row", func(t *testing.T) {
+		// Every moved id in the moved document, none in operation_journal_moves.
+		id := insert(t, e.actor.AccountID, `{"formatVersion": 1, "base": {"id": "b"}}`,
+			`{"conversations": {"m": ["c"]}, "messages": {"m": ["x", "y"]}, "redirects": {}}`)
+		j, err := db.ReadJournal(ctx, e.store, e.actor.AccountID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]map[string][]string{"conversations": {"m": {"c"}}, "messages": {"m": {"x", "y"}}, "redirects": {}}
+		if j.Before.FormatVersion != 1 || j.Before.Base.ID != "b" || !reflect.DeepEqual(j.Moved.Records, want) {
+			t.Fatalf("entry %+v", j)
+		}
+	})
 	t.Run("newer format", func(t *testing.T) {
-		id := insert(t, e.actor.AccountID, `{"formatVersion": 2}`, `{}`)
+		id := insert(t, e.actor.AccountID, `{"formatVersion": 3}`, `{}`)
 		if _, err := db.ReadJournal(ctx, e.store, e.actor.AccountID, id); err == nil || errors.Is(err, contact.ErrNotFound) {
 			t.Fatalf("%v, want a format error", err)
 		}

@@ -3,9 +3,11 @@ package db
 import (
 	"contactid/contact"
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // MergeContacts folds the mergees into the base contact in one transaction:
@@ -115,27 +117,46 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 	survivor := contact.MergedContact(base, mergees, choices)
 	res.Summary.LabelsAdded = len(survivor.Labels) - len(base.Labels)
 
-	journalID, err := insertJournal(ctx, tx, a, contact.JournalMerge, in,
-		contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)})
+	j := newJournalRow(a.AccountID)
+	res.JournalID = j.id
+	// One statement writes the journal row and moves every record to the
+	// base, journaling the ids: the records of every kind, the messages the
+	// mergees sent (not owned by a contact but sent by one) and the older
+	// redirects to a mergee, re-pointed to the survivor.
+	p2 := journalParams(j)
+	baseArg := p2.add(base.ID)
+	mergeeArgs := make([]string, len(p.mergees))
+	for i, id := range p.mergees {
+		mergeeArgs[i] = p2.add(id)
+	}
+	type owned struct{ key, table, col, idCol string }
+	kinds := make([]owned, 0, len(contact.RecordKinds)+2)
+	for _, k := range contact.RecordKinds {
+		kinds = append(kinds, owned{k.Key, k.Table, k.OwnerColumn, "id"})
+	}
+	kinds = append(kinds, owned{contact.JournalMessages, "messages", "sender_contact_id", "id"},
+		owned{contact.JournalRedirects, "contact_redirects", "new_contact_id", "old_contact_id"})
+	var moves []journalMove
+	for _, k := range kinds {
+		for _, m := range mergeeArgs {
+			moves = append(moves, moveToBase(k.key, k.table, k.col, k.idCol, baseArg, m))
+		}
+	}
+	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalMerge, input: in,
+		before: contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)}},
+		p2, moves...)
 	if err != nil {
 		return res, err
 	}
-	res.JournalID = journalID
-	j := journalRow{acct: a.AccountID, id: journalID}
-	ids := pqArray(p.mergees)
+	moved := map[string]int{}
+	for i, m := range moves {
+		moved[m.key] += int(n[i])
+	}
 	for _, k := range contact.RecordKinds {
-		if *k.Merged(&res.Summary), err = moveToBase(ctx, tx, j, k.Key, k.Table, k.OwnerColumn, base.ID, ids, len(p.mergees)); err != nil {
-			return res, err
-		}
+		*k.Merged(&res.Summary) = moved[k.Key]
 	}
-	// Messages are not owned by a contact but sent by one: the mergees'
-	// messages change sender. Last, so the journal's largest id list is
-	// written once.
-	if res.Summary.MessagesReassigned, err = moveToBase(ctx, tx, j, contact.JournalMessages, "messages", "sender_contact_id",
-		base.ID, ids, len(p.mergees)); err != nil {
-		return res, err
-	}
-	if err := foldMergees(ctx, tx, j, survivor, ids); err != nil {
+	res.Summary.MessagesReassigned = moved[contact.JournalMessages]
+	if err := foldMergees(ctx, tx, a.AccountID, survivor, pqArray(p.mergees)); err != nil {
 		return res, err
 	}
 	res.MergedContactIDs = p.mergees
@@ -143,60 +164,76 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 	return res, err
 }
 
-// foldMergees hands the mergees' addresses and identifiers to the survivor,
-// writes the survivor's fields, re-points older redirects (journaled),
-// replaces each mergee row with a redirect and deletes it. (The mergees'
-// identifiers are cleared first, so the survivor can take one of them
-// without breaking the identifier's uniqueness; the journal's
-// before-images keep them.) mergees is the uuid[] of the mergees' ids.
-func foldMergees(ctx context.Context, tx *sqlx.Tx, j journalRow, survivor *contact.Contact, mergees any) error {
-	acct := j.acct
-	// $1 account, $2 mergee ids.
-	for _, stmt := range []string{
-		`DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
-		`DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ANY($2::uuid[])`,
-		`UPDATE contacts SET identifier = NULL WHERE account_id = $1 AND id = ANY($2::uuid[]) AND identifier IS NOT NULL`,
-	} {
-		if _, err := tx.ExecContext(ctx, stmt, acct, mergees); err != nil {
-			return wrapf("merge addresses", err)
-		}
-	}
-	if err := updateContact(ctx, tx, acct, survivor); err != nil {
-		return identifierTaken(err, "input", "baseContactId")
-	}
-	// A journaled move: $4 survivor, $5 mergee ids.
-	if _, err := moveRecords(ctx, tx, j, contact.JournalRedirects, `UPDATE contact_redirects r
-		SET new_contact_id = $4, updated_at = now()
-		FROM contact_redirects o WHERE o.account_id = $1 AND o.new_contact_id = ANY($5::uuid[])
-		  AND r.account_id = $1 AND r.old_contact_id = o.old_contact_id
-		RETURNING r.old_contact_id AS id, o.new_contact_id AS owner`, survivor.ID, mergees); err != nil {
-		return err
-	}
+// foldMergees replaces each mergee row with a redirect to the survivor and
+// deletes it (its addresses and identifier go with it; the journal's
+// before-images keep them), clears the survivor's addresses, and then
+// writes the survivor's fields and addresses, which may be ones a mergee
+// had. It runs after the moves: deleting a contact cascades to what it
+// still owns, and older redirects to a mergee were re-pointed by then.
+// mergees is the uuid[] of the mergees' ids.
+func foldMergees(ctx context.Context, tx *sqlx.Tx, acct string, survivor *contact.Contact, mergees any) error {
 	// $1 account, $2 mergee ids, $3 survivor.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id)
-		SELECT $1, unnest($2::uuid[]), $3`, acct, mergees, survivor.ID); err != nil {
-		return wrapf("merge redirects", err)
+	if _, err := tx.ExecContext(ctx, `WITH gone AS (DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[]) RETURNING id),
+		redirect AS (INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id) SELECT $1, id, $3 FROM gone),
+		emails AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $3)
+		DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $3`, acct, mergees, survivor.ID); err != nil {
+		return wrapf("fold mergees", err)
 	}
-	// $1 account, $2 mergee ids.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[])`, acct, mergees); err != nil {
-		return wrapf("delete mergees", err)
+	if err := rewriteContact(ctx, tx, acct, survivor); err != nil {
+		return identifierTaken(err, "input", "baseContactId")
 	}
 	return nil
 }
 
-// moveToBase moves the rows of table whose owner column col holds a
-// mergee to the base, as a journaled move (moveRecords) under key, and
-// returns how many it moved. The statement's own parameters are $4 the base
-// and $5 the mergees' ids (uuid[]). With one mergee the previous owner is
-// known; with several, a self-join reads it from the row's version before
-// the update. table and col come from the record registry (constants).
-func moveToBase(ctx context.Context, tx *sqlx.Tx, j journalRow, key, table, col, base string, mergees any, n int) (int, error) {
-	stmt := `UPDATE ` + table + ` SET ` + col + ` = $4, updated_at = now()
-		WHERE account_id = $1 AND ` + col + ` = ANY($5::uuid[]) RETURNING id, ($5::uuid[])[1] AS owner`
-	if n > 1 {
-		stmt = `UPDATE ` + table + ` t SET ` + col + ` = $4, updated_at = now()
-		FROM ` + table + ` o WHERE o.account_id = $1 AND o.` + col + ` = ANY($5::uuid[]) AND t.account_id = $1 AND t.id = o.id
-		RETURNING t.id, o.` + col + ` AS owner`
+// rewriteContactSQL writes a contact's row and inserts its addresses in
+// one statement: contactSQL.update's parameters, then the emails and the
+// phone numbers (text[]).
+var rewriteContactSQL = func() string {
+	next := len(storedColumns()) + 4
+	return `WITH emails AS (INSERT INTO contact_emails (account_id, email, contact_id, position)
+			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next) + `::text[]) WITH ORDINALITY AS x(v, o)),
+		phones AS (INSERT INTO contact_phone_numbers (account_id, phone_number, contact_id, position)
+			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next+1) + `::text[]) WITH ORDINALITY AS x(v, o))
+		` + contactSQL.update
+}()
+
+// rewriteContact writes every field of c over its row and bumps the
+// version, like updateContact, and inserts its addresses, in one statement:
+// the contact must have no addresses left (the caller deleted them in an
+// earlier statement). An address another contact has is the UserErrors
+// writeAddresses returns; a unique violation of the identifier is returned
+// as it is (see identifierTaken).
+func rewriteContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
+	args := append([]any{acct, c.ID, c.LastActivityAt}, storedFields(c)...)
+	_, err := tx.ExecContext(ctx, rewriteContactSQL, append(args, pq.Array(c.Emails), pq.Array(c.PhoneNumbers))...)
+	return addressTaken(err, "update contact")
+}
+
+// addressTaken returns the UserErrors writeAddresses returns for a unique
+// violation of an address table, the error itself for one of another
+// constraint, and others wrapped with step.
+func addressTaken(err error, step string) error {
+	var pe *pq.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe) && pe.Code == "23505" && pe.Table == "contact_emails":
+		return contact.UserErrors{{Field: []string{"input", "emails"}, Code: contact.Taken, Message: "already belongs to another contact"}}
+	case errors.As(err, &pe) && pe.Code == "23505" && pe.Table == "contact_phone_numbers":
+		return contact.UserErrors{{Field: []string{"input", "phoneNumbers"}, Code: contact.Taken, Message: "already belongs to another contact"}}
 	}
-	return moveRecords(ctx, tx, j, key, stmt, base, mergees)
+	return wrapf(step, err)
+}
+
+// moveToBase returns the journaled move (for writeJournal) of the rows of
+// table whose owner column col holds one mergee to the base, recorded under
+// key with the row's id column idCol. base and mergee are the placeholders
+// of the base's and the mergee's ids. A merge runs one per kind and mergee
+// in its one statement: each is a single-table update whose owner equality
+// is an index condition on (account_id, col) whatever the statistics say,
+// with no join that stale statistics could turn into repeated scans. table,
+// col and idCol come from the record registry (constants).
+func moveToBase(key, table, col, idCol, base, mergee string) journalMove {
+	return journalMove{key: key, stmt: `UPDATE ` + table + ` SET ` + col + ` = ` + base + `, updated_at = now()
+		WHERE account_id = $1 AND ` + col + ` = ` + mergee + `::uuid RETURNING ` + idCol + ` AS id, ` + mergee + `::uuid AS owner`}
 }

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // SeparateContact splits a contact into the original and a new contact in
@@ -66,9 +68,11 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contac
 	for i, ad := range addrs {
 		values[i] = ad.Value
 	}
-	taken, err := takenAddresses(ctx, tx, acct, orig.ID, values)
-	if err != nil {
-		return nil, err
+	taken := map[string]bool{}
+	if len(values) > 0 {
+		if taken, err = takenAddresses(ctx, tx, acct, orig.ID, values); err != nil {
+			return nil, err
+		}
 	}
 	for _, ad := range addrs {
 		if taken[ad.Value] {
@@ -83,13 +87,13 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contac
 		errs = append(errs, uerrs...)
 	}
 	convSide := map[string]contact.SplitSide{}
+	owned, err := ownedRecords(ctx, tx, acct, orig.ID, &in.ChildRecordAssignment)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range contact.RecordKinds {
 		list := k.Assigned(&in.ChildRecordAssignment)
-		uerrs, err := checkOwned(ctx, tx, acct, orig.ID, k, list, "input", "childRecordAssignment", k.Key)
-		if err != nil {
-			return nil, err
-		}
-		errs = append(errs, uerrs...)
+		errs = append(errs, checkOwned(owned[k.Key], list, "input", "childRecordAssignment", k.Key)...)
 		for _, ra := range list {
 			if ra.Side == contact.SideNew {
 				p.toNew[k.Key] = append(p.toNew[k.Key], contact.CanonicalID(ra.ID))
@@ -142,27 +146,48 @@ func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string
 	return errs, nil
 }
 
-// checkOwned validates one record kind's assignments: each id must be a
-// record of the kind owned by the contact (NOT_FOUND) and listed once
-// (INVALID).
-func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID string, k contact.RecordKind, list []contact.RecordAssignment, field ...string) (contact.UserErrors, error) {
-	if len(list) == 0 {
-		return nil, nil
+// ownedRecords returns, by record kind, which of the records the
+// assignment lists the contact owns, in one statement for every kind.
+func ownedRecords(ctx context.Context, tx *sqlx.Tx, acct, contactID string, a *contact.ChildRecordAssignment) (map[string]map[string]bool, error) {
+	out := map[string]map[string]bool{}
+	p := params{acct, contactID}
+	var parts []string
+	for _, k := range contact.RecordKinds {
+		list := k.Assigned(a)
+		if len(list) == 0 {
+			continue
+		}
+		ids := make([]string, len(list))
+		for i, ra := range list {
+			ids[i] = ra.ID
+		}
+		parts = append(parts, `SELECT `+pq.QuoteLiteral(k.Key)+` AS kind, id FROM `+k.Table+
+			` WHERE account_id = $1 AND `+k.OwnerColumn+` = $2 AND id = ANY(`+p.add(pqArray(validIDs(ids)))+`::uuid[])`)
 	}
-	ids := make([]string, len(list))
-	for i, ra := range list {
-		ids[i] = ra.ID
+	if len(parts) == 0 {
+		return out, nil
 	}
-	var owned []string
-	// $1 account, $2 contact, $3 record ids.
-	if err := tx.SelectContext(ctx, &owned, `SELECT id FROM `+k.Table+` WHERE account_id = $1 AND `+k.OwnerColumn+` = $2 AND id = ANY($3::uuid[])`,
-		acct, contactID, pqArray(validIDs(ids))); err != nil {
-		return nil, wrapf("check "+k.Table, err)
+	var rows []struct {
+		Kind string `db:"kind"`
+		ID   string `db:"id"`
 	}
-	isOwned := map[string]bool{}
-	for _, id := range owned {
-		isOwned[id] = true
+	// $1 account, $2 contact, then each listed kind's record ids.
+	if err := tx.SelectContext(ctx, &rows, strings.Join(parts, ` UNION ALL `), p...); err != nil {
+		return nil, wrapf("check records", err)
 	}
+	for _, r := range rows {
+		if out[r.Kind] == nil {
+			out[r.Kind] = map[string]bool{}
+		}
+		out[r.Kind][r.ID] = true
+	}
+	return out, nil
+}
+
+// checkOwned validates one record kind's assignments against the ids of
+// the kind the contact owns (from ownedRecords): each id must be owned
+// (NOT_FOUND) and listed once (INVALID).
+func checkOwned(isOwned map[string]bool, list []contact.RecordAssignment, field ...string) contact.UserErrors {
 	var errs contact.UserErrors
 	seen := map[string]bool{}
 	for i, ra := range list {
@@ -176,7 +201,7 @@ func checkOwned(ctx context.Context, tx *sqlx.Tx, acct, contactID string, k cont
 		}
 		seen[id] = true
 	}
-	return errs, nil
+	return errs
 }
 
 // planTails validates the message dividers and new-conversation metadata
@@ -312,65 +337,74 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 	return errs, nil
 }
 
-// run writes a validated separation.
+// run writes a validated separation in five statements: the original's
+// row, then the new contact and both contacts' addresses, then the journal
+// row with every record move and cut, then the messages' senders, then
+// both contacts' activity, read back.
 func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
-	journalID, err := insertJournal(ctx, tx, a, contact.JournalSeparate, p.in,
-		contact.JournalBeforeImages{Original: new(contact.NewContactImage(p.orig))})
-	if err != nil {
-		return res, err
+	j := newJournalRow(acct)
+	res.JournalID = j.id
+	// The original's addresses are cleared first, so that the new contact
+	// can take some of them in the next statement.
+	if _, err := tx.ExecContext(ctx, `WITH emails AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $2),
+		phones AS (DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $2) `+contactSQL.update,
+		append([]any{acct, p.orig.ID, p.origNext.LastActivityAt}, storedFields(p.origNext)...)...); err != nil {
+		return res, identifierTaken(wrapf("update contact", err), contact.SplitPath("identifier", "original")...)
 	}
-	res.JournalID = journalID
-	j := journalRow{acct: acct, id: journalID}
-	if err := updateContact(ctx, tx, acct, p.origNext); err != nil {
-		return res, identifierTaken(err, contact.SplitPath("identifier", "original")...)
-	}
-	newID, err := insertContact(ctx, tx, acct, p.newC)
+	newID, err := p.insertNew(ctx, tx, acct)
 	if err != nil {
 		return res, identifierTaken(err, contact.SplitPath("identifier", "new")...)
 	}
-	if err := setJournalValue(ctx, tx, j, contact.JournalNewContactID, newID); err != nil {
-		return res, err
-	}
+	// $3 the new contact, $4 the original, then each kind's ids assigned NEW
+	// and the cuts.
+	pj := journalParams(j)
+	newArg, origArg := pj.add(newID), pj.add(p.orig.ID)
+	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
 	for _, k := range contact.RecordKinds {
-		// A journaled move: $4 the new contact, $5 the original, $6 the ids assigned NEW.
-		*k.Separated(&res.Summary), err = moveRecords(ctx, tx, j, k.Key, `UPDATE `+k.Table+`
-			SET `+k.OwnerColumn+` = $4, updated_at = now()
-			WHERE account_id = $1 AND `+k.OwnerColumn+` = $5 AND id = ANY($6::uuid[]) RETURNING id, $5::uuid AS owner`,
-			newID, p.orig.ID, pqArray(p.toNew[k.Key]))
+		moves = append(moves, journalMove{key: k.Key, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
+			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + pj.add(pqArray(p.toNew[k.Key])) + `::uuid[])
+			RETURNING id, ` + origArg + `::uuid AS owner`})
+	}
+	if len(p.tails) > 0 {
+		tails, err := p.cutTails(&pj, newArg, origArg)
 		if err != nil {
 			return res, err
 		}
+		moves = append(moves, tails...)
 	}
-	if err := p.cutTails(ctx, tx, j, newID); err != nil {
+	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalSeparate, input: p.in,
+		before: contact.JournalBeforeImages{Original: new(contact.NewContactImage(p.orig))},
+		moved:  contact.JournalMoved{NewContactID: newID, Dividers: p.tails}}, pj, moves...)
+	if err != nil {
 		return res, err
 	}
+	for i, k := range contact.RecordKinds {
+		*k.Separated(&res.Summary) = int(n[i])
+	}
 	res.Summary.ConversationsCreated = len(p.tails)
-	// A journaled move: $4 the new contact, $5 the original.
-	if _, err := moveRecords(ctx, tx, j, contact.JournalSenderChanged, `UPDATE messages m
-		SET sender_contact_id = $4, updated_at = now()
+	// Every message the original sent in a conversation the new contact now
+	// has changes sender: $3 the new contact, $4 the original.
+	pj = journalParams(j)
+	newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
+	if _, err := writeJournal(ctx, tx, j, nil, pj, journalMove{key: contact.JournalSenderChanged, stmt: `UPDATE messages m
+		SET sender_contact_id = ` + newArg + `, updated_at = now()
 		FROM conversations c
-		WHERE c.account_id = $1 AND c.contact_id = $4 AND m.account_id = $1 AND m.conversation_id = c.id
-		  AND m.sender_contact_id = $5 RETURNING m.id, $5::uuid AS owner`, newID, p.orig.ID); err != nil {
+		WHERE c.account_id = $1 AND c.contact_id = ` + newArg + ` AND m.account_id = $1 AND m.conversation_id = c.id
+		  AND m.sender_contact_id = ` + origArg + ` RETURNING m.id, ` + origArg + `::uuid AS owner`}); err != nil {
 		return res, err
 	}
 	// Every message now in a conversation of the new contact was the
 	// original's before; tails handed back to the original keep their owner.
 	// (Contact rows are updated only now: row-locking checks of the foreign
 	// keys above are much slower on a row this transaction already updated.)
-	if res.Summary.MessagesReassigned, err = refreshActivity(ctx, tx, acct, newID); err != nil {
+	got, err := refreshActivity(ctx, tx, acct, p.orig.ID, newID)
+	if err != nil {
 		return res, err
 	}
-	if _, err := refreshActivity(ctx, tx, acct, p.orig.ID); err != nil {
-		return res, err
-	}
-	if res.Original, err = getContact(ctx, tx, acct, p.orig.ID, false); err != nil {
-		return res, err
-	}
-	if res.New, err = getContact(ctx, tx, acct, newID, false); err != nil {
-		return res, err
-	}
+	res.Original, res.New = &got[p.orig.ID].Contact, &got[newID].Contact
+	res.Summary.MessagesReassigned = got[newID].Messages
 	if p.in.DryRun {
 		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
 	} else {
@@ -379,57 +413,102 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	return res, nil
 }
 
-// cutTails creates one conversation per divider, owned by the side the
-// divided conversation is not on, and moves each tail into it.
-func (p *separation) cutTails(ctx context.Context, tx *sqlx.Tx, j journalRow, newID string) error {
-	if len(p.tails) > 0 {
-		acct := j.acct
-		specs, err := json.Marshal(p.tails)
-		if err != nil {
-			return wrapf("tails", err)
-		}
-		if err := setJournalValue(ctx, tx, j, contact.JournalDividers, p.tails); err != nil {
-			return err
-		}
-		// $1 account, $2 the cuts (JSON of p.tails), $3 the original, $4 the new contact.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations
+// insertNewSQL inserts the new contact of a separation and both contacts'
+// addresses in one statement: contactSQL.insert's parameters, then the
+// original's id, its emails and phone numbers, and the new contact's
+// emails and phone numbers (text[]).
+var insertNewSQL = func() string {
+	arg := func(i int) string { return "$" + strconv.Itoa(len(storedColumns())+2+i) }
+	addrs := func(name, table, col, owner, from, list string) string {
+		return name + ` AS (INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
+			SELECT $1, v, ` + owner + `, o - 1 FROM ` + from + `unnest(` + list + `::text[]) WITH ORDINALITY AS x(v, o))`
+	}
+	return `WITH c AS (` + contactSQL.insert + `), ` +
+		addrs("oe", "contact_emails", "email", arg(0)+"::uuid", "", arg(1)) + `, ` +
+		addrs("op", "contact_phone_numbers", "phone_number", arg(0)+"::uuid", "", arg(2)) + `, ` +
+		addrs("ne", "contact_emails", "email", "c.id", "c, ", arg(3)) + `, ` +
+		addrs("np", "contact_phone_numbers", "phone_number", "c.id", "c, ", arg(4)) + `
+		SELECT id FROM c`
+}()
+
+// insertNew inserts the new contact and writes both contacts' addresses
+// (the original's were cleared by the previous statement), and returns the
+// new contact's id. A unique violation of the identifier is returned as it
+// is (see identifierTaken); one of an address is the UserErrors
+// writeAddresses returns.
+func (p *separation) insertNew(ctx context.Context, tx *sqlx.Tx, acct string) (string, error) {
+	args := append([]any{acct}, storedFields(p.newC)...)
+	args = append(args, p.orig.ID, pq.Array(p.origNext.Emails), pq.Array(p.origNext.PhoneNumbers),
+		pq.Array(p.newC.Emails), pq.Array(p.newC.PhoneNumbers))
+	var id string
+	if err := addressTaken(tx.GetContext(ctx, &id, insertNewSQL, args...), "insert contact"); err != nil {
+		return "", err
+	}
+	p.newC.ID = id
+	return id, nil
+}
+
+// cutTails returns the steps of the journal statement that create one
+// conversation per divider, owned by the side the divided conversation is
+// not on, and move each tail into it (journaled). It adds the cuts (the
+// JSON of p.tails) to the statement's parameters; newArg and origArg are
+// the placeholders of the new contact and the original.
+func (p *separation) cutTails(pj *params, newArg, origArg string) ([]journalMove, error) {
+	specs, err := json.Marshal(p.tails)
+	if err != nil {
+		return nil, wrapf("tails", err)
+	}
+	cuts := pj.add(specs) + `::jsonb`
+	return []journalMove{{stmt: `INSERT INTO conversations
 			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
-			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN $3::uuid ELSE $4::uuid END,
+			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN ` + origArg + `::uuid ELSE ` + newArg + `::uuid END,
 				COALESCE(d.inbox, c.inbox_id), COALESCE(d.channel, c.channel),
 				CASE WHEN d.subject_set THEN d.subject ELSE c.subject END, COALESCE(d.status, c.status),
 				COALESCE(d.assignees, c.assignee_ids), f.created_at
-			FROM jsonb_to_recordset($2::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid, to_original boolean,
+			FROM jsonb_to_recordset(` + cuts + `) AS d(conv uuid, new_conv uuid, first_msg uuid, to_original boolean,
 				inbox uuid, channel text, subject text, subject_set boolean, status text, assignees uuid[])
 			JOIN conversations c ON c.account_id = $1 AND c.id = d.conv
-			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg`, acct, specs, p.orig.ID, newID); err != nil {
-			return wrapf("create tail conversations", err)
-		}
-		// A journaled move: $4 the cuts.
-		if _, err := moveRecords(ctx, tx, j, contact.JournalTailMessages, `UPDATE messages m
+			JOIN messages f ON f.account_id = $1 AND f.id = d.first_msg
+			RETURNING 1`},
+		{key: contact.JournalTailMessages, stmt: `UPDATE messages m
 			SET conversation_id = d.new_conv, updated_at = now()
-			FROM jsonb_to_recordset($4::jsonb) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
+			FROM jsonb_to_recordset(` + cuts + `) AS d(conv uuid, new_conv uuid, first_msg uuid), messages f
 			WHERE f.account_id = $1 AND f.id = d.first_msg
 			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
-			RETURNING m.id, d.conv AS owner`, specs); err != nil {
-			return err
-		}
-	}
-	return nil
+			RETURNING m.id, d.conv AS owner`}}, nil
 }
 
-// refreshActivity sets a contact's lastActivityAt to its latest message and
-// returns how many messages its conversations hold, in one scan.
-func refreshActivity(ctx context.Context, tx *sqlx.Tx, acct, contactID string) (int, error) {
-	var n int
-	err := tx.GetContext(ctx, &n, `UPDATE contacts SET last_activity_at = s.last
-		FROM (SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
-			JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-			WHERE c.account_id = $1 AND c.contact_id = $2) s
-		WHERE contacts.account_id = $1 AND contacts.id = $2 RETURNING s.n`, acct, contactID)
+// activity is a contact as refreshActivity returns it, with how many
+// messages its conversations hold.
+type activity struct {
+	contact.Contact
+	Messages int `db:"messages_held"`
+}
+
+// refreshActivity sets each contact's lastActivityAt to its latest
+// message and returns the contacts as they are then, by id, with how many
+// messages their conversations hold, in one statement.
+func refreshActivity(ctx context.Context, tx *sqlx.Tx, acct string, contactIDs ...string) (map[string]*activity, error) {
+	var rows []*activity
+	err := tx.SelectContext(ctx, &rows, `UPDATE contacts c SET last_activity_at = s.last
+		FROM (SELECT x.id, a.n, a.last FROM unnest($2::uuid[]) AS x(id) CROSS JOIN LATERAL (
+			SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
+			JOIN conversations cv ON cv.account_id = m.account_id AND cv.id = m.conversation_id
+			WHERE cv.account_id = $1 AND cv.contact_id = x.id) a) s
+		WHERE c.account_id = $1 AND c.id = s.id RETURNING s.n AS messages_held, `+contactColumns, acct, pqArray(contactIDs))
 	if err != nil {
-		return 0, wrapf("contact activity", err)
+		return nil, wrapf("contact activity", err)
 	}
-	return n, nil
+	out := make(map[string]*activity, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	for _, id := range contactIDs {
+		if out[id] == nil {
+			return nil, fmt.Errorf("contact activity: contact %s is gone", id)
+		}
+	}
+	return out, nil
 }
 
 // givesNothing reports whether the separation would leave the new contact

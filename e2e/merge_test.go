@@ -14,6 +14,14 @@ import (
 	"contactid/db"
 )
 
+// journalMoved is the SQL of a journal row j's moved document with every
+// moved id in it, as format version 1 stored it: the row's own values (a
+// separation's newContactId and dividers) and, from
+// operation_journal_moves, {"<kind>": {"<previous owner>": [ids…]}}.
+const journalMoved = `(j.moved || COALESCE((SELECT jsonb_object_agg(k.kind, k.owners) FROM (
+	SELECT mv.kind, jsonb_object_agg(mv.owner_id::text, to_jsonb(mv.ids)) AS owners FROM operation_journal_moves mv
+	WHERE mv.account_id = j.account_id AND mv.journal_id = j.id GROUP BY mv.kind) k), '{}'::jsonb))`
+
 // mergeDoc calls mergeContacts with $input.
 const mergeDoc = `mutation($input: MergeContactsInput!) { mergeContacts(input: $input) {
 	contact { id firstName lastName identifier status blocked emails phoneNumbers labels customAttributes misc
@@ -118,7 +126,7 @@ func TestMergeInboxScenario(t *testing.T) {
 		Before json.RawMessage `db:"before_images"`
 		Moved  json.RawMessage `db:"moved"`
 	}
-	if err := f.DB.Get(&j, `SELECT before_images, moved FROM operation_journal WHERE kind = 'MERGE'`); err != nil {
+	if err := f.DB.Get(&j, `SELECT before_images, `+journalMoved+` AS moved FROM operation_journal j WHERE kind = 'MERGE'`); err != nil {
 		t.Fatal(err)
 	}
 	var moved map[string]map[string][]string // kind → previous owner → ids
@@ -398,7 +406,7 @@ func TestMergeAllRecordTypes(t *testing.T) {
 		t.Fatalf("summary %+v, want %+v", got, want)
 	}
 	var movedRaw json.RawMessage
-	if err := f.DB.Get(&movedRaw, `SELECT moved FROM operation_journal`); err != nil {
+	if err := f.DB.Get(&movedRaw, `SELECT `+journalMoved+` FROM operation_journal j`); err != nil {
 		t.Fatal(err)
 	}
 	var moved map[string]map[string][]string

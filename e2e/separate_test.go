@@ -105,7 +105,7 @@ func TestSeparateJaneJanet(t *testing.T) {
 		Before json.RawMessage `db:"before_images"`
 		Moved  json.RawMessage `db:"moved"`
 	}
-	if err := f.DB.Get(&j, `SELECT kind, actor_user_id, before_images, moved FROM operation_journal`); err != nil {
+	if err := f.DB.Get(&j, `SELECT kind, actor_user_id, before_images, `+journalMoved+` AS moved FROM operation_journal j`); err != nil {
 		t.Fatal(err)
 	}
 	var moved struct {
@@ -445,7 +445,7 @@ func TestSeparateNewConversationMeta(t *testing.T) {
 		t.Fatalf("tail conversation %+v", tail)
 	}
 	var movedRaw json.RawMessage
-	if err := f.DB.Get(&movedRaw, `SELECT moved FROM operation_journal`); err != nil {
+	if err := f.DB.Get(&movedRaw, `SELECT `+journalMoved+` FROM operation_journal j`); err != nil {
 		t.Fatal(err)
 	}
 	var moved struct {
