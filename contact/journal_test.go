@@ -167,3 +167,25 @@ func TestRecordKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestJournalMovedKeys checks the record keys a read row of each kind has.
+func TestJournalMovedKeys(t *testing.T) {
+	var kinds []string
+	for _, k := range RecordKinds {
+		kinds = append(kinds, k.Key)
+	}
+	for _, tc := range []struct {
+		kind JournalKind
+		m    JournalMoved
+		want []string
+	}{
+		{JournalMerge, JournalMoved{}, append(append([]string{}, kinds...), JournalMessages, JournalRedirects)},
+		{JournalSeparate, JournalMoved{}, append(append([]string{}, kinds...), JournalSenderChanged)},
+		{JournalSeparate, JournalMoved{Dividers: []JournalDivider{{Conv: "c"}}},
+			append(append([]string{}, kinds...), JournalSenderChanged, JournalTailMessages)},
+	} {
+		if got := tc.m.Keys(tc.kind); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s keys %v, want %v", tc.kind, got, tc.want)
+		}
+	}
+}

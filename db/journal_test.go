@@ -179,6 +179,22 @@ func TestJournalMerge(t *testing.T) {
 			t.Fatalf("moved %+v, want %+v", j.Moved, want)
 		}
 	})
+	t.Run("stored form", func(t *testing.T) {
+		// Format 2: the ids in operation_journal_moves, one row per kind and
+		// previous owner; nothing else in a merge's moved document.
+		var row struct {
+			Moved string `db:"moved"`
+			Rows  int    `db:"rows"`
+		}
+		if err := e.conn.Get(&row, `SELECT j.moved::text AS moved, (SELECT count(*) FROM operation_journal_moves m
+			WHERE m.account_id = j.account_id AND m.journal_id = j.id) AS rows
+			FROM operation_journal j WHERE j.account_id = $1 AND j.id = $2`, e.actor.AccountID, res.JournalID); err != nil {
+			t.Fatal(err)
+		}
+		if row.Moved != "{}" || row.Rows != 6 { // conversations ×2, notes, messages ×2, redirects
+			t.Fatalf("moved document %s, %d rows of moved ids, want {} and 6", row.Moved, row.Rows)
+		}
+	})
 }
 
 // TestJournalSeparate separates a contact through the store, with a field
