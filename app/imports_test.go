@@ -33,6 +33,7 @@ var importRules = []importRule{
 	{Pkg: "contactid/app", May: []string{"contactid/contact", "contactid/db", "contactid/graph/...", "contactid/internal/..."}},
 	{Pkg: "contactid", May: []string{"contactid/app"}},
 	{Pkg: "contactid/e2e", May: []string{"contactid/..."}},
+	{Pkg: "contactid/bench/...", May: []string{"contactid/db", "contactid/internal/..."}},
 	{Pkg: "contactid/internal/pgcluster"},
 	{Pkg: "contactid/internal/pgtest", May: []string{"contactid/db", "contactid/internal/pgcluster"}},
 	{Pkg: "contactid/internal/ide", May: []string{"contactid/third_party/..."}},

@@ -1,5 +1,3 @@
-//go:build bench
-
 // Command read is the read benchmark of issue 9: it seeds one account with
 // 2,000 contacts × 10 conversations × 10 messages (plus emails, phone
 // numbers, labels, notes, applications, reminders, training snapshots and
@@ -9,8 +7,8 @@
 // req/s, p50 and p99 per round, their medians and the ratios
 // service/PostGraphile.
 //
-//	go run -tags bench ./bench/read                       # 3 rounds of 10 s per query and server
-//	go run -tags bench ./bench/read -duration 3s -rounds 3 -queries Q1 -no-peer
+//	go run ./bench/read                       # 3 rounds of 10 s per query and server
+//	go run ./bench/read -duration 3s -rounds 3 -queries Q1 -no-peer
 //
 // The build tag keeps the program out of `go build ./...`, `go vet ./...`
 // and `go test ./...`. The service runs as a child process (the real
