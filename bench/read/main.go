@@ -10,8 +10,8 @@
 //	go run ./bench/read                       # 3 rounds of 10 s per query and server
 //	go run ./bench/read -duration 3s -rounds 3 -queries Q1 -no-peer
 //
-// The build tag keeps the program out of `go build ./...`, `go vet ./...`
-// and `go test ./...`. The service runs as a child process (the real
+// It has no tests, so `go test ./...` never starts it. The service runs as a
+// child process (the real
 // command, built with `go build`), so its memory high-water mark
 // (/proc/<pid>/status VmHWM) is its own; PostGraphile runs from
 // bench/read/postgraphile (installed there with `npm ci` on first use). With
