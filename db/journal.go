@@ -60,10 +60,14 @@ type journalHead struct {
 // journalMove is one step of writeJournal: a data-changing statement (a
 // CTE body) and the key its moved ids are recorded under. A move whose key
 // is "" is run in the same statement but not journaled (it need not return
-// id and owner).
+// id and owner). When every row of a move has the same previous owner,
+// owner is its placeholder (e.g. "$4"): the ids are then aggregated without
+// grouping (a single pass, no sort of a large list) and the statement's
+// owner column is not read.
 type journalMove struct {
-	key  string
-	stmt string
+	key   string
+	stmt  string
+	owner string
 }
 
 // params numbers the parameters of a journal statement: $1 the account, $2
@@ -114,13 +118,17 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 		name := "m" + strconv.Itoa(i)
 		with = append(with, name+` AS (`+m.stmt+`)`)
 		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
-		if m.key != "" {
-			moved = append(moved, `SELECT `+pq.QuoteLiteral(m.key)+` AS kind, id, owner FROM `+name)
+		switch {
+		case m.key == "":
+		case m.owner != "":
+			moved = append(moved, `SELECT `+pq.QuoteLiteral(m.key)+`, `+m.owner+`::uuid, array_agg(id) FROM `+name+` HAVING count(*) > 0`)
+		default:
+			moved = append(moved, `SELECT `+pq.QuoteLiteral(m.key)+`, owner, array_agg(id) FROM `+name+` GROUP BY owner`)
 		}
 	}
 	if len(moved) > 0 {
 		with = append(with, `rec AS (INSERT INTO operation_journal_moves (account_id, journal_id, kind, owner_id, ids)
-			SELECT $1, $2, kind, owner, array_agg(id) FROM (`+strings.Join(moved, ` UNION ALL `)+`) x GROUP BY kind, owner)`)
+			SELECT $1, $2, x.* FROM (`+strings.Join(moved, ` UNION ALL `)+`) x)`)
 	}
 	query := `WITH ` + strings.Join(with, `, `) + ` SELECT ARRAY[` + strings.Join(append(counts, "0"), `, `) + `]::bigint[]`
 	var n pq.Int64Array

@@ -122,7 +122,8 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 	// One statement writes the journal row and moves every record to the
 	// base, journaling the ids: the records of every kind, the messages the
 	// mergees sent (not owned by a contact but sent by one) and the older
-	// redirects to a mergee, re-pointed to the survivor.
+	// redirects to a mergee, re-pointed to the survivor. $3 the base, then
+	// each mergee, then the mergees' list.
 	p2 := journalParams(j)
 	baseArg := p2.add(base.ID)
 	mergeeArgs := make([]string, len(p.mergees))
@@ -142,6 +143,19 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 			moves = append(moves, moveToBase(k.key, k.table, k.col, k.idCol, baseArg, m))
 		}
 	}
+	// In the same statement, each mergee row is replaced by a redirect to the
+	// base and deleted, and the base's addresses are cleared for
+	// rewriteContact. The deletions' cascades run at the end of the
+	// statement, after the moves: nothing is left for them but the
+	// mergees' addresses (their identifiers go with the rows; the
+	// before-images keep both).
+	all := p2.add(pqArray(p.mergees)) + `::uuid[]`
+	moves = append(moves,
+		journalMove{stmt: `DELETE FROM contacts WHERE account_id = $1 AND id = ANY(` + all + `) RETURNING id`},
+		journalMove{stmt: `INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id)
+			SELECT $1, unnest(` + all + `), ` + baseArg + ` RETURNING old_contact_id`},
+		journalMove{stmt: `DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ` + baseArg + ` RETURNING email`},
+		journalMove{stmt: `DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ` + baseArg + ` RETURNING phone_number`})
 	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalMerge, input: in,
 		before: contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)}},
 		p2, moves...)
@@ -156,33 +170,13 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 		*k.Merged(&res.Summary) = moved[k.Key]
 	}
 	res.Summary.MessagesReassigned = moved[contact.JournalMessages]
-	if err := foldMergees(ctx, tx, a.AccountID, survivor, pqArray(p.mergees)); err != nil {
-		return res, err
+	// The survivor's fields and addresses, which may be ones a mergee had.
+	if err := rewriteContact(ctx, tx, a.AccountID, survivor); err != nil {
+		return res, identifierTaken(err, "input", "baseContactId")
 	}
 	res.MergedContactIDs = p.mergees
 	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
 	return res, err
-}
-
-// foldMergees replaces each mergee row with a redirect to the survivor and
-// deletes it (its addresses and identifier go with it; the journal's
-// before-images keep them), clears the survivor's addresses, and then
-// writes the survivor's fields and addresses, which may be ones a mergee
-// had. It runs after the moves: deleting a contact cascades to what it
-// still owns, and older redirects to a mergee were re-pointed by then.
-// mergees is the uuid[] of the mergees' ids.
-func foldMergees(ctx context.Context, tx *sqlx.Tx, acct string, survivor *contact.Contact, mergees any) error {
-	// $1 account, $2 mergee ids, $3 survivor.
-	if _, err := tx.ExecContext(ctx, `WITH gone AS (DELETE FROM contacts WHERE account_id = $1 AND id = ANY($2::uuid[]) RETURNING id),
-		redirect AS (INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id) SELECT $1, id, $3 FROM gone),
-		emails AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $3)
-		DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $3`, acct, mergees, survivor.ID); err != nil {
-		return wrapf("fold mergees", err)
-	}
-	if err := rewriteContact(ctx, tx, acct, survivor); err != nil {
-		return identifierTaken(err, "input", "baseContactId")
-	}
-	return nil
 }
 
 // rewriteContactSQL writes a contact's row and inserts its addresses in
@@ -234,6 +228,6 @@ func addressTaken(err error, step string) error {
 // with no join that stale statistics could turn into repeated scans. table,
 // col and idCol come from the record registry (constants).
 func moveToBase(key, table, col, idCol, base, mergee string) journalMove {
-	return journalMove{key: key, stmt: `UPDATE ` + table + ` SET ` + col + ` = ` + base + `, updated_at = now()
+	return journalMove{key: key, owner: mergee, stmt: `UPDATE ` + table + ` SET ` + col + ` = ` + base + `, updated_at = now()
 		WHERE account_id = $1 AND ` + col + ` = ` + mergee + `::uuid RETURNING ` + idCol + ` AS id, ` + mergee + `::uuid AS owner`}
 }

@@ -363,7 +363,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	newArg, origArg := pj.add(newID), pj.add(p.orig.ID)
 	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
 	for _, k := range contact.RecordKinds {
-		moves = append(moves, journalMove{key: k.Key, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
+		moves = append(moves, journalMove{key: k.Key, owner: origArg, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
 			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + pj.add(pqArray(p.toNew[k.Key])) + `::uuid[])
 			RETURNING id, ` + origArg + `::uuid AS owner`})
 	}
@@ -388,7 +388,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	// has changes sender: $3 the new contact, $4 the original.
 	pj = journalParams(j)
 	newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
-	if _, err := writeJournal(ctx, tx, j, nil, pj, journalMove{key: contact.JournalSenderChanged, stmt: `UPDATE messages m
+	if _, err := writeJournal(ctx, tx, j, nil, pj, journalMove{key: contact.JournalSenderChanged, owner: origArg, stmt: `UPDATE messages m
 		SET sender_contact_id = ` + newArg + `, updated_at = now()
 		FROM conversations c
 		WHERE c.account_id = $1 AND c.contact_id = ` + newArg + ` AND m.account_id = $1 AND m.conversation_id = c.id
