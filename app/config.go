@@ -23,6 +23,7 @@ type Config struct {
 	Limits        graph.Limits  // request limits; see readLimits
 	DB            db.Options    // database pool limits; see readLimits
 	ShutdownDrain time.Duration // SHUTDOWN_DRAIN, default DefaultShutdownDrain, at most MaxShutdownDrain
+	CompiledReads bool          // GRAPHQL_COMPILED_READS, default true: plain nested reads run as one SQL statement
 }
 
 // Bounds of Config.ShutdownDrain: how long a shutdown waits for in-flight
@@ -42,6 +43,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Introspection: true,
 		LogFormat:     "text",
 		ShutdownDrain: DefaultShutdownDrain,
+		CompiledReads: true,
 	}
 	if c.DataDir == "" {
 		c.DataDir = ".data"
@@ -59,6 +61,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("GRAPHQL_INTROSPECTION=%q: want true or false", v)
 		}
 		c.Introspection = b
+	}
+	if v := getenv("GRAPHQL_COMPILED_READS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("GRAPHQL_COMPILED_READS=%q: want true or false", v)
+		}
+		c.CompiledReads = b
 	}
 	if v := getenv("GRAPHQL_MAX_COMPLEXITY"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -31,6 +31,10 @@ type HandlerConfig struct {
 	MaxComplexity int
 	// Limits bound each request's size, shape and run time.
 	Limits Limits
+	// CompiledReads answers plain nested reads of contacts (scalar fields,
+	// conversations, messages) with one SQL statement that builds the JSON
+	// (see compiled.go); other selections resolve field by field.
+	CompiledReads bool
 }
 
 // DefaultMaxComplexity is the cost limit applied when HandlerConfig leaves it zero.
