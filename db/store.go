@@ -75,7 +75,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	conn := sqlx.NewDb(sql.OpenDB(sessionSettings{Connector: pc,
-		set: fmt.Sprintf("SET statement_timeout = %d", opts.StatementTimeout.Milliseconds())}), "postgres")
+		set: fmt.Sprintf("SET statement_timeout = %d; SET TimeZone = 'UTC'", opts.StatementTimeout.Milliseconds())}), "postgres")
 	conn.SetMaxOpenConns(opts.MaxConns)
 	conn.SetMaxIdleConns(opts.MaxConns)
 	conn.SetConnMaxIdleTime(5 * time.Minute)

@@ -67,7 +67,7 @@ type countingServer struct {
 }
 
 // mustCountingServer builds a fixture whose handler counts its statements.
-func mustCountingServer(tb testing.TB) *countingServer {
+func mustCountingServer(tb testing.TB, configure ...func(*app.Main)) *countingServer {
 	tb.Helper()
 	dsn := pgtest.NewDSN(tb)
 	connector, err := pq.NewConnector(dsn)
@@ -78,6 +78,9 @@ func mustCountingServer(tb testing.TB) *countingServer {
 	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: connector, n: n}), "postgres")
 	m := &app.Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
 	m.Config, _ = app.ConfigFromEnv(func(string) string { return "" })
+	for _, f := range configure {
+		f(m)
+	}
 	tb.Cleanup(func() { conn.Close() })
 	s := &testServer{apptest.MustHandler(tb, m)}
 	acct := s.MustAccount(tb, "Batch")

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"contactid/app"
 	"fmt"
 	"sync"
 	"testing"
@@ -67,28 +68,38 @@ func (c *countingServer) statementsPerRequest(tb testing.TB, query string, n int
 	return alone, float64(c.statements.Load()-before) / float64(n)
 }
 
-// TestNestedReadsArePlanned checks that Q1 sends the same few statements
-// (authentication, then one per nesting level: contacts, conversations,
-// messages) at 1, 20 and 50 contacts, alone and under 16 concurrent
-// identical requests: reads are planned from the selection set, so neither
-// the number of parents nor the timing of resolvers splits a level.
+// TestNestedReadsArePlanned checks that Q1 sends the same few statements at
+// 1, 20 and 50 contacts, alone and under 16 concurrent identical requests,
+// whatever the number of parents or the timing of resolvers: with compiled
+// reads (the default) authentication and one statement that builds the whole
+// answer; resolved field by field, authentication and one statement per
+// nesting level (contacts, conversations, messages), planned from the
+// selection set.
 func TestNestedReadsArePlanned(t *testing.T) {
-	c := mustCountingServer(t)
-	c.seedBulk(t, 60, 10, 10)
-	var want float64
-	for _, n := range []int{1, 20, 50} {
-		alone, concurrent := c.statementsPerRequest(t, q1(n), 16)
-		t.Logf("Q1 with %d contacts: %.0f statements alone, %.2f per request under 16 concurrent", n, alone, concurrent)
-		if want == 0 {
-			want = alone
-		}
-		if alone != want || concurrent != want {
-			t.Errorf("Q1 with %d contacts: %.0f statements alone and %.2f per request under 16 concurrent; want %.0f in both (as with 1 contact alone)",
-				n, alone, concurrent, want)
-		}
-	}
-	if want > 4 {
-		t.Errorf("Q1 takes %.0f statements; want at most 4 (authentication, contacts, conversations, messages)", want)
+	for _, tc := range []struct {
+		name     string
+		compiled bool
+		max      float64
+	}{{"compiled", true, 2}, {"resolved", false, 4}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mustCountingServer(t, func(m *app.Main) { m.Config.CompiledReads = tc.compiled })
+			c.seedBulk(t, 60, 10, 10)
+			var want float64
+			for _, n := range []int{1, 20, 50} {
+				alone, concurrent := c.statementsPerRequest(t, q1(n), 16)
+				t.Logf("Q1 with %d contacts: %.0f statements alone, %.2f per request under 16 concurrent", n, alone, concurrent)
+				if want == 0 {
+					want = alone
+				}
+				if alone != want || concurrent != want {
+					t.Errorf("Q1 with %d contacts: %.0f statements alone and %.2f per request under 16 concurrent; want %.0f in both (as with 1 contact alone)",
+						n, alone, concurrent, want)
+				}
+			}
+			if want > tc.max {
+				t.Errorf("Q1 takes %.0f statements; want at most %.0f", want, tc.max)
+			}
+		})
 	}
 }
 
@@ -97,14 +108,19 @@ func TestNestedReadsArePlanned(t *testing.T) {
 // messages.
 // Run: go test ./e2e -run '^$' -bench '^BenchmarkQ1$' -benchmem -count 5
 func BenchmarkQ1(b *testing.B) {
-	c := mustCountingServer(b)
-	c.seedBulk(b, 200, 10, 10)
-	query := q1(50)
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := c.statements.Load()
-	for i := 0; i < b.N; i++ {
-		c.Do(b, c.Acct.Token, query, nil, nil)
+	for _, compiled := range []bool{true, false} {
+		name := map[bool]string{true: "compiled", false: "resolved"}[compiled]
+		b.Run(name, func(b *testing.B) {
+			c := mustCountingServer(b, func(m *app.Main) { m.Config.CompiledReads = compiled })
+			c.seedBulk(b, 200, 10, 10)
+			query := q1(50)
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := c.statements.Load()
+			for i := 0; i < b.N; i++ {
+				c.Do(b, c.Acct.Token, query, nil, nil)
+			}
+			b.ReportMetric(float64(c.statements.Load()-start)/float64(b.N), "statements/op")
+		})
 	}
-	b.ReportMetric(float64(c.statements.Load()-start)/float64(b.N), "statements/op")
 }

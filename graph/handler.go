@@ -71,6 +71,9 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)
 	srv.AroundRootFields(scopeRootField(cfg.Store))
+	if cfg.CompiledReads {
+		srv.AroundRootFields(compiledReads(cfg.Store))
+	}
 	return withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, srv)))
 }
 

@@ -1,0 +1,119 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"contactid/db"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// compiledReads answers the root query fields contacts(first) and
+// contact(id) with one SQL statement that builds the whole JSON answer in
+// PostgreSQL (db.ContactsJSON, db.ContactJSON), when every field selected
+// under them is one the store can build; otherwise, and for every other
+// root field, the field resolves as usual. Authentication, limits and
+// account scoping apply as for any query; the answer is the same, which
+// e2e/compiled_reads_test.go checks against the resolvers.
+func compiledReads(s *db.Store) graphql.RootFieldMiddleware {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		oc := graphql.GetOperationContext(ctx)
+		rf := graphql.GetRootFieldContext(ctx)
+		if oc == nil || rf == nil || oc.Operation.Operation != ast.Query {
+			return next(ctx)
+		}
+		a, ok := actorFrom(ctx)
+		if !ok {
+			return next(ctx)
+		}
+		f := rf.Field
+		args := f.ArgumentMap(oc.Variables)
+		sel, ok := readFields(oc, f.Selections, f.Definition.Type.Name())
+		if !ok {
+			return next(ctx)
+		}
+		var raw []byte
+		var err error
+		switch f.Name {
+		case "contacts":
+			if args["after"] != nil || args["search"] != nil || args["label"] != nil {
+				return next(ctx)
+			}
+			first, ok := intArg(args["first"])
+			if !ok {
+				return next(ctx)
+			}
+			raw, err = s.ContactsJSON(ctx, a, first, sel)
+		case "contact":
+			id, ok := args["id"].(string)
+			if !ok {
+				return next(ctx)
+			}
+			raw, err = s.ContactJSON(ctx, a, id, sel)
+		default:
+			return next(ctx)
+		}
+		if errors.Is(err, db.ErrNotCompilable) {
+			return next(ctx)
+		}
+		if err != nil {
+			graphql.AddError(ctx, err)
+			return graphql.Null
+		}
+		return graphql.WriterFunc(func(w io.Writer) { w.Write(raw) }) //nolint:errcheck // the writer reports its own errors
+	}
+}
+
+// readFields turns a selection on the named type into the store's read
+// description, fragments and aliases resolved; ok is false when it uses
+// something the description cannot carry (directives such as @skip are
+// applied by field collection; a non-integer first is left to the resolver).
+func readFields(oc *graphql.OperationContext, set ast.SelectionSet, typeName string) ([]db.ReadField, bool) {
+	var out []db.ReadField
+	for _, f := range graphql.CollectFields(oc, set, []string{typeName}) {
+		rf := db.ReadField{Key: f.Alias, Name: f.Name}
+		if rf.Key == "" {
+			rf.Key = f.Name
+		}
+		args := f.ArgumentMap(oc.Variables)
+		for name, v := range args {
+			if name != "first" {
+				if v != nil {
+					return nil, false
+				}
+				continue
+			}
+			first, ok := intArg(v)
+			if !ok {
+				return nil, false
+			}
+			rf.First = first
+		}
+		if len(f.Selections) > 0 {
+			child, ok := readFields(oc, f.Selections, f.Definition.Type.Name())
+			if !ok {
+				return nil, false
+			}
+			rf.Fields = child
+		}
+		out = append(out, rf)
+	}
+	return out, true
+}
+
+// intArg reads an optional Int argument as the executor coerced it.
+func intArg(v any) (*int, bool) {
+	switch n := v.(type) {
+	case nil:
+		return nil, true
+	case int64:
+		i := int(n)
+		return &i, true
+	case int:
+		return &n, true
+	}
+	return nil, false
+}
