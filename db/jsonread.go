@@ -35,7 +35,9 @@ func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, s
 	if err != nil {
 		return nil, err
 	}
-	return s.readJSON(ctx, "SELECT "+expr, b.args)
+	// $1 is named even when the selection reads no table (only
+	// __typename), so PostgreSQL always knows its type.
+	return s.readJSON(ctx, "SELECT "+expr+" WHERE $1::uuid IS NOT NULL", b.args)
 }
 
 // ContactJSON returns the JSON of Query.contact(id): the contact, following
