@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,5 +32,28 @@ func TestShutdownDrainSetting(t *testing.T) {
 	}
 	if DefaultShutdownDrain > MaxShutdownDrain || MaxShutdownDrain > 30*time.Second {
 		t.Errorf("default %v, maximum %v: want at most 30s", DefaultShutdownDrain, MaxShutdownDrain)
+	}
+}
+
+// TestCompiledReadsSetting checks GRAPHQL_COMPILED_READS: on by default,
+// off with false, and a bad value refused with the variable's name.
+func TestCompiledReadsSetting(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  bool
+		bad   bool
+	}{{"", true, false}, {"false", false, false}, {"true", true, false}, {"0", false, false}, {"sometimes", false, true}} {
+		c, err := ConfigFromEnv(func(k string) string {
+			if k == "GRAPHQL_COMPILED_READS" {
+				return tc.value
+			}
+			return ""
+		})
+		switch {
+		case tc.bad && (err == nil || !strings.Contains(err.Error(), "GRAPHQL_COMPILED_READS")):
+			t.Errorf("%q: error %v", tc.value, err)
+		case !tc.bad && (err != nil || c.CompiledReads != tc.want):
+			t.Errorf("%q: CompiledReads = %v, error %v", tc.value, c.CompiledReads, err)
+		}
 	}
 }
