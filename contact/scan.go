@@ -35,16 +35,18 @@ func (o *JSONObject) Scan(src any) error {
 	return nil
 }
 
-// Value writes the object as JSON text ({} for nil).
+// Value writes the object as JSON text ({} for nil). It is a string, not
+// bytes: the store sends byte parameters in binary form, which jsonb does
+// not take as text.
 func (o JSONObject) Value() (driver.Value, error) {
 	if o == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
 	b, err := json.Marshal(map[string]any(o))
 	if err != nil {
 		return nil, fmt.Errorf("JSONObject: %w", err)
 	}
-	return b, nil
+	return string(b), nil
 }
 
 // MarshalGQL writes the object as a JSON object.
@@ -112,14 +114,14 @@ func (d *Documents) Scan(src any) error {
 	return nil
 }
 
-// Value writes the documents as a JSON array.
+// Value writes the documents as a JSON array, as text (see JSONObject.Value).
 func (d Documents) Value() (driver.Value, error) {
 	if d == nil {
-		return []byte("[]"), nil
+		return "[]", nil
 	}
 	b, err := json.Marshal([]Document(d))
 	if err != nil {
 		return nil, fmt.Errorf("Documents: %w", err)
 	}
-	return b, nil
+	return string(b), nil
 }

@@ -119,7 +119,7 @@ func TestJSONObjectStorage(t *testing.T) {
 	} {
 		t.Run("Value/"+tc.name, func(t *testing.T) {
 			v, err := tc.o.Value()
-			if err != nil || string(v.([]byte)) != tc.want {
+			if err != nil || v.(string) != tc.want {
 				t.Fatalf("Value = %s, %v; want %s", v, err, tc.want)
 			}
 		})
@@ -176,7 +176,7 @@ func TestDocumentsStorage(t *testing.T) {
 	} {
 		t.Run("Value/"+tc.name, func(t *testing.T) {
 			v, err := tc.d.Value()
-			if err != nil || string(v.([]byte)) != tc.want {
+			if err != nil || v.(string) != tc.want {
 				t.Fatalf("Value = %s, %v; want %s", v, err, tc.want)
 			}
 		})

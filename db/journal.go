@@ -111,8 +111,8 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 			actorID = &head.actor.UserID
 		}
 		with = append(with, `head AS (INSERT INTO operation_journal (account_id, id, kind, actor_user_id, input, before_images, moved)
-			VALUES ($1, $2, `+p.add(string(head.kind))+`, `+p.add(actorID)+`::uuid, `+p.add(in)+`::jsonb, `+
-			p.add(bi)+`::jsonb, `+p.add(mv)+`::jsonb))`)
+			VALUES ($1, $2, `+p.add(string(head.kind))+`, `+p.add(actorID)+`::uuid, `+p.add(string(in))+`::jsonb, `+
+			p.add(string(bi))+`::jsonb, `+p.add(string(mv))+`::jsonb))`)
 	}
 	for i, m := range moves {
 		name := "m" + strconv.Itoa(i)

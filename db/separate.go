@@ -458,7 +458,7 @@ func (p *separation) cutTails(pj *params, newArg, origArg string) ([]journalMove
 	if err != nil {
 		return nil, wrapf("tails", err)
 	}
-	cuts := pj.add(specs) + `::jsonb`
+	cuts := pj.add(string(specs)) + `::jsonb`
 	return []journalMove{{stmt: `INSERT INTO conversations
 			(account_id, id, contact_id, inbox_id, channel, subject, status, assignee_ids, created_at)
 			SELECT $1, d.new_conv, CASE WHEN d.to_original THEN ` + origArg + `::uuid ELSE ` + newArg + `::uuid END,

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -70,7 +71,17 @@ func (o Options) withDefaults() Options {
 // that it answers. The error wraps the driver's.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
-	pc, err := pq.NewConnector(dsn)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		kv, err := pq.ParseURL(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		dsn = kv
+	}
+	// binary_parameters sends a statement with its parameters in one round
+	// trip instead of two (byte parameters then travel in binary form, so
+	// JSON values are passed as strings).
+	pc, err := pq.NewConnector(dsn + " binary_parameters=yes")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
