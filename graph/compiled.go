@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"contactid/db"
@@ -56,12 +55,11 @@ func compiledReads(s *db.Store) graphql.RootFieldMiddleware {
 		default:
 			return next(ctx)
 		}
-		if errors.Is(err, db.ErrNotCompilable) {
-			return next(ctx)
-		}
 		if err != nil {
-			graphql.AddError(ctx, err)
-			return graphql.Null
+			// Not compilable, or the statement failed: the resolvers answer
+			// (and report a failure with its path, nulling what the schema
+			// says a null must null).
+			return next(ctx)
 		}
 		return graphql.WriterFunc(func(w io.Writer) { w.Write(raw) }) //nolint:errcheck // the writer reports its own errors
 	}
