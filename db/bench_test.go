@@ -16,39 +16,17 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// benchEnv is a store with one account and inbox for the benchmarks.
-type benchEnv struct {
-	conn  *sqlx.DB
-	store *db.Store
-	actor contact.Actor
-	inbox string
+// mustBenchEnv prepares a fresh database with an account and an inbox.
+func mustBenchEnv(b *testing.B) *journalEnv {
+	return newTestEnv(b, db.New(pgtest.NewDB(b)))
 }
-
-// mustBenchEnv prepares a fresh database.
-func mustBenchEnv(b *testing.B) *benchEnv {
-	conn := pgtest.NewDB(b)
-	st := db.New(conn)
-	ctx := context.Background()
-	acct, err := st.CreateAccount(ctx, "Bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}
-	ib, err := st.CreateInbox(ctx, a, contact.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &benchEnv{conn: conn, store: st, actor: a, inbox: ib.ID}
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // contactWithHistory creates a contact owning convs conversations of
 // perConv messages each, all sent by the contact, and returns its id and its
 // conversation ids.
-func (e *benchEnv) contactWithHistory(b *testing.B, convs, perConv int) (string, []string) {
+func (e *journalEnv) contactWithHistory(b *testing.B, convs, perConv int) (string, []string) {
 	ctx := context.Background()
-	c, err := e.store.CreateContact(ctx, e.actor, contact.ContactFields{FirstName: ptrOpt("Bench")})
+	c, err := e.store.CreateContact(ctx, e.actor, contact.ContactFields{FirstName: contact.Some(new("Bench"))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,10 +46,8 @@ func (e *benchEnv) contactWithHistory(b *testing.B, convs, perConv int) (string,
 	return c.ID, ids
 }
 
-func ptrOpt(s string) contact.Opt[*string] { return contact.Some(&s) }
-
 // reset empties the tenant tables between iterations.
-func (e *benchEnv) reset(b *testing.B) {
+func (e *journalEnv) reset(b *testing.B) {
 	if _, err := e.conn.Exec(`TRUNCATE contacts, contact_redirects, operation_journal CASCADE`); err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +55,7 @@ func (e *benchEnv) reset(b *testing.B) {
 
 // mergePair empties the database and makes a base contact and a mergee
 // owning convs conversations of perConv messages each.
-func (e *benchEnv) mergePair(b *testing.B, convs, perConv int) (string, string) {
+func (e *journalEnv) mergePair(b *testing.B, convs, perConv int) (string, string) {
 	e.reset(b)
 	base, _ := e.contactWithHistory(b, 1, 1)
 	mergee, _ := e.contactWithHistory(b, convs, perConv)
@@ -198,7 +174,7 @@ func benchSeparate(b *testing.B, nconvs, perConv int) {
 		b.StartTimer()
 		store = append(store, timed(b, func() error {
 			_, err := e.store.SeparateContact(ctx, e.actor, orig, contact.SeparateInput{
-				FieldSplit:            contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
+				FieldSplit:            contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: new("Jane"), New: new("Janet")}},
 				ChildRecordAssignment: contact.ChildRecordAssignment{Conversations: assign}})
 			return err
 		}))

@@ -16,7 +16,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// journalEnv is a store with one account and inbox, for journal tests.
+// journalEnv is a store with one account and inbox, for the store tests
+// and benchmarks.
 type journalEnv struct {
 	conn  *sqlx.DB
 	store *db.Store
@@ -27,26 +28,31 @@ type journalEnv struct {
 // mustJournalEnv prepares a fresh database with an account and an inbox.
 func mustJournalEnv(t *testing.T) *journalEnv {
 	t.Helper()
-	conn := pgtest.NewDB(t)
-	st := db.New(conn)
+	return newTestEnv(t, db.New(pgtest.NewDB(t)))
+}
+
+// newTestEnv creates an account and an inbox through st: the environment
+// of the store tests and benchmarks.
+func newTestEnv(tb testing.TB, st *db.Store) *journalEnv {
+	tb.Helper()
 	ctx := context.Background()
-	acct, err := st.CreateAccount(ctx, "Journal")
+	acct, err := st.CreateAccount(ctx, "Test")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	a := contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}
-	ib, err := st.CreateInbox(ctx, a, contact.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
+	ib, err := st.CreateInbox(ctx, a, contact.CreateInboxInput{Name: new("Web"), ChannelType: new("web")})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return &journalEnv{conn: conn, store: st, actor: a, inbox: ib.ID}
+	return &journalEnv{conn: st.DB(), store: st, actor: a, inbox: ib.ID}
 }
 
 // mustContact creates a contact with a first name and emails.
 func (e *journalEnv) mustContact(t *testing.T, name string, emails ...string) *contact.Contact {
 	t.Helper()
 	c, err := e.store.CreateContact(context.Background(), e.actor,
-		contact.ContactFields{FirstName: ptrOpt(name), Emails: contact.Some(emails)})
+		contact.ContactFields{FirstName: contact.Some(new(name)), Emails: contact.Some(emails)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +71,8 @@ func (e *journalEnv) mustConversation(t *testing.T, contactID string, n int) (st
 	var msgs []string
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
-		m, err := e.store.CreateMessage(ctx, e.actor, contact.CreateMessageInput{ConversationID: conv.ID, Content: ptr("hi"),
-			SenderType: ptr(contact.SenderContact), CreatedAt: ptr(start.Add(time.Duration(i) * time.Second))})
+		m, err := e.store.CreateMessage(ctx, e.actor, contact.CreateMessageInput{ConversationID: conv.ID, Content: new("hi"),
+			SenderType: new(contact.SenderContact), CreatedAt: new(start.Add(time.Duration(i) * time.Second))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +84,7 @@ func (e *journalEnv) mustConversation(t *testing.T, contactID string, n int) (st
 // mustNote adds a note to the contact and returns its id.
 func (e *journalEnv) mustNote(t *testing.T, contactID string) string {
 	t.Helper()
-	n, err := e.store.CreateContactNote(context.Background(), e.actor, contactID, ptr("note"))
+	n, err := e.store.CreateContactNote(context.Background(), e.actor, contactID, new("note"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +214,7 @@ func TestJournalSeparate(t *testing.T) {
 	note := e.mustNote(t, jane.ID)
 	kept := e.mustNote(t, jane.ID)
 	in := contact.SeparateInput{
-		FieldSplit:            contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
+		FieldSplit:            contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: new("Jane"), New: new("Janet")}},
 		ChildRecordAssignment: contact.ChildRecordAssignment{ContactNotes: []contact.RecordAssignment{{ID: note, Side: contact.SideNew}, {ID: kept, Side: contact.SideOriginal}}},
 		MessageDividers:       []contact.MessageDivider{{ConversationID: conv, FirstMessageID: msgs[2]}},
 	}

@@ -2,8 +2,6 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -12,64 +10,8 @@ import (
 	"contactid/db"
 	"contactid/internal/pgtest"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
-
-// countingConnector opens lib/pq connections that count every statement
-// sent to the server: each query, each exec, and BEGIN, COMMIT and
-// ROLLBACK.
-type countingConnector struct {
-	driver.Connector
-	n *atomic.Int64
-}
-
-// Connect opens a counting connection.
-func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return countingConn{Conn: conn, n: c.n}, nil
-}
-
-// countingConn is a lib/pq connection that counts its statements.
-type countingConn struct {
-	driver.Conn
-	n *atomic.Int64
-}
-
-func (c countingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
-}
-
-func (c countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
-}
-
-func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	c.n.Add(1)
-	tx, err := c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return countingTx{Tx: tx, n: c.n}, nil
-}
-
-func (c countingConn) CheckNamedValue(nv *driver.NamedValue) error {
-	return c.Conn.(driver.NamedValueChecker).CheckNamedValue(nv)
-}
-
-// countingTx counts COMMIT and ROLLBACK.
-type countingTx struct {
-	driver.Tx
-	n *atomic.Int64
-}
-
-func (t countingTx) Commit() error   { t.n.Add(1); return t.Tx.Commit() }
-func (t countingTx) Rollback() error { t.n.Add(1); return t.Tx.Rollback() }
 
 // countingEnv is a store on a fresh database whose statements are counted.
 type countingEnv struct {
@@ -81,26 +23,13 @@ type countingEnv struct {
 // served by a store whose statements are counted.
 func mustCountingEnv(t *testing.T) *countingEnv {
 	t.Helper()
-	dsn := pgtest.NewDSN(t)
-	pc, err := pq.NewConnector(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := new(atomic.Int64)
-	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: pc, n: n}), "postgres")
-	t.Cleanup(func() { conn.Close() })
-	st := db.New(conn)
-	ctx := context.Background()
-	acct, err := st.CreateAccount(ctx, "Count")
+	st, err := db.Open(context.Background(), pgtest.NewDSN(t), db.Options{WrapConnector: pgtest.Counting(n)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}
-	ib, err := st.CreateInbox(ctx, a, contact.CreateInboxInput{Name: ptr("Web"), ChannelType: ptr("web")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &countingEnv{journalEnv: &journalEnv{conn: conn, store: st, actor: a, inbox: ib.ID}, n: n}
+	t.Cleanup(func() { st.Close() })
+	return &countingEnv{journalEnv: newTestEnv(t, st), n: n}
 }
 
 // history gives the contact convs conversations of perConv messages it
@@ -164,7 +93,7 @@ func TestStatementsPerCall(t *testing.T) {
 		note := e.mustNote(t, jane.ID)
 		return e.counted(t, func() error {
 			_, err := e.store.SeparateContact(ctx, e.actor, jane.ID, contact.SeparateInput{
-				FieldSplit: contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: ptr("Jane"), New: ptr("Janet")}},
+				FieldSplit: contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: new("Jane"), New: new("Janet")}},
 				ChildRecordAssignment: contact.ChildRecordAssignment{
 					Conversations: []contact.RecordAssignment{{ID: ids[0], Side: contact.SideNew}, {ID: ids[1], Side: contact.SideNew}},
 					ContactNotes:  []contact.RecordAssignment{{ID: note, Side: contact.SideNew}}},

@@ -45,6 +45,9 @@ type Options struct {
 	// StatementTimeout is set on every connection: PostgreSQL cancels any
 	// statement that runs longer.
 	StatementTimeout time.Duration
+	// WrapConnector, when set, wraps the pool's connector (after the
+	// session settings), e.g. to observe every statement in tests.
+	WrapConnector func(driver.Connector) driver.Connector
 }
 
 // Defaults of Options.
@@ -85,8 +88,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	conn := sqlx.NewDb(sql.OpenDB(sessionSettings{Connector: pc,
-		set: fmt.Sprintf("SET statement_timeout = %d; SET TimeZone = 'UTC'", opts.StatementTimeout.Milliseconds())}), "postgres")
+	var connector driver.Connector = sessionSettings{Connector: pc,
+		set: fmt.Sprintf("SET statement_timeout = %d; SET TimeZone = 'UTC'", opts.StatementTimeout.Milliseconds())}
+	if opts.WrapConnector != nil {
+		connector = opts.WrapConnector(connector)
+	}
+	conn := sqlx.NewDb(sql.OpenDB(connector), "postgres")
 	conn.SetMaxOpenConns(opts.MaxConns)
 	conn.SetMaxIdleConns(opts.MaxConns)
 	conn.SetConnMaxIdleTime(5 * time.Minute)

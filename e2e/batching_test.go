@@ -2,11 +2,7 @@ package e2e
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,50 +10,10 @@ import (
 	"contactid/app"
 	"contactid/app/apptest"
 	"contactid/contact"
-	"contactid/db"
 	"contactid/internal/pgtest"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
-
-// countingConnector counts the statements sent to PostgreSQL.
-type countingConnector struct {
-	driver.Connector
-	n *atomic.Int64
-}
-
-// Connect wraps each new connection so it counts statements.
-func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return countingConn{Conn: conn, n: c.n}, nil
-}
-
-// countingConn counts queries and execs and passes them on.
-type countingConn struct {
-	driver.Conn
-	n *atomic.Int64
-}
-
-// QueryContext counts and runs a query.
-func (c countingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
-}
-
-// ExecContext counts and runs a statement.
-func (c countingConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
-}
-
-// BeginTx starts a transaction on the wrapped connection.
-func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
-}
 
 // countingServer is the service's handler on a database whose statements are counted.
 type countingServer struct {
@@ -69,28 +25,21 @@ type countingServer struct {
 // mustCountingServer builds a fixture whose handler counts its statements.
 func mustCountingServer(tb testing.TB, configure ...func(*app.Main)) *countingServer {
 	tb.Helper()
-	dsn := pgtest.NewDSN(tb)
-	connector, err := pq.NewConnector(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	n := &atomic.Int64{}
-	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: connector, n: n}), "postgres")
-	m := &app.Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
-	m.Config, _ = app.ConfigFromEnv(func(string) string { return "" })
-	for _, f := range configure {
-		f(m)
-	}
-	tb.Cleanup(func() { conn.Close() })
-	s := &testServer{apptest.MustHandler(tb, m)}
+	s := &testServer{apptest.MustServerOn(tb, pgtest.NewDSN(tb), func(m *app.Main) {
+		m.Config.DB.WrapConnector = pgtest.Counting(n)
+		for _, f := range configure {
+			f(m)
+		}
+	})}
 	acct := s.MustAccount(tb, "Batch")
 	f := &fixture{testServer: s, Acct: acct, Actor: contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}}
-	ib, err := m.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
+	ib, err := s.Main.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.Inbox = ib
-	return &countingServer{fixture: f, statements: n, db: conn}
+	return &countingServer{fixture: f, statements: n, db: s.DB}
 }
 
 // addContacts creates n contacts, each with two conversations of three

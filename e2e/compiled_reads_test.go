@@ -3,12 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"sort"
@@ -20,7 +16,6 @@ import (
 	"contactid/app"
 	"contactid/app/apptest"
 	"contactid/contact"
-	"contactid/db"
 	"contactid/internal/pgtest"
 
 	"github.com/jmoiron/sqlx"
@@ -234,42 +229,15 @@ func mustValue(t *testing.T, data any, want string, path ...any) {
 	}
 }
 
-// utcConnector applies the store's session settings (db.Open's) to each new
-// connection, before the counting wrapper sees it.
-type utcConnector struct{ driver.Connector }
-
-// Connect opens a connection in UTC with the store's statement timeout.
-func (c utcConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.(driver.ExecerContext).ExecContext(ctx, fmt.Sprintf("SET statement_timeout = %d; SET TimeZone = 'UTC'",
-		db.DefaultStatementTimeout.Milliseconds()), nil); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	return conn, nil
-}
-
 // mustCountingServerOn serves the handler, with compiled reads on or off,
 // on the database at dsn over a pool that counts its statements.
 func mustCountingServerOn(tb testing.TB, dsn string, compiled bool) (*testServer, *atomic.Int64) {
 	tb.Helper()
-	connector, err := pq.NewConnector(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	n := &atomic.Int64{}
-	conn := sqlx.NewDb(sql.OpenDB(countingConnector{Connector: utcConnector{connector}, n: n}), "postgres")
-	tb.Cleanup(func() { conn.Close() })
-	m := &app.Main{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db.New(conn)}
-	m.Config, err = app.ConfigFromEnv(func(string) string { return "" })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m.Config.CompiledReads = compiled
-	return &testServer{apptest.MustHandler(tb, m)}, n
+	return &testServer{apptest.MustServerOn(tb, dsn, func(m *app.Main) {
+		m.Config.DB.WrapConnector = pgtest.Counting(n)
+		m.Config.CompiledReads = compiled
+	})}, n
 }
 
 // seedReads fills the database with varied data for the account of f
