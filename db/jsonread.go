@@ -107,29 +107,50 @@ var (
 	}, connections: map[string]jsonConnection{
 		"messages": {name: "MessageConnection", table: "messages", parentCol: "conversation_id", order: "created_at, id", node: messageType},
 	}}
-	contactType = &jsonType{name: "Contact", scalars: map[string]string{
-		"id": "%[1]s.id", "firstName": "%[1]s.first_name", "lastName": "%[1]s.last_name",
-		"name":   "btrim(coalesce(%[1]s.first_name, '') || ' ' || coalesce(%[1]s.last_name, ''))",
-		"emails": "(SELECT coalesce(json_agg(e.email ORDER BY e.position), '[]') FROM contact_emails e WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id)",
-		"email":  "(SELECT e.email FROM contact_emails e WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id ORDER BY e.position LIMIT 1)",
-		"phoneNumbers": "(SELECT coalesce(json_agg(p.phone_number ORDER BY p.position), '[]') FROM contact_phone_numbers p " +
-			"WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id)",
-		"phoneNumber": "(SELECT p.phone_number FROM contact_phone_numbers p WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id " +
-			"ORDER BY p.position LIMIT 1)",
-		"identifier": "%[1]s.identifier", "status": "%[1]s.status", "pipelineId": "%[1]s.pipeline_id",
-		"pipelineStage": "%[1]s.pipeline_stage", "outreachConfigId": "%[1]s.outreach_config_id", "thumbnail": "%[1]s.thumbnail",
-		"labels":           "coalesce(to_json(%[1]s.labels), '[]')",
-		"customAttributes": "coalesce(%[1]s.custom_attributes, '{}')", "additionalAttributes": "coalesce(%[1]s.additional_attributes, '{}')",
-		"misc": "coalesce(%[1]s.misc, '{}')", "blocked": "%[1]s.blocked", "version": "%[1]s.version",
-		"createdAt": rfc3339("%[1]s.created_at"), "updatedAt": rfc3339("%[1]s.updated_at"),
-		"lastActivityAt": rfc3339("%[1]s.last_activity_at"),
-	}, connections: map[string]jsonConnection{
+	contactType = &jsonType{name: "Contact", scalars: contactScalars(), connections: map[string]jsonConnection{
 		"conversations": {name: "ConversationConnection", table: "conversations", parentCol: "contact_id", order: "created_at, id", node: conversationType},
 	}}
 	connections = map[string]jsonConnection{
 		"contacts": {name: "ContactConnection", table: "contacts", order: "created_at DESC, id DESC", node: contactType},
 	}
 )
+
+// contactScalars returns the SQL of each scalar field of Contact over the
+// row alias: the fields stored in the contacts row come from the field
+// registry (contact.Fields, as for contactColumns); the addresses, the name
+// and the system columns are written here.
+func contactScalars() map[string]string {
+	out := map[string]string{
+		"id":   "%[1]s.id",
+		"name": "btrim(coalesce(%[1]s.first_name, '') || ' ' || coalesce(%[1]s.last_name, ''))",
+		"emails": "(SELECT coalesce(json_agg(e.email ORDER BY e.position), '[]') FROM contact_emails e " +
+			"WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id)",
+		"email": "(SELECT e.email FROM contact_emails e WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id " +
+			"ORDER BY e.position LIMIT 1)",
+		"phoneNumbers": "(SELECT coalesce(json_agg(p.phone_number ORDER BY p.position), '[]') FROM contact_phone_numbers p " +
+			"WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id)",
+		"phoneNumber": "(SELECT p.phone_number FROM contact_phone_numbers p WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id " +
+			"ORDER BY p.position LIMIT 1)",
+		"version":        "%[1]s.version",
+		"createdAt":      rfc3339("%[1]s.created_at"),
+		"updatedAt":      rfc3339("%[1]s.updated_at"),
+		"lastActivityAt": rfc3339("%[1]s.last_activity_at"),
+	}
+	for _, f := range storedColumns() {
+		col := "%[1]s." + f.Column
+		switch {
+		case f.Kind == contact.TextField || f.Kind == contact.FlagField:
+			out[f.Name] = col
+		case f.Kind == contact.ObjectField:
+			out[f.Name] = "coalesce(" + col + ", '{}')"
+		case f.Name == "labels":
+			out[f.Name] = "coalesce(to_json(" + col + "), '[]')"
+		}
+		// Other sets (assignees, documents) are objects in the schema:
+		// documents are built by documentsJSON, assignees are not compiled.
+	}
+	return out
+}
 
 // maxObjectFields bounds the fields of one built object (json_build_object
 // takes at most 100 arguments).
