@@ -39,7 +39,7 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if oc.Operation.Operation == ast.Mutation {
 		root = c.es.Schema().Mutation
 	}
-	cost = min(cost+countCost(oc, c.es.Schema(), oc.Operation.SelectionSet, root, 1, true), costCap)
+	cost = min(cost+countCost(oc, c.es.Schema(), oc.Operation.SelectionSet, root, 1, true), saturation)
 	if cost > c.limit {
 		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", cost, c.limit)
 		errcode.Set(err, codeComplexity)
@@ -47,9 +47,6 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	}
 	return nil
 }
-
-// costCap keeps sums from overflowing.
-const costCap = 1 << 40
 
 // countCost prices the totalCount fields under set: accountCountCost for a
 // top-level connection, childCountCost for a nested one, times mult (how
@@ -76,12 +73,12 @@ func countCost(oc *graphql.OperationContext, schema *ast.Schema, set ast.Selecti
 					if top {
 						price = accountCountCost
 					}
-					total = min(total+price*mult, costCap)
+					total = min(total+price*mult, saturation)
 				}
 			}
-			childMult = min(mult*max(pageSize(f.ArgumentMap(oc.Variables)["first"]), 1), costCap)
+			childMult = min(mult*max(pageSize(f.ArgumentMap(oc.Variables)["first"]), 1), saturation)
 		}
-		total = min(total+countCost(oc, schema, f.Selections, child, childMult, false), costCap)
+		total = min(total+countCost(oc, schema, f.Selections, child, childMult, false), saturation)
 	}
 	return total
 }

@@ -128,8 +128,9 @@ type shape struct {
 	depth  int // deepest nesting of fields
 }
 
-// fieldCap keeps expanded counts from overflowing on exponential documents.
-const fieldCap = 1 << 40
+// saturation caps counts and costs so that exponential documents cannot
+// overflow them.
+const saturation = 1 << 40
 
 // measurer computes shapes, each fragment once, so the cost of measuring is
 // linear in the document even when its expansion is exponential.
@@ -154,7 +155,7 @@ func (m *measurer) selections(set ast.SelectionSet) shape {
 		case *ast.FragmentSpread:
 			s = m.fragment(sel.Name)
 		}
-		out.fields = min(out.fields+s.fields, fieldCap)
+		out.fields = min(out.fields+s.fields, saturation)
 		out.depth = max(out.depth, s.depth)
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -63,8 +62,7 @@ func (r operationRules) MutateOperationContext(_ context.Context, oc *graphql.Op
 			return requestError(errcode.ValidationFailed, fmt.Sprintf("Variable \"$%s\" got an invalid value: %s", v.Variable, msg))
 		}
 	}
-	w := literalWalker{doc: oc.Doc, seen: map[string]bool{}}
-	if msg := w.selections(op.SelectionSet); msg != "" {
+	if msg := badLiteral(oc.Doc, op); msg != "" {
 		return requestError(errcode.ValidationFailed, msg)
 	}
 	return nil
@@ -180,43 +178,52 @@ func quote(v any) string {
 	return s
 }
 
-// literalWalker checks the literal argument values of an operation and of
-// the fragments it spreads (each once).
-type literalWalker struct {
-	doc  *ast.QueryDocument
-	seen map[string]bool
-}
-
-// selections checks every argument under a selection set.
-func (w literalWalker) selections(set ast.SelectionSet) string {
-	for _, sel := range set {
-		switch sel := sel.(type) {
-		case *ast.Field:
-			for _, a := range sel.Arguments {
-				if msg := checkLiteral(a.Value); msg != "" {
-					return fmt.Sprintf("Argument %q of %s: %s", a.Name, sel.Name, msg)
+// eachField calls visit for every field under set, entering inline
+// fragments and each spread fragment once, until visit returns false. It
+// reports whether the walk went to the end.
+func eachField(doc *ast.QueryDocument, set ast.SelectionSet, visit func(*ast.Field) bool) bool {
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet) bool
+	walk = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if !visit(sel) || !walk(sel.SelectionSet) {
+					return false
 				}
-			}
-			if msg := w.selections(sel.SelectionSet); msg != "" {
-				return msg
-			}
-		case *ast.InlineFragment:
-			if msg := w.selections(sel.SelectionSet); msg != "" {
-				return msg
-			}
-		case *ast.FragmentSpread:
-			if w.seen[sel.Name] {
-				continue
-			}
-			w.seen[sel.Name] = true
-			if def := w.doc.Fragments.ForName(sel.Name); def != nil {
-				if msg := w.selections(def.SelectionSet); msg != "" {
-					return msg
+			case *ast.InlineFragment:
+				if !walk(sel.SelectionSet) {
+					return false
+				}
+			case *ast.FragmentSpread:
+				if seen[sel.Name] {
+					continue
+				}
+				seen[sel.Name] = true
+				if def := doc.Fragments.ForName(sel.Name); def != nil && !walk(def.SelectionSet) {
+					return false
 				}
 			}
 		}
+		return true
 	}
-	return ""
+	return walk(set)
+}
+
+// badLiteral returns what is wrong with the first bad literal argument of
+// the operation or of a fragment it spreads, or "".
+func badLiteral(doc *ast.QueryDocument, op *ast.OperationDefinition) string {
+	var msg string
+	eachField(doc, op.SelectionSet, func(f *ast.Field) bool {
+		for _, a := range f.Arguments {
+			if m := checkLiteral(a.Value); m != "" {
+				msg = fmt.Sprintf("Argument %q of %s: %s", a.Name, f.Name, m)
+				return false
+			}
+		}
+		return true
+	})
+	return msg
 }
 
 // checkLiteral checks a literal value: Ints within 32 bits, numbers inside
@@ -259,32 +266,5 @@ func clipRaw(s string) string {
 // selectsIntrospection reports whether an operation asks for __schema or
 // __type (a __typename is not introspection).
 func selectsIntrospection(doc *ast.QueryDocument, op *ast.OperationDefinition) bool {
-	seen := map[string]bool{}
-	var walk func(ast.SelectionSet) bool
-	walk = func(set ast.SelectionSet) bool {
-		for _, sel := range set {
-			switch sel := sel.(type) {
-			case *ast.Field:
-				if sel.Name == "__schema" || sel.Name == "__type" || walk(sel.SelectionSet) {
-					return true
-				}
-			case *ast.InlineFragment:
-				if walk(sel.SelectionSet) {
-					return true
-				}
-			case *ast.FragmentSpread:
-				if !seen[sel.Name] {
-					seen[sel.Name] = true
-					if def := doc.Fragments.ForName(sel.Name); def != nil && walk(def.SelectionSet) {
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-	return walk(op.SelectionSet)
+	return !eachField(doc, op.SelectionSet, func(f *ast.Field) bool { return f.Name != "__schema" && f.Name != "__type" })
 }
-
-// hasDidYouMean reports whether a message carries a suggestion.
-func hasDidYouMean(msg string) bool { return strings.Contains(msg, "Did you mean") }
