@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"contactid/contact"
 	"context"
 )
@@ -16,4 +17,37 @@ func ReadJournal(ctx context.Context, s *Store, acct, id string) (contact.Journa
 // $2 the base, $3 the mergee.
 func MoveToBaseSQL(table, col, idCol string) string {
 	return moveToBase("k", table, col, idCol, "$2", "$3").stmt
+}
+
+// Render is a compiled read's field rendering, for tests of the array text
+// translation.
+type Render = render
+
+// The render kinds the tests use.
+const (
+	RenderString  = renderString
+	RenderStrings = renderStrings
+	RenderObjects = renderObjects
+	RenderConst   = renderConst
+)
+
+// NewRender returns the rendering of a field with response key, kind,
+// constant text and object fields.
+func NewRender(key string, kind renderKind, text string, fields ...render) Render {
+	return render{key: quoteKey(key), kind: kind, text: text, fields: fields}
+}
+
+// WriteObjects writes a two-dimensional array text as a JSON array of
+// objects with fields.
+func WriteObjects(fields []Render, text []byte) ([]byte, error) {
+	var out bytes.Buffer
+	err := writeObjects(&out, fields, text)
+	return out.Bytes(), err
+}
+
+// WriteTime writes a timestamptz's output at UTC as the Time scalar.
+func WriteTime(text []byte) (string, error) {
+	var out bytes.Buffer
+	err := writeTime(&out, text)
+	return out.String(), err
 }

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -26,55 +27,93 @@ type ReadField struct {
 var ErrNotCompilable = errors.New("selection is not compilable to one statement")
 
 // ContactsJSON returns the JSON of Query.contacts(first) (newest first, no
-// cursor, search or label) with selection sel, built in one statement.
+// cursor, search or label) with selection sel, read in one statement.
 // ErrNotCompilable when sel uses a field the reader does not build; other
 // errors are the database's, wrapped.
 func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
-	expr, err := b.connection(connections["contacts"], "", NewPageArgs(first, nil).First, sel)
+	cols, conn, err := b.connection(connections["contacts"], "", NewPageArgs(first, nil).First, sel)
 	if err != nil {
 		return nil, err
 	}
+	cols, fields := placeholder(cols, conn.fields)
 	// $1 is named even when the selection reads no table (only
 	// __typename), so PostgreSQL always knows its type.
-	return s.readJSON(ctx, "SELECT "+expr+" WHERE $1::uuid IS NOT NULL", b.args)
+	return s.readObject(ctx, "SELECT "+strings.Join(cols, ", ")+" WHERE $1::uuid IS NOT NULL", b.args, fields)
 }
 
 // ContactJSON returns the JSON of Query.contact(id): the contact, following
 // the redirect a merge leaves, or null. ErrNotCompilable as ContactsJSON.
 func (s *Store) ContactJSON(ctx context.Context, a contact.Actor, id string, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
-	obj, err := b.object(contactType, "c", sel)
+	cols, fields, err := b.object(contactType, "c", sel)
 	if err != nil {
 		return nil, err
 	}
 	if id = contact.CanonicalID(id); id == "" {
 		return []byte("null"), nil
 	}
+	cols, fields = placeholder(cols, fields)
 	p := b.param(id)
-	return s.readJSON(ctx, `SELECT (SELECT `+obj+` FROM contacts c WHERE c.account_id = $1 AND c.id = COALESCE(
-		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid))`, b.args)
+	return s.readObject(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM contacts c WHERE c.account_id = $1 AND c.id = COALESCE(
+		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid)`, b.args, fields)
 }
 
-// readJSON runs a statement returning one JSON value (NULL reads as null).
-func (s *Store) readJSON(ctx context.Context, query string, args []any) ([]byte, error) {
-	var out sql.NullString
-	if err := s.rd.GetContext(ctx, &out, query, args...); err != nil {
+// readObject runs a statement returning at most one row of text columns
+// and writes it as the JSON object of fields (no row: null).
+func (s *Store) readObject(ctx context.Context, query string, args []any, fields []render) ([]byte, error) {
+	raw := make([][]byte, rowWidth(fields))
+	dest := make([]any, len(raw))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	switch err := s.rd.ScanRow(ctx, query, args, dest...); {
+	case errors.Is(err, sql.ErrNoRows):
+		return []byte("null"), nil
+	case err != nil:
 		return nil, fmt.Errorf("read json: %w", err)
 	}
-	if !out.Valid {
-		return []byte("null"), nil
+	row := make([]element, len(raw))
+	size := 0
+	for i, r := range raw {
+		row[i] = element{text: r, null: r == nil}
+		size += len(r)
 	}
-	return []byte(out.String), nil
+	out := bytes.NewBuffer(make([]byte, 0, size+size/8+64))
+	if _, err := writeObject(out, fields, row); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// rowWidth is the number of row elements fields take.
+func rowWidth(fields []render) int {
+	return render{kind: renderObject, fields: fields}.width()
+}
+
+// placeholder gives an object that selects no column (only __typename) one
+// NULL element, so its row or array is never empty.
+func placeholder(cols []string, fields []render) ([]string, []render) {
+	if len(cols) > 0 {
+		return cols, fields
+	}
+	return []string{"NULL::text"}, append(fields, render{kind: renderSkip})
 }
 
 // jsonType describes an object type the reader builds: its GraphQL name, its
-// scalar fields as SQL expressions over the row alias (written %[1]s), and
-// its connections.
+// scalar fields as text-valued SQL over the row alias (written %[1]s) with
+// how each is written, and its connections.
 type jsonType struct {
 	name        string
-	scalars     map[string]string
+	scalars     map[string]column
 	connections map[string]jsonConnection
+}
+
+// column is a scalar field: a text-valued SQL expression over the row alias
+// and how its text is written.
+type column struct {
+	sql  string
+	kind renderKind
 }
 
 // jsonConnection describes a connection: the table of its nodes, the
@@ -88,22 +127,21 @@ type jsonConnection struct {
 	node      *jsonType
 }
 
-// rfc3339 formats a timestamptz column as Go's time.RFC3339Nano in UTC does
-// (fraction without trailing zeros, none when whole).
-func rfc3339(col string) string {
-	return `(regexp_replace(to_char(` + col + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '\.?0+$', '') || 'Z')`
-}
+// Shorthands for the scalar columns below.
+func text(sql string) column    { return column{sql: sql, kind: renderString} }
+func stamp(col string) column   { return column{sql: col + "::text", kind: renderTime} }
+func literal(sql string) column { return column{sql: sql + "::text", kind: renderRaw} }
 
 // The types and connections the reader builds. Table and column names are
 // constants here, never input.
 var (
-	messageType = &jsonType{name: "Message", scalars: map[string]string{
-		"id": "%[1]s.id", "content": "%[1]s.content", "senderType": "%[1]s.sender_type",
-		"createdAt": rfc3339("%[1]s.created_at"),
+	messageType = &jsonType{name: "Message", scalars: map[string]column{
+		"id": text("%[1]s.id::text"), "content": text("%[1]s.content"), "senderType": text("%[1]s.sender_type"),
+		"createdAt": stamp("%[1]s.created_at"),
 	}}
-	conversationType = &jsonType{name: "Conversation", scalars: map[string]string{
-		"id": "%[1]s.id", "channel": "%[1]s.channel", "subject": "%[1]s.subject", "status": "%[1]s.status",
-		"createdAt": rfc3339("%[1]s.created_at"), "updatedAt": rfc3339("%[1]s.updated_at"),
+	conversationType = &jsonType{name: "Conversation", scalars: map[string]column{
+		"id": text("%[1]s.id::text"), "channel": text("%[1]s.channel"), "subject": text("%[1]s.subject"),
+		"status": text("%[1]s.status"), "createdAt": stamp("%[1]s.created_at"), "updatedAt": stamp("%[1]s.updated_at"),
 	}, connections: map[string]jsonConnection{
 		"messages": {name: "MessageConnection", table: "messages", parentCol: "conversation_id", order: "created_at, id", node: messageType},
 	}}
@@ -119,41 +157,43 @@ var (
 // row alias: the fields stored in the contacts row come from the field
 // registry (contact.Fields, as for contactColumns); the addresses, the name
 // and the system columns are written here.
-func contactScalars() map[string]string {
-	out := map[string]string{
-		"id":   "%[1]s.id",
-		"name": "btrim(coalesce(%[1]s.first_name, '') || ' ' || coalesce(%[1]s.last_name, ''))",
-		"emails": "(SELECT coalesce(json_agg(e.email ORDER BY e.position), '[]') FROM contact_emails e " +
-			"WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id)",
-		"email": "(SELECT e.email FROM contact_emails e WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id " +
-			"ORDER BY e.position LIMIT 1)",
-		"phoneNumbers": "(SELECT coalesce(json_agg(p.phone_number ORDER BY p.position), '[]') FROM contact_phone_numbers p " +
-			"WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id)",
-		"phoneNumber": "(SELECT p.phone_number FROM contact_phone_numbers p WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id " +
-			"ORDER BY p.position LIMIT 1)",
-		"version":        "%[1]s.version",
-		"createdAt":      rfc3339("%[1]s.created_at"),
-		"updatedAt":      rfc3339("%[1]s.updated_at"),
-		"lastActivityAt": rfc3339("%[1]s.last_activity_at"),
+func contactScalars() map[string]column {
+	out := map[string]column{
+		"id":   text("%[1]s.id::text"),
+		"name": text("btrim(coalesce(%[1]s.first_name, '') || ' ' || coalesce(%[1]s.last_name, ''))"),
+		"emails": {sql: "array(SELECT e.email FROM contact_emails e " +
+			"WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id ORDER BY e.position)::text", kind: renderStrings},
+		"email": text("(SELECT e.email FROM contact_emails e WHERE e.account_id = %[1]s.account_id AND e.contact_id = %[1]s.id " +
+			"ORDER BY e.position LIMIT 1)"),
+		"phoneNumbers": {sql: "array(SELECT p.phone_number FROM contact_phone_numbers p " +
+			"WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id ORDER BY p.position)::text", kind: renderStrings},
+		"phoneNumber": text("(SELECT p.phone_number FROM contact_phone_numbers p WHERE p.account_id = %[1]s.account_id AND p.contact_id = %[1]s.id " +
+			"ORDER BY p.position LIMIT 1)"),
+		"version":        literal("%[1]s.version"),
+		"createdAt":      stamp("%[1]s.created_at"),
+		"updatedAt":      stamp("%[1]s.updated_at"),
+		"lastActivityAt": stamp("%[1]s.last_activity_at"),
 	}
 	for _, f := range storedColumns() {
 		col := "%[1]s." + f.Column
 		switch {
-		case f.Kind == contact.TextField || f.Kind == contact.FlagField:
-			out[f.Name] = col
+		case f.Kind == contact.TextField:
+			out[f.Name] = text(col)
+		case f.Kind == contact.FlagField:
+			out[f.Name] = literal(col)
 		case f.Kind == contact.ObjectField:
-			out[f.Name] = "coalesce(" + col + ", '{}')"
+			out[f.Name] = literal("coalesce(" + col + ", '{}')")
 		case f.Name == "labels":
-			out[f.Name] = "coalesce(to_json(" + col + "), '[]')"
+			out[f.Name] = column{sql: "coalesce(" + col + ", '{}')::text", kind: renderStrings}
 		}
 		// Other sets (assignees, documents) are objects in the schema:
-		// documents are built by documentsJSON, assignees are not compiled.
+		// documents are built by documentsColumn, assignees are not
+		// compiled.
 	}
 	return out
 }
 
-// maxObjectFields bounds the fields of one built object (json_build_object
-// takes at most 100 arguments).
+// maxObjectFields bounds the fields of one built object.
 const maxObjectFields = 50
 
 // jsonBuilder builds one statement; args holds its parameters ($1 is the
@@ -175,95 +215,109 @@ func (b *jsonBuilder) alias() string {
 	return fmt.Sprintf("r%d", b.depth)
 }
 
-// object builds the JSON object of type t for the row alias, with sel.
-func (b *jsonBuilder) object(t *jsonType, alias string, sel []ReadField) (string, error) {
+// object returns the text elements of type t's selection sel over the row
+// alias, and how to write them.
+func (b *jsonBuilder) object(t *jsonType, alias string, sel []ReadField) ([]string, []render, error) {
 	if len(sel) == 0 || len(sel) > maxObjectFields {
-		return "", ErrNotCompilable
+		return nil, nil, ErrNotCompilable
 	}
-	parts := make([]string, 0, 2*len(sel))
+	var cols []string
+	fields := make([]render, 0, len(sel))
 	for _, f := range sel {
-		var expr string
+		key := quoteKey(f.Key)
 		switch {
 		case f.Name == "__typename":
-			expr = "'" + t.name + "'::text"
+			fields = append(fields, render{key: key, kind: renderConst, text: `"` + t.name + `"`})
 		case f.Name == "documents" && t == contactType:
-			docs, err := documentsJSON(alias, f.Fields)
+			col, docs, err := documentsColumn(alias, f.Fields)
 			if err != nil {
-				return "", err
+				return nil, nil, err
 			}
-			expr = docs
-		case t.scalars[f.Name] != "" && len(f.Fields) == 0:
-			expr = fmt.Sprintf(t.scalars[f.Name], alias)
+			cols = append(cols, col)
+			fields = append(fields, render{key: key, kind: renderObjects, fields: docs})
+		case t.scalars[f.Name].sql != "" && len(f.Fields) == 0:
+			c := t.scalars[f.Name]
+			cols = append(cols, fmt.Sprintf(c.sql, alias))
+			fields = append(fields, render{key: key, kind: c.kind})
 		default:
 			conn, ok := t.connections[f.Name]
 			if !ok {
-				return "", ErrNotCompilable
+				return nil, nil, ErrNotCompilable
 			}
-			var err error
-			if expr, err = b.connection(conn, alias, NewPageArgs(f.First, nil).First, f.Fields); err != nil {
-				return "", err
+			sub, r, err := b.connection(conn, alias, NewPageArgs(f.First, nil).First, f.Fields)
+			if err != nil {
+				return nil, nil, err
 			}
+			r.key = key
+			cols = append(cols, sub...)
+			fields = append(fields, r)
 		}
-		parts = append(parts, quoteKey(f.Key), expr)
 	}
-	return "json_build_object(" + strings.Join(parts, ", ") + ")", nil
+	return cols, fields, nil
 }
 
-// connection builds a connection's JSON object: its nodes (a page of first
-// rows in the connection's order) and totalCount, under the parent row alias
-// (none at the top).
-func (b *jsonBuilder) connection(c jsonConnection, parent string, first int, sel []ReadField) (string, error) {
+// connection returns the text elements of a connection's selection (its
+// nodes, a page of first rows in the connection's order, and totalCount)
+// under the parent row alias (none at the top), and how to write them.
+func (b *jsonBuilder) connection(c jsonConnection, parent string, first int, sel []ReadField) ([]string, render, error) {
 	if len(sel) == 0 || len(sel) > maxObjectFields {
-		return "", ErrNotCompilable
+		return nil, render{}, ErrNotCompilable
 	}
 	where := "account_id = $1"
 	if c.parentCol != "" {
 		where += fmt.Sprintf(" AND %s = %s.id", c.parentCol, parent)
 	}
-	parts := make([]string, 0, 2*len(sel))
+	var cols []string
+	conn := render{kind: renderObject}
 	for _, f := range sel {
-		var expr string
+		key := quoteKey(f.Key)
 		switch f.Name {
 		case "__typename":
-			expr = "'" + c.name + "'::text"
+			conn.fields = append(conn.fields, render{key: key, kind: renderConst, text: `"` + c.name + `"`})
 		case "totalCount":
-			expr = fmt.Sprintf("(SELECT count(*) FROM %s WHERE %s)", c.table, where)
+			cols = append(cols, fmt.Sprintf("(SELECT count(*) FROM %s WHERE %s)::text", c.table, where))
+			conn.fields = append(conn.fields, render{key: key, kind: renderRaw})
 		case "nodes":
 			row := b.alias()
-			node, err := b.object(c.node, row, f.Fields)
+			nodeCols, node, err := b.object(c.node, row, f.Fields)
 			if err != nil {
-				return "", err
+				return nil, render{}, err
 			}
-			expr = fmt.Sprintf("(SELECT coalesce(json_agg(%s ORDER BY %s), '[]') FROM (SELECT * FROM %s WHERE %s ORDER BY %s LIMIT %d) %s)",
-				node, prefixed(row, c.order), c.table, where, c.order, first, row)
+			nodeCols, node = placeholder(nodeCols, node)
+			cols = append(cols, fmt.Sprintf("array(SELECT ARRAY[%s] FROM %s %s WHERE %s.%s ORDER BY %s LIMIT %d)::text",
+				strings.Join(nodeCols, ", "), c.table, row, row, strings.ReplaceAll(where, " AND ", " AND "+row+"."), prefixed(row, c.order), first))
+			conn.fields = append(conn.fields, render{key: key, kind: renderObjects, fields: node})
 		default:
-			return "", ErrNotCompilable
+			return nil, render{}, ErrNotCompilable
 		}
-		parts = append(parts, quoteKey(f.Key), expr)
 	}
-	return "json_build_object(" + strings.Join(parts, ", ") + ")", nil
+	return cols, conn, nil
 }
 
-// documentsJSON builds the contact's documents with their selected fields.
-func documentsJSON(alias string, sel []ReadField) (string, error) {
+// documentsColumn returns the text element of the contact's documents with
+// their selected fields (a two-dimensional array, in stored order) and how
+// to write each document.
+func documentsColumn(alias string, sel []ReadField) (string, []render, error) {
 	if len(sel) == 0 || len(sel) > maxObjectFields {
-		return "", ErrNotCompilable
+		return "", nil, ErrNotCompilable
 	}
-	parts := make([]string, 0, 2*len(sel))
+	var cols []string
+	var fields []render
 	for _, f := range sel {
-		var expr string
+		key := quoteKey(f.Key)
 		switch f.Name {
 		case "name", "url":
-			expr = "d->>'" + f.Name + "'"
+			cols = append(cols, "d->>'"+f.Name+"'")
+			fields = append(fields, render{key: key, kind: renderString})
 		case "__typename":
-			expr = "'Document'::text"
+			fields = append(fields, render{key: key, kind: renderConst, text: `"Document"`})
 		default:
-			return "", ErrNotCompilable
+			return "", nil, ErrNotCompilable
 		}
-		parts = append(parts, quoteKey(f.Key), expr)
 	}
-	return fmt.Sprintf("(SELECT coalesce(json_agg(json_build_object(%s) ORDER BY n), '[]') FROM jsonb_array_elements(coalesce(%s.documents, '[]')) WITH ORDINALITY AS x(d, n))",
-		strings.Join(parts, ", "), alias), nil
+	cols, fields = placeholder(cols, fields)
+	return fmt.Sprintf("array(SELECT ARRAY[%s] FROM jsonb_array_elements(coalesce(%s.documents, '[]')) WITH ORDINALITY AS x(d, n) ORDER BY n)::text",
+		strings.Join(cols, ", "), alias), fields, nil
 }
 
 // prefixed qualifies each column of an ORDER BY list with alias.
@@ -275,7 +329,7 @@ func prefixed(alias, order string) string {
 	return strings.Join(cols, ", ")
 }
 
-// quoteKey writes a response key as an SQL string literal. GraphQL names
-// are [_A-Za-z][_0-9A-Za-z]*, so they need no escaping; anything else is
-// refused by the parser before it gets here.
-func quoteKey(k string) string { return "'" + k + "'" }
+// quoteKey writes a response key as a JSON object key with its colon.
+// GraphQL names are [_A-Za-z][_0-9A-Za-z]*, so they need no escaping;
+// anything else is refused by the parser before it gets here.
+func quoteKey(k string) string { return `"` + k + `":` }

@@ -80,6 +80,14 @@ func (r reads) SelectContext(ctx context.Context, dest any, query string, args .
 	return db.SelectContext(ctx, dest, query, args...)
 }
 
+// ScanRow runs a query on the context's connection and scans its first
+// row into dest (sql.ErrNoRows when there is none).
+func (r reads) ScanRow(ctx context.Context, query string, args []any, dest ...any) error {
+	db, done := r.s.reader(ctx)
+	defer done()
+	return db.QueryRowContext(ctx, query, args...).Scan(dest...)
+}
+
 // ExecContext runs a statement on the context's connection.
 func (r reads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	db, done := r.s.reader(ctx)
@@ -87,12 +95,19 @@ func (r reads) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	return db.ExecContext(ctx, query, args...)
 }
 
+// rowQuerier is a q that also reads single rows of any shape (the pool and
+// a transaction both are).
+type rowQuerier interface {
+	q
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // reader returns what reads in ctx run on: a session's open dry-run
 // transaction (held exclusively until done is called), else the pool, with
 // one of the account's connection slots held until done is called. When ctx
 // ends while waiting for a slot, the pool is returned and the read fails with
 // ctx's error.
-func (s *Store) reader(ctx context.Context) (db q, done func()) {
+func (s *Store) reader(ctx context.Context) (db rowQuerier, done func()) {
 	if ss, ok := ctx.Value(sessionKey{}).(*Session); ok {
 		ss.mu.Lock()
 		if ss.tx != nil {
