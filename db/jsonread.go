@@ -3,7 +3,6 @@ package db
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,19 +26,39 @@ type ReadField struct {
 var ErrNotCompilable = errors.New("selection is not compilable to one statement")
 
 // ContactsJSON returns the JSON of Query.contacts(first) (newest first, no
-// cursor, search or label) with selection sel, read in one statement.
+// cursor, search or label) with selection sel, read in one statement: one
+// row per contact of the page (one row with no contact when the page is
+// empty), the connection's other fields repeated on each.
 // ErrNotCompilable when sel uses a field the reader does not build; other
 // errors are the database's, wrapped.
 func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
-	cols, conn, err := b.connection(connections["contacts"], "", NewPageArgs(first, nil).First, sel)
+	c := connections["contacts"]
+	cols, conn, err := b.connection(c, "", NewPageArgs(first, nil).First, sel)
 	if err != nil {
 		return nil, err
 	}
-	cols, fields := placeholder(cols, conn.fields)
-	// $1 is named even when the selection reads no table (only
-	// __typename), so PostgreSQL always knows its type.
-	return s.readObject(ctx, "SELECT "+strings.Join(cols, ", ")+" WHERE $1::uuid IS NOT NULL", b.args, fields)
+	if b.page == "" {
+		cols, conn.fields = placeholder(cols, conn.fields)
+		// $1 is named even when the selection reads no table (only
+		// __typename), so PostgreSQL always knows its type.
+		return s.readObject(ctx, "SELECT "+strings.Join(cols, ", ")+" WHERE $1::uuid IS NOT NULL", b.args, conn.fields, len(cols))
+	}
+	// The page's rows: the node's id first (NULL on the row of an empty
+	// page), then the connection's fields, then each nodes selection's.
+	cols = append([]string{b.pageAlias + ".id::text"}, cols...)
+	cols = append(cols, b.pageCols...)
+	query := fmt.Sprintf("SELECT %s FROM (SELECT $1::uuid) top LEFT JOIN LATERAL (%s) %s ON true ORDER BY %s",
+		strings.Join(cols, ", "), b.page, b.pageAlias, prefixed(b.pageAlias, c.order))
+	rows, err := s.readRows(ctx, query, b.args, len(cols))
+	if err != nil {
+		return nil, err
+	}
+	out := newJSON(rows)
+	if err := writePage(out, conn.fields, rows); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // ContactJSON returns the JSON of Query.contact(id): the contact, following
@@ -56,39 +75,55 @@ func (s *Store) ContactJSON(ctx context.Context, a contact.Actor, id string, sel
 	cols, fields = placeholder(cols, fields)
 	p := b.param(id)
 	return s.readObject(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM contacts c WHERE c.account_id = $1 AND c.id = COALESCE(
-		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid)`, b.args, fields)
+		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid)`, b.args, fields, len(cols))
 }
 
-// readObject runs a statement returning at most one row of text columns
-// and writes it as the JSON object of fields (no row: null).
-func (s *Store) readObject(ctx context.Context, query string, args []any, fields []render) ([]byte, error) {
-	raw := make([][]byte, rowWidth(fields))
-	dest := make([]any, len(raw))
-	for i := range raw {
-		dest[i] = &raw[i]
+// readObject runs a statement returning at most one row of width text
+// columns and writes it as the JSON object of fields (no row: null).
+func (s *Store) readObject(ctx context.Context, query string, args []any, fields []render, width int) ([]byte, error) {
+	rows, err := s.readRows(ctx, query, args, width)
+	if err != nil || len(rows) == 0 {
+		return []byte("null"), err
 	}
-	switch err := s.rd.ScanRow(ctx, query, args, dest...); {
-	case errors.Is(err, sql.ErrNoRows):
-		return []byte("null"), nil
-	case err != nil:
-		return nil, fmt.Errorf("read json: %w", err)
-	}
-	row := make([]element, len(raw))
-	size := 0
-	for i, r := range raw {
-		row[i] = element{text: r, null: r == nil}
-		size += len(r)
-	}
-	out := bytes.NewBuffer(make([]byte, 0, size+size/8+64))
-	if _, err := writeObject(out, fields, row); err != nil {
+	out := newJSON(rows)
+	if _, err := writeObject(out, fields, rows[0]); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
 }
 
-// rowWidth is the number of row elements fields take.
-func rowWidth(fields []render) int {
-	return render{kind: renderObject, fields: fields}.width()
+// readRows runs a statement returning rows of width text columns.
+func (s *Store) readRows(ctx context.Context, query string, args []any, width int) ([][]element, error) {
+	raw := make([][]byte, width)
+	dest := make([]any, width)
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	var rows [][]element
+	err := s.rd.ScanRows(ctx, query, args, dest, func() error {
+		row := make([]element, width)
+		for i, r := range raw {
+			row[i] = element{text: r, null: r == nil}
+			raw[i] = nil
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read json: %w", err)
+	}
+	return rows, nil
+}
+
+// newJSON returns a buffer sized for the JSON of rows.
+func newJSON(rows [][]element) *bytes.Buffer {
+	size := 64
+	for _, r := range rows {
+		for _, e := range r {
+			size += len(e.text) + len(e.text)/8
+		}
+	}
+	return bytes.NewBuffer(make([]byte, 0, size))
 }
 
 // placeholder gives an object that selects no column (only __typename) one
@@ -201,6 +236,11 @@ const maxObjectFields = 50
 type jsonBuilder struct {
 	args  []any
 	depth int
+	// The top connection's page, when its nodes are selected: the
+	// subquery of its rows, their alias, and the columns of every nodes
+	// selection after the connection's own.
+	page, pageAlias string
+	pageCols        []string
 }
 
 // param adds a parameter and returns its placeholder.
@@ -278,12 +318,25 @@ func (b *jsonBuilder) connection(c jsonConnection, parent string, first int, sel
 			cols = append(cols, fmt.Sprintf("(SELECT count(*) FROM %s WHERE %s)::text", c.table, where))
 			conn.fields = append(conn.fields, render{key: key, kind: renderRaw})
 		case "nodes":
-			row := b.alias()
+			row := b.pageAlias // every nodes selection at the top reads the page's rows
+			if parent != "" || b.page == "" {
+				row = b.alias()
+			}
 			nodeCols, node, err := b.object(c.node, row, f.Fields)
 			if err != nil {
 				return nil, render{}, err
 			}
 			nodeCols, node = placeholder(nodeCols, node)
+			if parent == "" {
+				// At the top, the page's rows are the statement's rows.
+				if b.page == "" {
+					b.pageAlias = row
+					b.page = fmt.Sprintf("SELECT * FROM %s WHERE %s ORDER BY %s LIMIT %d", c.table, where, c.order, first)
+				}
+				conn.fields = append(conn.fields, render{key: key, kind: renderRows, fields: node, at: len(b.pageCols)})
+				b.pageCols = append(b.pageCols, nodeCols...)
+				continue
+			}
 			cols = append(cols, fmt.Sprintf("array(SELECT ARRAY[%s] FROM %s %s WHERE %s.%s ORDER BY %s LIMIT %d)::text",
 				strings.Join(nodeCols, ", "), c.table, row, row, strings.ReplaceAll(where, " AND ", " AND "+row+"."), prefixed(row, c.order), first))
 			conn.fields = append(conn.fields, render{key: key, kind: renderObjects, fields: node})

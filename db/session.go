@@ -80,12 +80,28 @@ func (r reads) SelectContext(ctx context.Context, dest any, query string, args .
 	return db.SelectContext(ctx, dest, query, args...)
 }
 
-// ScanRow runs a query on the context's connection and scans its first
-// row into dest (sql.ErrNoRows when there is none).
-func (r reads) ScanRow(ctx context.Context, query string, args []any, dest ...any) error {
+// ScanRows runs a query on the context's connection and, for each row,
+// scans its columns into dest and calls each.
+func (r reads) ScanRows(ctx context.Context, query string, args []any, dest []any, each func() error) error {
 	db, done := r.s.reader(ctx)
 	defer done()
-	return db.QueryRowContext(ctx, query, args...).Scan(dest...)
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := each(); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 // ExecContext runs a statement on the context's connection.
@@ -95,11 +111,11 @@ func (r reads) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	return db.ExecContext(ctx, query, args...)
 }
 
-// rowQuerier is a q that also reads single rows of any shape (the pool and
-// a transaction both are).
+// rowQuerier is a q that also reads rows of any shape (the pool and a
+// transaction both are).
 type rowQuerier interface {
 	q
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // reader returns what reads in ctx run on: a session's open dry-run

@@ -34,6 +34,11 @@ const (
 	// renderObject is an object whose fields take the following elements
 	// of the same row (a connection: nodes, totalCount).
 	renderObject
+	// renderRows is the top connection's nodes: one object with fields per
+	// row of the statement, from the row's elements at the render's offset
+	// among the nodes selections' elements; it takes no element of the
+	// connection's.
+	renderRows
 	// renderConst writes text and takes no element (__typename).
 	renderConst
 	// renderSkip takes an element and writes nothing (the placeholder of an
@@ -49,12 +54,13 @@ type render struct {
 	kind   renderKind
 	fields []render
 	text   string
+	at     int
 }
 
 // width is the number of row elements r takes.
 func (r render) width() int {
 	switch r.kind {
-	case renderConst:
+	case renderConst, renderRows:
 		return 0
 	case renderObject:
 		n := 0
@@ -76,6 +82,61 @@ type element struct {
 // errArrayText reports a value that is not PostgreSQL array text of the
 // shape the statement builds.
 var errArrayText = errors.New("compiled read: malformed array text")
+
+// writePage writes the top connection (fields) from the statement's rows:
+// each row is the node's id (NULL on the one row of an empty page), the
+// connection's elements (the same on every row), then the elements of each
+// nodes selection.
+func writePage(out *bytes.Buffer, fields []render, rows [][]element) error {
+	if len(rows) == 0 {
+		return errArrayText
+	}
+	width := rowWidth(fields)
+	conn := rows[0][1:]
+	if len(conn) < width {
+		return errArrayText
+	}
+	out.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		out.WriteString(f.key)
+		if f.kind != renderRows {
+			var err error
+			if conn, err = writeField(out, f, conn); err != nil {
+				return err
+			}
+			continue
+		}
+		out.WriteByte('[')
+		n := 0
+		for _, r := range rows {
+			if r[0].null {
+				continue
+			}
+			if n > 0 {
+				out.WriteByte(',')
+			}
+			n++
+			start := 1 + width + f.at
+			if start > len(r) {
+				return errArrayText
+			}
+			if _, err := writeObject(out, f.fields, r[start:]); err != nil {
+				return err
+			}
+		}
+		out.WriteByte(']')
+	}
+	out.WriteByte('}')
+	return nil
+}
+
+// rowWidth is the number of row elements fields take.
+func rowWidth(fields []render) int {
+	return render{kind: renderObject, fields: fields}.width()
+}
 
 // writeObject writes the JSON object of fields from row, whose elements are
 // taken in order; it returns the elements not taken.

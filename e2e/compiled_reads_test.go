@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -489,6 +490,9 @@ func readCorpus(ids readIDs) []readCase {
 		{name: "__typename under contact", vars: full, query: `query($id: ID!) { contact(id: $id) { __typename t: __typename } }`},
 
 		// Page sizes.
+		{name: "aliased nodes of the contacts page", query: `{ contacts(first: 4) { a: nodes { id } totalCount b: nodes { firstName __typename
+			conversations(first: 2) { nodes { id } } } __typename c: nodes { __typename } } }`},
+		{name: "typename and totalCount around an empty page", query: `{ contacts(first: 0) { __typename totalCount nodes { __typename id } t: totalCount } }`},
 		{name: "first 0 everywhere", query: `{ contacts(first: 0) { totalCount nodes { id } } }`},
 		{name: "first 0 nested", query: `{ contacts(first: 5) { nodes { id conversations(first: 0) { totalCount nodes { id } } } } }`},
 		{name: "messages first 0", vars: full, query: `query($id: ID!) { contact(id: $id) { conversations(first: 12) { nodes { messages(first: 0) { totalCount nodes { id } } } } } }`},
@@ -672,6 +676,14 @@ func TestCompiledReads(t *testing.T) {
 	}
 
 	t.Logf("%d queries took one statement after authentication (%d): %s", len(single), auth, strings.Join(single, "; "))
+	// These must not have fallen back to the resolvers (a failure to
+	// write the answer would, silently).
+	for _, name := range []string{"Q1", "Q2", "everything", "everything of one contact", "aliased nodes of the contacts page",
+		"typename and totalCount around an empty page", "every contact with every scalar", "__typename everywhere"} {
+		if !slices.Contains(single, name) {
+			t.Errorf("%q was not answered by one statement", name)
+		}
+	}
 	t.Logf("%d queries took another number of statements: %s", len(other), strings.Join(other, "; "))
 
 	t.Run("statements", func(t *testing.T) {
