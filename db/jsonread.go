@@ -27,35 +27,46 @@ var ErrNotCompilable = errors.New("selection is not compilable to one statement"
 
 // ContactsJSON returns the JSON of Query.contacts(first) (newest first, no
 // cursor, search or label) with selection sel, read in one statement: one
-// row per contact of the page (one row with no contact when the page is
-// empty), the connection's other fields repeated on each.
-// ErrNotCompilable when sel uses a field the reader does not build; other
-// errors are the database's, wrapped.
+// row per contact of the page, the connection's own columns (totalCount)
+// repeated on each; with no nodes selected or first 0, one row of the
+// connection's columns. ErrNotCompilable when sel uses a field the reader
+// does not build; other errors are the database's, wrapped.
 func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
-	c := connections["contacts"]
-	cols, conn, err := b.connection(c, "", NewPageArgs(first, nil).First, sel)
+	n := NewPageArgs(first, nil).First
+	cols, conn, err := b.connection(connections["contacts"], "", n, sel)
 	if err != nil {
 		return nil, err
 	}
-	if b.page == "" {
-		cols, conn.fields = placeholder(cols, conn.fields)
+	var query string
+	if b.page == "" || n == 0 {
 		// $1 is named even when the selection reads no table (only
 		// __typename), so PostgreSQL always knows its type.
-		return s.readObject(ctx, "SELECT "+strings.Join(cols, ", ")+" WHERE $1::uuid IS NOT NULL", b.args, conn.fields, len(cols))
+		query = "SELECT " + strings.Join(append(cols, "NULL"), ", ") + " WHERE $1::uuid IS NOT NULL"
+	} else {
+		query = "SELECT " + strings.Join(append(cols, b.pageCols...), ", ") + " " + b.page
 	}
-	// The page's rows: the node's id first (NULL on the row of an empty
-	// page), then the connection's fields, then each nodes selection's.
-	cols = append([]string{b.pageAlias + ".id::text"}, cols...)
-	cols = append(cols, b.pageCols...)
-	query := fmt.Sprintf("SELECT %s FROM (SELECT $1::uuid) top LEFT JOIN LATERAL (%s) %s ON true ORDER BY %s",
-		strings.Join(cols, ", "), b.page, b.pageAlias, prefixed(b.pageAlias, c.order))
-	rows, err := s.readRows(ctx, query, b.args, len(cols))
+	rows, err := s.readRows(ctx, query, b.args, max(len(cols)+len(b.pageCols), len(cols)+1))
 	if err != nil {
 		return nil, err
 	}
+	own := make([]element, len(cols))
+	switch {
+	case len(rows) > 0:
+		own = rows[0][:len(cols)]
+	default:
+		// An empty first page (first > 0, no cursor or filter) is an
+		// account without contacts: the connection's own columns, counts,
+		// are 0.
+		for i := range own {
+			own[i] = element{text: []byte("0")}
+		}
+	}
+	if b.page == "" || n == 0 {
+		rows = nil
+	}
 	out := newJSON(rows)
-	if err := writePage(out, conn.fields, rows); err != nil {
+	if err := writePage(out, conn.fields, own, rows); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
@@ -236,9 +247,9 @@ const maxObjectFields = 50
 type jsonBuilder struct {
 	args  []any
 	depth int
-	// The top connection's page, when its nodes are selected: the
-	// subquery of its rows, their alias, and the columns of every nodes
-	// selection after the connection's own.
+	// The top connection's page, when its nodes are selected: the FROM
+	// clause of its rows (ordered and limited), their alias, and the
+	// columns of every nodes selection, which follow the connection's own.
 	page, pageAlias string
 	pageCols        []string
 }
@@ -331,7 +342,7 @@ func (b *jsonBuilder) connection(c jsonConnection, parent string, first int, sel
 				// At the top, the page's rows are the statement's rows.
 				if b.page == "" {
 					b.pageAlias = row
-					b.page = fmt.Sprintf("SELECT * FROM %s WHERE %s ORDER BY %s LIMIT %d", c.table, where, c.order, first)
+					b.page = fmt.Sprintf("FROM %s %s WHERE %s.%s ORDER BY %s LIMIT %d", c.table, row, row, where, prefixed(row, c.order), first)
 				}
 				conn.fields = append(conn.fields, render{key: key, kind: renderRows, fields: node, at: len(b.pageCols)})
 				b.pageCols = append(b.pageCols, nodeCols...)

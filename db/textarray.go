@@ -83,19 +83,10 @@ type element struct {
 // shape the statement builds.
 var errArrayText = errors.New("compiled read: malformed array text")
 
-// writePage writes the top connection (fields) from the statement's rows:
-// each row is the node's id (NULL on the one row of an empty page), the
-// connection's elements (the same on every row), then the elements of each
-// nodes selection.
-func writePage(out *bytes.Buffer, fields []render, rows [][]element) error {
-	if len(rows) == 0 {
-		return errArrayText
-	}
-	width := rowWidth(fields)
-	conn := rows[0][1:]
-	if len(conn) < width {
-		return errArrayText
-	}
+// writePage writes the top connection (fields) from its own elements
+// (own) and the statement's rows, one per node: the connection's elements
+// (skipped), then the elements of each nodes selection.
+func writePage(out *bytes.Buffer, fields []render, own []element, rows [][]element) error {
 	out.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
@@ -104,22 +95,17 @@ func writePage(out *bytes.Buffer, fields []render, rows [][]element) error {
 		out.WriteString(f.key)
 		if f.kind != renderRows {
 			var err error
-			if conn, err = writeField(out, f, conn); err != nil {
+			if own, err = writeField(out, f, own); err != nil {
 				return err
 			}
 			continue
 		}
 		out.WriteByte('[')
-		n := 0
-		for _, r := range rows {
-			if r[0].null {
-				continue
-			}
-			if n > 0 {
+		for j, r := range rows {
+			if j > 0 {
 				out.WriteByte(',')
 			}
-			n++
-			start := 1 + width + f.at
+			start := rowWidth(fields) + f.at
 			if start > len(r) {
 				return errArrayText
 			}

@@ -686,6 +686,18 @@ func TestCompiledReads(t *testing.T) {
 	}
 	t.Logf("%d queries took another number of statements: %s", len(other), strings.Join(other, "; "))
 
+	t.Run("account without contacts", func(t *testing.T) {
+		empty := resolved.MustAccount(t, "Empty")
+		for _, q := range []string{`{ contacts(first: 5) { totalCount nodes { id } n: totalCount __typename } }`,
+			`{ contacts { nodes { id } } }`, `{ contacts(first: 0) { totalCount } }`} {
+			want := postRead(t, resolved, empty.Token, q, nil, "")
+			got := postRead(t, compiled, empty.Token, q, nil, "")
+			if diff := sameAnswer(got, want); diff != "" || len(want.errors) > 0 {
+				t.Errorf("%s: %s\ncompiled:  %s\nresolvers: %s", q, diff, got.body, want.body)
+			}
+		}
+	})
+
 	t.Run("statements", func(t *testing.T) {
 		plain, pn := mustCountingServerOn(t, dsn, false)
 		count := func(s *testServer, n *atomic.Int64, query string, vars map[string]any) (int64, gqlAnswer) {
