@@ -133,9 +133,12 @@ func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, 
 		contact.Actor
 		Hash []byte `db:"token_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
+	st, err := s.prep.stmt(ctx, `SELECT t.account_id AS accountid, t.user_id AS userid, u.role AS role, t.token_hash
 		FROM api_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
-		WHERE t.token_hash = $1`, digest)
+		WHERE t.token_hash = $1`)
+	if err == nil {
+		err = st.GetContext(ctx, &row, digest)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return contact.Actor{}, contact.ErrUnauthenticated
 	} else if err != nil {

@@ -81,11 +81,24 @@ func (r reads) SelectContext(ctx context.Context, dest any, query string, args .
 }
 
 // ScanRows runs a query on the context's connection and, for each row,
-// scans its columns into dest and calls each.
+// scans its columns into dest and calls each. On the pool the statement is
+// kept prepared (for the compiled reads, whose statements repeat).
 func (r reads) ScanRows(ctx context.Context, query string, args []any, dest []any, each func() error) error {
 	db, done := r.s.reader(ctx)
 	defer done()
-	rows, err := db.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if db == rowQuerier(r.s.db) {
+		// On the pool (not a dry run's transaction), the statement is
+		// kept prepared.
+		var st *sqlx.Stmt
+		if st, err = r.s.prep.stmt(ctx, query); err != nil {
+			return err
+		}
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = db.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return err
 	}

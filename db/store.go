@@ -24,6 +24,7 @@ type Store struct {
 	rd      reads // every read outside a transaction goes through it
 	events  func(context.Context, Event)
 	tenants *accountLimiter
+	prep    *prepared // statements kept prepared on the pool
 }
 
 // q is what store code runs statements on; *sqlx.DB, *sqlx.Tx and the
@@ -101,8 +102,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	s := &Store{db: conn, tenants: newAccountLimiter(opts.AccountMaxConns)}
-	s.rd = reads{s}
+	s := New(conn)
+	s.tenants = newAccountLimiter(opts.AccountMaxConns)
 	return s, nil
 }
 
@@ -134,7 +135,11 @@ func (c sessionSettings) Connect(ctx context.Context) (driver.Conn, error) {
 
 // New wraps an open connection pool.
 func New(conn *sqlx.DB) *Store {
-	s := &Store{db: conn}
+	prep, err := newPrepared(conn)
+	if err != nil {
+		panic(err) // only for a size below one
+	}
+	s := &Store{db: conn, prep: prep}
 	s.rd = reads{s}
 	return s
 }
@@ -149,7 +154,10 @@ func (s *Store) Migrate(ctx context.Context) error { return Migrate(ctx, s.db) }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the pool. Errors are the database's, wrapped.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.prep.stmts.Purge()
+	return s.db.Close()
+}
 
 // maxAttempts bounds how often a transaction is retried after a
 // serialization failure or deadlock.

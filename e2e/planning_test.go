@@ -124,3 +124,28 @@ func BenchmarkQ1(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQ2 measures Q2, one contact with its emails by id, through the
+// HTTP handler (authentication included).
+// Run: go test ./e2e -run '^$' -bench '^BenchmarkQ2$' -benchmem -count 5
+func BenchmarkQ2(b *testing.B) {
+	c := mustCountingServer(b)
+	c.seedBulk(b, 20, 1, 1)
+	var id string
+	if err := c.db.Get(&id, `SELECT id FROM contacts WHERE account_id = $1 LIMIT 1`, c.Acct.AccountID); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.db.Exec(`INSERT INTO contact_emails (account_id, contact_id, email, position) VALUES ($1, $2, 'zoe@example.com', 0), ($1, $2, 'z2@example.com', 1)`,
+		c.Acct.AccountID, id); err != nil {
+		b.Fatal(err)
+	}
+	query := `query($id: ID!) { contact(id: $id) { id firstName emails } }`
+	vars := map[string]any{"id": id}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := c.statements.Load()
+	for i := 0; i < b.N; i++ {
+		c.Do(b, c.Acct.Token, query, vars, nil)
+	}
+	b.ReportMetric(float64(c.statements.Load()-start)/float64(b.N), "statements/op")
+}

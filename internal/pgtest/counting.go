@@ -8,7 +8,7 @@ import (
 
 // Counting returns a connector wrapper (for db.Options.WrapConnector) that
 // adds one to n for every statement a connection sends: each query, each
-// exec, and BEGIN, COMMIT and ROLLBACK. Session settings applied when a
+// exec, each run of a prepared statement, and BEGIN, COMMIT and ROLLBACK. Session settings applied when a
 // connection opens are not counted.
 func Counting(n *atomic.Int64) func(driver.Connector) driver.Connector {
 	return func(c driver.Connector) driver.Connector { return countingConnector{Connector: c, n: n} }
@@ -45,6 +45,34 @@ func (c countingConn) QueryContext(ctx context.Context, query string, args []dri
 func (c countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	c.n.Add(1)
 	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+}
+
+// PrepareContext prepares a statement whose runs are counted (preparing,
+// done once per connection, is not).
+func (c countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return countingStmt{Stmt: st, n: c.n}, nil
+}
+
+// countingStmt is a prepared lib/pq statement that counts its runs.
+type countingStmt struct {
+	driver.Stmt
+	n *atomic.Int64
+}
+
+// QueryContext counts and runs the statement's query.
+func (s countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.n.Add(1)
+	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+}
+
+// ExecContext counts and runs the statement.
+func (s countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.n.Add(1)
+	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
 }
 
 // BeginTx counts BEGIN and returns a transaction that counts its end.
