@@ -89,7 +89,8 @@ func journalParams(j journalRow) params { return params{j.acct, j.id} }
 // journaled move returns in operation_journal_moves under its key, grouped
 // by owner, and, when head is not nil, first inserts the journal row j with
 // head's values (it must be, before any other writeJournal of the row). It
-// returns how many rows each move returned, in order.
+// returns how many rows each move returned, in order; a move without a
+// statement (nothing to move) is left out of the statement and counts 0.
 func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p params, moves ...journalMove) ([]int64, error) {
 	var with, moved, counts []string
 	if head != nil {
@@ -115,6 +116,10 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 			p.add(string(bi))+`::jsonb, `+p.add(string(mv))+`::jsonb))`)
 	}
 	for i, m := range moves {
+		if m.stmt == "" {
+			counts = append(counts, "0")
+			continue
+		}
 		name := "m" + strconv.Itoa(i)
 		with = append(with, name+` AS (`+m.stmt+`)`)
 		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)

@@ -363,6 +363,10 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	newArg, origArg := pj.add(newID), pj.add(p.orig.ID)
 	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
 	for _, k := range contact.RecordKinds {
+		if len(p.toNew[k.Key]) == 0 {
+			moves = append(moves, journalMove{key: k.Key}) // nothing of this kind moves
+			continue
+		}
 		moves = append(moves, journalMove{key: k.Key, owner: origArg, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
 			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + pj.add(pqArray(p.toNew[k.Key])) + `::uuid[])
 			RETURNING id, ` + origArg + `::uuid AS owner`})
