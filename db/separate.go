@@ -357,21 +357,28 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	if err != nil {
 		return res, identifierTaken(err, contact.SplitPath("identifier", "new")...)
 	}
-	// $3 the new contact, $4 the original, then each kind's ids assigned NEW
-	// and the cuts.
+	// $3 the new contact, $4 the original (when anything moves), then each
+	// kind's ids assigned NEW and the cuts.
 	pj := journalParams(j)
-	newArg, origArg := pj.add(newID), pj.add(p.orig.ID)
+	var newArg, origArg string // added when a statement uses them (PostgreSQL refuses untyped unused parameters)
+	both := func() {
+		if newArg == "" {
+			newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
+		}
+	}
 	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
 	for _, k := range contact.RecordKinds {
 		if len(p.toNew[k.Key]) == 0 {
 			moves = append(moves, journalMove{key: k.Key}) // nothing of this kind moves
 			continue
 		}
+		both()
 		moves = append(moves, journalMove{key: k.Key, owner: origArg, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
 			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + pj.add(pqArray(p.toNew[k.Key])) + `::uuid[])
 			RETURNING id, ` + origArg + `::uuid AS owner`})
 	}
 	if len(p.tails) > 0 {
+		both()
 		tails, err := p.cutTails(&pj, newArg, origArg)
 		if err != nil {
 			return res, err
