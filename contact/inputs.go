@@ -21,14 +21,14 @@ type MergeFieldChoice struct {
 
 // MergeSummary counts what a merge moved.
 type MergeSummary struct {
-	ConversationsMoved     int
-	MessagesReassigned     int
-	ContactInboxesMoved    int
-	ApplicationsMoved      int
-	NotesMoved             int
-	RemindersMoved         int
-	TrainingSnapshotsMoved int
-	LabelsAdded            int
+	ConversationsMoved     int `json:"conversationsMoved"`
+	MessagesReassigned     int `json:"messagesReassigned"`
+	ContactInboxesMoved    int `json:"contactInboxesMoved"`
+	ApplicationsMoved      int `json:"applicationsMoved"`
+	NotesMoved             int `json:"notesMoved"`
+	RemindersMoved         int `json:"remindersMoved"`
+	TrainingSnapshotsMoved int `json:"trainingSnapshotsMoved"`
+	LabelsAdded            int `json:"labelsAdded"`
 }
 
 // MergeResult is the outcome of a merge (or of its dry run).

@@ -53,6 +53,10 @@ const (
 	// JournalSenderChanged holds a separation's messages whose sender became
 	// the new contact, by the original contact.
 	JournalSenderChanged = "senderChangedMessages"
+	// JournalTailConversations holds, in the undo of a separation, the
+	// tail conversations it removed (their rows as JSON), which a redo
+	// brings back.
+	JournalTailConversations = "tailConversations"
 )
 
 // JournalEntry is one row of the operation journal: who did what, when,
@@ -79,6 +83,9 @@ type JournalBeforeImages struct {
 	Base          *ContactImage  `json:"base,omitempty"`
 	Mergees       []ContactImage `json:"mergees,omitempty"`
 	Original      *ContactImage  `json:"original,omitempty"`
+	// New is a separation's new contact, in the images of an undo of a
+	// separation (the contact it folds back).
+	New *ContactImage `json:"new,omitempty"`
 }
 
 // ContactImage is a contact as the journal stores it. Its JSON keys are the
@@ -194,6 +201,9 @@ type JournalMoved struct {
 	Records      map[string]map[string][]string
 	NewContactID string           // separations only
 	Dividers     []JournalDivider // separations only
+	// TailConversations is an undo of a separation's removed tail
+	// conversations (rows as JSON).
+	TailConversations json.RawMessage
 }
 
 // MarshalJSON writes m as one flat object, as the journal stores it
@@ -208,6 +218,9 @@ func (m JournalMoved) MarshalJSON() ([]byte, error) {
 	}
 	if m.Dividers != nil {
 		out[JournalDividers] = m.Dividers
+	}
+	if len(m.TailConversations) > 0 {
+		out[JournalTailConversations] = m.TailConversations
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -231,6 +244,8 @@ func (m *JournalMoved) UnmarshalJSON(b []byte) error {
 			err = json.Unmarshal(v, &out.NewContactID)
 		case JournalDividers:
 			err = json.Unmarshal(v, &out.Dividers)
+		case JournalTailConversations:
+			out.TailConversations = v
 		default:
 			var ids map[string][]string
 			err = json.Unmarshal(v, &ids)

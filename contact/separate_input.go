@@ -101,14 +101,14 @@ type NewConversationMeta struct {
 
 // SeparationSummary counts what a separation moved.
 type SeparationSummary struct {
-	ConversationsMoved     int
-	ApplicationsMoved      int
-	NotesMoved             int
-	RemindersMoved         int
-	TrainingSnapshotsMoved int
-	ContactInboxesMoved    int
-	MessagesReassigned     int
-	ConversationsCreated   int
+	ConversationsMoved     int `json:"conversationsMoved"`
+	ApplicationsMoved      int `json:"applicationsMoved"`
+	NotesMoved             int `json:"notesMoved"`
+	RemindersMoved         int `json:"remindersMoved"`
+	TrainingSnapshotsMoved int `json:"trainingSnapshotsMoved"`
+	ContactInboxesMoved    int `json:"contactInboxesMoved"`
+	MessagesReassigned     int `json:"messagesReassigned"`
+	ConversationsCreated   int `json:"conversationsCreated"`
 }
 
 // SeparateResult is the outcome of a separation (or of its dry run).

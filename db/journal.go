@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -55,6 +56,12 @@ type journalHead struct {
 	input  any
 	before contact.JournalBeforeImages
 	moved  contact.JournalMoved
+	// contacts are every contact involved, survivor or original first.
+	contacts []string
+	// undoes is the row an UNDO row undoes, root the merge or separation
+	// of the chain ("" for the row itself) and depth the row's place in it.
+	undoes, root string
+	depth        int
 }
 
 // journalMove is one step of writeJournal: a data-changing statement (a
@@ -111,9 +118,15 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 		if head.actor.UserID != "" {
 			actorID = &head.actor.UserID
 		}
-		with = append(with, `head AS (INSERT INTO operation_journal (account_id, id, kind, actor_user_id, input, before_images, moved)
+		root, undoes := j.id, (*string)(nil)
+		if head.root != "" {
+			root, undoes = head.root, &head.undoes
+		}
+		with = append(with, `head AS (INSERT INTO operation_journal (account_id, id, kind, actor_user_id, input, before_images, moved,
+				contact_ids, root_id, undoes, depth)
 			VALUES ($1, $2, `+p.add(string(head.kind))+`, `+p.add(actorID)+`::uuid, `+p.add(string(in))+`::jsonb, `+
-			p.add(string(bi))+`::jsonb, `+p.add(string(mv))+`::jsonb))`)
+			p.add(string(bi))+`::jsonb, `+p.add(string(mv))+`::jsonb, `+p.add(pqArray(head.contacts))+`::uuid[], `+
+			p.add(root)+`::uuid, `+p.add(undoes)+`::uuid, `+p.add(head.depth)+`::int))`)
 	}
 	for i, m := range moves {
 		if m.stmt == "" {
@@ -145,6 +158,20 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 		return nil, fmt.Errorf("journaled moves %s: %w", strings.Join(keys, ", "), err)
 	}
 	return n[:len(moves)], nil
+}
+
+// finishJournal records, once an operation has written everything, the
+// summary its payload returns and the version each of contacts has now
+// (an undo requires them unchanged).
+func finishJournal(ctx context.Context, tx *sqlx.Tx, j journalRow, summary any, contacts []string) error {
+	b, err := json.Marshal(summary)
+	if err != nil {
+		return fmt.Errorf("journal summary: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
+			SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM contacts WHERE account_id = $1 AND id = ANY($4::uuid[]))
+		WHERE account_id = $1 AND id = $2`, j.acct, j.id, string(b), pqArray(contacts))
+	return wrapErr("finish journal", err)
 }
 
 // readJournal returns the journal row id of the account, decoded. The

@@ -157,7 +157,8 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 		journalMove{stmt: `DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ` + baseArg + ` RETURNING email`},
 		journalMove{stmt: `DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ` + baseArg + ` RETURNING phone_number`})
 	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalMerge, input: in,
-		before: contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)}},
+		before:   contact.JournalBeforeImages{Base: new(contact.NewContactImage(base)), Mergees: contact.NewContactImages(mergees)},
+		contacts: append([]string{base.ID}, p.mergees...)},
 		p2, moves...)
 	if err != nil {
 		return res, err
@@ -175,6 +176,9 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 		return res, identifierTaken(err, "input", "baseContactId")
 	}
 	res.MergedContactIDs = p.mergees
+	if err := finishJournal(ctx, tx, j, res.Summary, []string{base.ID}); err != nil {
+		return res, err
+	}
 	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
 	return res, err
 }

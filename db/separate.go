@@ -387,7 +387,7 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	}
 	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalSeparate, input: p.in,
 		before: contact.JournalBeforeImages{Original: new(contact.NewContactImage(p.orig))},
-		moved:  contact.JournalMoved{NewContactID: newID, Dividers: p.tails}}, pj, moves...)
+		moved:  contact.JournalMoved{NewContactID: newID, Dividers: p.tails}, contacts: []string{p.orig.ID, newID}}, pj, moves...)
 	if err != nil {
 		return res, err
 	}
@@ -416,6 +416,9 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	}
 	res.Original, res.New = &got[p.orig.ID].Contact, &got[newID].Contact
 	res.Summary.MessagesReassigned = got[newID].Messages
+	if err := finishJournal(ctx, tx, j, res.Summary, []string{p.orig.ID, newID}); err != nil {
+		return res, err
+	}
 	if p.in.DryRun {
 		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
 	} else {

@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	ContactInbox() ContactInboxResolver
 	ContactNote() ContactNoteResolver
+	ContactOperation() ContactOperationResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
 	Mutation() MutationResolver
@@ -79,6 +80,7 @@ type ComplexityRoot struct {
 		Misc                 func(childComplexity int) int
 		Name                 func(childComplexity int) int
 		Notes                func(childComplexity int, first *int, after *string) int
+		Operations           func(childComplexity int, first *int, after *string) int
 		OutreachConfigID     func(childComplexity int) int
 		PhoneNumber          func(childComplexity int) int
 		PhoneNumberList      func(childComplexity int) int
@@ -123,6 +125,25 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ContactOperation struct {
+		Actor        func(childComplexity int) int
+		CanUndo      func(childComplexity int) int
+		ContactIDs   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Summary      func(childComplexity int) int
+		UndoBlockers func(childComplexity int) int
+		Undoes       func(childComplexity int) int
+		Undone       func(childComplexity int) int
+		UndoneBy     func(childComplexity int) int
+	}
+
+	ContactOperationConnection struct {
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	Conversation struct {
@@ -216,6 +237,7 @@ type ComplexityRoot struct {
 		Contact          func(childComplexity int) int
 		DryRun           func(childComplexity int) int
 		MergedContactIds func(childComplexity int) int
+		Operation        func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
 	}
@@ -260,6 +282,7 @@ type ComplexityRoot struct {
 		DeleteContact          func(childComplexity int, id string) int
 		MergeContacts          func(childComplexity int, input contact.MergeInput) int
 		SeparateContact        func(childComplexity int, id string, input contact.SeparateInput) int
+		UndoContactOperation   func(childComplexity int, id string, input *contact.UndoInput) int
 		UpdateContact          func(childComplexity int, id string, input model.ContactInput) int
 		UpdateConversation     func(childComplexity int, id string, input contact.UpdateConversationInput) int
 	}
@@ -270,11 +293,12 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Contact      func(childComplexity int, id string) int
-		Contacts     func(childComplexity int, first *int, after *string, search *string, label *string) int
-		Conversation func(childComplexity int, id string) int
-		Inboxes      func(childComplexity int) int
-		Viewer       func(childComplexity int) int
+		Contact           func(childComplexity int, id string) int
+		ContactOperations func(childComplexity int, contactID *string, first *int, after *string) int
+		Contacts          func(childComplexity int, first *int, after *string, search *string, label *string) int
+		Conversation      func(childComplexity int, id string) int
+		Inboxes           func(childComplexity int) int
+		Viewer            func(childComplexity int) int
 	}
 
 	Reminder struct {
@@ -295,6 +319,7 @@ type ComplexityRoot struct {
 		DryRun            func(childComplexity int) int
 		NewContact        func(childComplexity int) int
 		NewContactID      func(childComplexity int) int
+		Operation         func(childComplexity int) int
 		OriginalContact   func(childComplexity int) int
 		OriginalContactID func(childComplexity int) int
 		Summary           func(childComplexity int) int
@@ -322,6 +347,20 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	UndoBlocker struct {
+		ContactID func(childComplexity int) int
+		Field     func(childComplexity int) int
+		Message   func(childComplexity int) int
+	}
+
+	UndoContactOperationPayload struct {
+		Contacts   func(childComplexity int) int
+		DryRun     func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		Undo       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UpdateContactPayload struct {
@@ -360,6 +399,7 @@ type ContactResolver interface {
 	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
 	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error)
 	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
+	Operations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactOperationConnection, error)
 	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error)
 	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
 	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
@@ -370,6 +410,17 @@ type ContactInboxResolver interface {
 }
 type ContactNoteResolver interface {
 	Author(ctx context.Context, obj *contact.ContactNote) (*contact.User, error)
+}
+type ContactOperationResolver interface {
+	Kind(ctx context.Context, obj *contact.Operation) (model.ContactOperationKind, error)
+	Actor(ctx context.Context, obj *contact.Operation) (*contact.User, error)
+
+	Summary(ctx context.Context, obj *contact.Operation) (contact.JSONObject, error)
+	Undone(ctx context.Context, obj *contact.Operation) (bool, error)
+	UndoneBy(ctx context.Context, obj *contact.Operation) (*contact.Operation, error)
+	Undoes(ctx context.Context, obj *contact.Operation) (*contact.Operation, error)
+	CanUndo(ctx context.Context, obj *contact.Operation) (bool, error)
+	UndoBlockers(ctx context.Context, obj *contact.Operation) ([]contact.UndoBlocker, error)
 }
 type ConversationResolver interface {
 	Contact(ctx context.Context, obj *contact.Conversation) (*contact.Contact, error)
@@ -397,6 +448,7 @@ type MutationResolver interface {
 	CreateTrainingSnapshot(ctx context.Context, input model.CreateTrainingSnapshotInput) (*model.CreateTrainingSnapshotPayload, error)
 	MergeContacts(ctx context.Context, input contact.MergeInput) (*model.MergeContactsPayload, error)
 	SeparateContact(ctx context.Context, id string, input contact.SeparateInput) (*model.SeparateContactPayload, error)
+	UndoContactOperation(ctx context.Context, id string, input *contact.UndoInput) (*model.UndoContactOperationPayload, error)
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*contact.User, error)
@@ -404,6 +456,7 @@ type QueryResolver interface {
 	Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error)
 	Conversation(ctx context.Context, id string) (*contact.Conversation, error)
 	Inboxes(ctx context.Context) ([]contact.Inbox, error)
+	ContactOperations(ctx context.Context, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -614,6 +667,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Notes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Contact.operations":
+		if e.ComplexityRoot.Contact.Operations == nil {
+			break
+		}
+
+		args, err := ec.field_Contact_operations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Contact.Operations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Contact.outreachConfigId":
 		if e.ComplexityRoot.Contact.OutreachConfigID == nil {
 			break
@@ -803,6 +867,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactNoteConnection.TotalCount(childComplexity), true
+
+	case "ContactOperation.actor":
+		if e.ComplexityRoot.ContactOperation.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.Actor(childComplexity), true
+	case "ContactOperation.canUndo":
+		if e.ComplexityRoot.ContactOperation.CanUndo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.CanUndo(childComplexity), true
+	case "ContactOperation.contactIds":
+		if e.ComplexityRoot.ContactOperation.ContactIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.ContactIDs(childComplexity), true
+	case "ContactOperation.createdAt":
+		if e.ComplexityRoot.ContactOperation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.CreatedAt(childComplexity), true
+	case "ContactOperation.id":
+		if e.ComplexityRoot.ContactOperation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.ID(childComplexity), true
+	case "ContactOperation.kind":
+		if e.ComplexityRoot.ContactOperation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.Kind(childComplexity), true
+	case "ContactOperation.summary":
+		if e.ComplexityRoot.ContactOperation.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.Summary(childComplexity), true
+	case "ContactOperation.undoBlockers":
+		if e.ComplexityRoot.ContactOperation.UndoBlockers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.UndoBlockers(childComplexity), true
+	case "ContactOperation.undoes":
+		if e.ComplexityRoot.ContactOperation.Undoes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.Undoes(childComplexity), true
+	case "ContactOperation.undone":
+		if e.ComplexityRoot.ContactOperation.Undone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.Undone(childComplexity), true
+	case "ContactOperation.undoneBy":
+		if e.ComplexityRoot.ContactOperation.UndoneBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperation.UndoneBy(childComplexity), true
+
+	case "ContactOperationConnection.nodes":
+		if e.ComplexityRoot.ContactOperationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperationConnection.Nodes(childComplexity), true
+	case "ContactOperationConnection.pageInfo":
+		if e.ComplexityRoot.ContactOperationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperationConnection.PageInfo(childComplexity), true
 
 	case "Conversation.assignees":
 		if e.ComplexityRoot.Conversation.Assignees == nil {
@@ -1094,6 +1238,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MergeContactsPayload.MergedContactIds(childComplexity), true
+	case "MergeContactsPayload.operation":
+		if e.ComplexityRoot.MergeContactsPayload.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.Operation(childComplexity), true
 	case "MergeContactsPayload.summary":
 		if e.ComplexityRoot.MergeContactsPayload.Summary == nil {
 			break
@@ -1355,6 +1505,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SeparateContact(childComplexity, args["id"].(string), args["input"].(contact.SeparateInput)), true
+	case "Mutation.undoContactOperation":
+		if e.ComplexityRoot.Mutation.UndoContactOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoContactOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoContactOperation(childComplexity, args["id"].(string), args["input"].(*contact.UndoInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -1402,6 +1563,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contact(childComplexity, args["id"].(string)), true
+	case "Query.contactOperations":
+		if e.ComplexityRoot.Query.ContactOperations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contactOperations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContactOperations(childComplexity, args["contactId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.contacts":
 		if e.ComplexityRoot.Query.Contacts == nil {
 			break
@@ -1506,6 +1678,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeparateContactPayload.NewContactID(childComplexity), true
+	case "SeparateContactPayload.operation":
+		if e.ComplexityRoot.SeparateContactPayload.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.Operation(childComplexity), true
 	case "SeparateContactPayload.originalContact":
 		if e.ComplexityRoot.SeparateContactPayload.OriginalContact == nil {
 			break
@@ -1618,6 +1796,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrainingSnapshotConnection.TotalCount(childComplexity), true
 
+	case "UndoBlocker.contactId":
+		if e.ComplexityRoot.UndoBlocker.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoBlocker.ContactID(childComplexity), true
+	case "UndoBlocker.field":
+		if e.ComplexityRoot.UndoBlocker.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoBlocker.Field(childComplexity), true
+	case "UndoBlocker.message":
+		if e.ComplexityRoot.UndoBlocker.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoBlocker.Message(childComplexity), true
+
+	case "UndoContactOperationPayload.contacts":
+		if e.ComplexityRoot.UndoContactOperationPayload.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.Contacts(childComplexity), true
+	case "UndoContactOperationPayload.dryRun":
+		if e.ComplexityRoot.UndoContactOperationPayload.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.DryRun(childComplexity), true
+	case "UndoContactOperationPayload.operation":
+		if e.ComplexityRoot.UndoContactOperationPayload.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.Operation(childComplexity), true
+	case "UndoContactOperationPayload.undo":
+		if e.ComplexityRoot.UndoContactOperationPayload.Undo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.Undo(childComplexity), true
+	case "UndoContactOperationPayload.userErrors":
+		if e.ComplexityRoot.UndoContactOperationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.UserErrors(childComplexity), true
+
 	case "UpdateContactPayload.contact":
 		if e.ComplexityRoot.UpdateContactPayload.Contact == nil {
 			break
@@ -1723,6 +1951,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSeparateContactInput,
 		ec.unmarshalInputStringListSplit,
 		ec.unmarshalInputStringSplit,
+		ec.unmarshalInputUndoContactOperationInput,
 		ec.unmarshalInputUpdateContactInput,
 		ec.unmarshalInputUpdateConversationInput,
 	)
@@ -1828,6 +2057,11 @@ type Query {
   conversation(id: ID!): Conversation
   "Every inbox of the account, oldest first."
   inboxes: [Inbox!]!
+  """
+  The account's merges, separations and undos, newest first. With ` + "`" + `contactId` + "`" + `, only
+  those that involved that contact or a contact merged into it.
+  """
+  contactOperations(contactId: ID, first: Int, after: String): ContactOperationConnection!
 }
 
 """
@@ -1874,6 +2108,14 @@ type Mutation {
   Journaled for undo.
   """
   separateContact(id: ID!, input: SeparateContactInput!): SeparateContactPayload
+  """
+  Undoes a merge or separation exactly (its contacts, fields, addresses, records,
+  messages, senders and redirects as they were), or undoes an undo, which applies the
+  operation again. Only when nothing the undo would overwrite changed since: otherwise
+  ` + "`" + `CONFLICT` + "`" + ` user errors, one per blocker, and nothing is written. Operations are undone
+  newest first. The operation's actor or an administrator may undo.
+  """
+  undoContactOperation(id: ID!, input: UndoContactOperationInput): UndoContactOperationPayload
 }
 
 "Why a mutation did not apply. Nothing is written when a payload has user errors."
@@ -1960,6 +2202,8 @@ type Contact {
   conversations(first: Int, after: String): ConversationConnection!
   applications(first: Int, after: String): ApplicationConnection!
   notes(first: Int, after: String): ContactNoteConnection!
+  "Merges, separations and undos that involved this contact or a contact merged into it, newest first."
+  operations(first: Int, after: String): ContactOperationConnection!
   reminders(first: Int, after: String): ReminderConnection!
   trainingSnapshots(first: Int, after: String): TrainingSnapshotConnection!
   contactInboxes(first: Int, after: String): ContactInboxConnection!
@@ -2368,6 +2612,70 @@ enum MergeableField {
   BLOCKED
 }
 
+input UndoContactOperationInput {
+  "Preview the undo; nothing is stored."
+  dryRun: Boolean = false
+  """
+  Undoing a merge splits the survivor apart again: records created on it after the
+  merge block the undo unless this names the contact (the survivor or a merged
+  contact) that keeps them.
+  """
+  keepNewRecordsOn: ID
+}
+
+type UndoContactOperationPayload {
+  "The operation undone, now with ` + "`" + `undone: true` + "`" + ` (unchanged on a dry run)."
+  operation: ContactOperation
+  "The new journal entry of kind UNDO; null on a dry run."
+  undo: ContactOperation
+  "Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be)."
+  contacts: [Contact!]!
+  dryRun: Boolean!
+  userErrors: [UserError!]!
+}
+
+enum ContactOperationKind {
+  MERGE
+  SEPARATE
+  "An undo of another operation (an undo of an undo applies the operation again)."
+  UNDO
+}
+
+"One entry of the operation journal: a merge, separation or undo."
+type ContactOperation {
+  id: ID!
+  kind: ContactOperationKind!
+  "The user who ran it; null when that user is gone."
+  actor: User
+  createdAt: Time!
+  "Every contact involved: the survivor or original first, then the merged-away or new contacts."
+  contactIds: [ID!]!
+  "The summary the operation's payload returned, with the payload's field names."
+  summary: JSON!
+  undone: Boolean!
+  undoneBy: ContactOperation
+  "For an UNDO, the operation it undid."
+  undoes: ContactOperation
+  "Whether undoContactOperation would succeed now."
+  canUndo: Boolean!
+  "Why it cannot be undone now, in a stable order; empty when it can."
+  undoBlockers: [UndoBlocker!]!
+}
+
+"A reason an operation cannot be undone now."
+type UndoBlocker {
+  "The contact concerned, when there is one."
+  contactId: ID
+  "What changed: ` + "`" + `version` + "`" + `, ` + "`" + `contact` + "`" + `, ` + "`" + `operation` + "`" + `, ` + "`" + `identifier` + "`" + `, or a record kind such as ` + "`" + `conversations` + "`" + `."
+  field: String!
+  message: String!
+}
+
+type ContactOperationConnection {
+  nodes: [ContactOperation!]!
+  pageInfo: PageInfo!
+}
+
 type MergeContactsPayload {
   """
   The survivor as it is after the merge. For a dry run, as it would be, nested
@@ -2377,6 +2685,8 @@ type MergeContactsPayload {
   "The ids this call merged away."
   mergedContactIds: [ID!]!
   summary: MergeSummary
+  "The journal entry of the merge, for undo; null on a dry run."
+  operation: ContactOperation
   dryRun: Boolean!
   userErrors: [UserError!]!
 }
@@ -2522,6 +2832,8 @@ type SeparateContactPayload {
   """
   newContact: Contact
   summary: SeparationSummary
+  "The journal entry of the separation, for undo; null on a dry run."
+  operation: ContactOperation
   dryRun: Boolean!
   userErrors: [UserError!]!
 }
@@ -2636,6 +2948,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_applications(ctx, field)
 	case "notes":
 		return ec.fieldContext_Contact_notes(ctx, field)
+	case "operations":
+		return ec.fieldContext_Contact_operations(ctx, field)
 	case "reminders":
 		return ec.fieldContext_Contact_reminders(ctx, field)
 	case "trainingSnapshots":
@@ -2710,6 +3024,44 @@ func (ec *executionContext) childFields_ContactNoteConnection(ctx context.Contex
 		return ec.fieldContext_ContactNoteConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactNoteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactOperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactOperation_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ContactOperation_kind(ctx, field)
+	case "actor":
+		return ec.fieldContext_ContactOperation_actor(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactOperation_createdAt(ctx, field)
+	case "contactIds":
+		return ec.fieldContext_ContactOperation_contactIds(ctx, field)
+	case "summary":
+		return ec.fieldContext_ContactOperation_summary(ctx, field)
+	case "undone":
+		return ec.fieldContext_ContactOperation_undone(ctx, field)
+	case "undoneBy":
+		return ec.fieldContext_ContactOperation_undoneBy(ctx, field)
+	case "undoes":
+		return ec.fieldContext_ContactOperation_undoes(ctx, field)
+	case "canUndo":
+		return ec.fieldContext_ContactOperation_canUndo(ctx, field)
+	case "undoBlockers":
+		return ec.fieldContext_ContactOperation_undoBlockers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactOperation", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactOperationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ContactOperationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContactOperationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactOperationConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2894,6 +3246,8 @@ func (ec *executionContext) childFields_MergeContactsPayload(ctx context.Context
 		return ec.fieldContext_MergeContactsPayload_mergedContactIds(ctx, field)
 	case "summary":
 		return ec.fieldContext_MergeContactsPayload_summary(ctx, field)
+	case "operation":
+		return ec.fieldContext_MergeContactsPayload_operation(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_MergeContactsPayload_dryRun(ctx, field)
 	case "userErrors":
@@ -3004,6 +3358,8 @@ func (ec *executionContext) childFields_SeparateContactPayload(ctx context.Conte
 		return ec.fieldContext_SeparateContactPayload_newContact(ctx, field)
 	case "summary":
 		return ec.fieldContext_SeparateContactPayload_summary(ctx, field)
+	case "operation":
+		return ec.fieldContext_SeparateContactPayload_operation(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_SeparateContactPayload_dryRun(ctx, field)
 	case "userErrors":
@@ -3056,6 +3412,34 @@ func (ec *executionContext) childFields_TrainingSnapshotConnection(ctx context.C
 		return ec.fieldContext_TrainingSnapshotConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingSnapshotConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UndoBlocker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contactId":
+		return ec.fieldContext_UndoBlocker_contactId(ctx, field)
+	case "field":
+		return ec.fieldContext_UndoBlocker_field(ctx, field)
+	case "message":
+		return ec.fieldContext_UndoBlocker_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UndoBlocker", field.Name)
+}
+
+func (ec *executionContext) childFields_UndoContactOperationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operation":
+		return ec.fieldContext_UndoContactOperationPayload_operation(ctx, field)
+	case "undo":
+		return ec.fieldContext_UndoContactOperationPayload_undo(ctx, field)
+	case "contacts":
+		return ec.fieldContext_UndoContactOperationPayload_contacts(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_UndoContactOperationPayload_dryRun(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UndoContactOperationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UndoContactOperationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3289,6 +3673,28 @@ func (ec *executionContext) field_Contact_conversations_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Contact_notes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Contact_operations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -3566,6 +3972,28 @@ func (ec *executionContext) field_Mutation_separateContact_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_undoContactOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*contact.UndoInput, error) {
+			return ec.unmarshalOUndoContactOperationInput2ᚖcontactidᚋcontactᚐUndoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3621,6 +4049,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_contactOperations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contactId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4677,6 +5135,50 @@ func (ec *executionContext) fieldContext_Contact_notes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Contact_operations(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Contact().Operations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
+			return ec.marshalNContactOperationConnection2ᚖcontactidᚋgraphᚋmodelᚐContactOperationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_operations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Contact_operations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Contact_reminders(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5302,6 +5804,359 @@ func (ec *executionContext) _ContactNoteConnection_totalCount(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ContactNoteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactNoteConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_id(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_kind(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContactOperationKind) graphql.Marshaler {
+			return ec.marshalNContactOperationKind2contactidᚋgraphᚋmodelᚐContactOperationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, true, true, errors.New("field of type ContactOperationKind does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_actor(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖcontactidᚋcontactᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperation_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_contactIds(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_contactIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_contactIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_summary(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, true, true, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_undone(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_undone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().Undone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_undone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_undoneBy(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_undoneBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().UndoneBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_undoneBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperation_undoes(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_undoes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().Undoes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_undoes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperation_canUndo(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_canUndo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().CanUndo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_canUndo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperation_undoBlockers(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperation_undoBlockers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactOperation().UndoBlockers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UndoBlocker) graphql.Marshaler {
+			return ec.marshalNUndoBlocker2ᚕcontactidᚋcontactᚐUndoBlockerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperation_undoBlockers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UndoBlocker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Operation) graphql.Marshaler {
+			return ec.marshalNContactOperation2ᚕcontactidᚋcontactᚐOperationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcontactidᚋdbᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
@@ -6612,6 +7467,38 @@ func (ec *executionContext) fieldContext_MergeContactsPayload_summary(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _MergeContactsPayload_operation(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MergeContactsPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7745,6 +8632,50 @@ func (ec *executionContext) fieldContext_Mutation_separateContact(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_undoContactOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoContactOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoContactOperation(ctx, fc.Args["id"].(string), fc.Args["input"].(*contact.UndoInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UndoContactOperationPayload) graphql.Marshaler {
+			return ec.marshalOUndoContactOperationPayload2ᚖcontactidᚋgraphᚋmodelᚐUndoContactOperationPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoContactOperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UndoContactOperationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoContactOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *db.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7983,6 +8914,50 @@ func (ec *executionContext) fieldContext_Query_inboxes(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Inbox(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contactOperations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contactOperations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ContactOperations(ctx, fc.Args["contactId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
+			return ec.marshalNContactOperationConnection2ᚖcontactidᚋgraphᚋmodelᚐContactOperationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contactOperations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contactOperations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8407,6 +9382,38 @@ func (ec *executionContext) fieldContext_SeparateContactPayload_summary(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SeparateContactPayload_operation(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SeparateContactPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8800,6 +9807,226 @@ func (ec *executionContext) _TrainingSnapshotConnection_totalCount(ctx context.C
 }
 func (ec *executionContext) fieldContext_TrainingSnapshotConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TrainingSnapshotConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UndoBlocker_contactId(ctx context.Context, field graphql.CollectedField, obj *contact.UndoBlocker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoBlocker_contactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UndoBlocker_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoBlocker", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _UndoBlocker_field(ctx context.Context, field graphql.CollectedField, obj *contact.UndoBlocker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoBlocker_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoBlocker_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoBlocker", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UndoBlocker_message(ctx context.Context, field graphql.CollectedField, obj *contact.UndoBlocker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoBlocker_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoBlocker_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoBlocker", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_operation(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoContactOperationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_undo(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_undo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_undo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoContactOperationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_contacts(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕcontactidᚋcontactᚐContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoContactOperationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoContactOperationPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcontactidᚋcontactᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoContactOperationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UpdateContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpdateContactPayload) (ret graphql.Marshaler) {
@@ -11350,6 +12577,47 @@ func (ec *executionContext) unmarshalInputStringSplit(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUndoContactOperationInput(ctx context.Context, obj any) (contact.UndoInput, error) {
+	var it contact.UndoInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"dryRun", "keepNewRecordsOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		case "keepNewRecordsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepNewRecordsOn"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepNewRecordsOn = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context, obj any) (model.ContactInput, error) {
 	var it model.ContactInput
 	if obj == nil {
@@ -12022,6 +13290,44 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "operations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Contact_operations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "reminders":
 			field := field
 
@@ -12487,6 +13793,401 @@ func (ec *executionContext) _ContactNoteConnection(ctx context.Context, sel ast.
 			}
 		case "totalCount":
 			out.Values[i] = ec._ContactNoteConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactOperationImplementors = []string{"ContactOperation"}
+
+func (ec *executionContext) _ContactOperation(ctx context.Context, sel ast.SelectionSet, obj *contact.Operation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactOperationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactOperation")
+		case "id":
+			out.Values[i] = ec._ContactOperation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_kind(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_actor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			out.Values[i] = ec._ContactOperation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactIds":
+			out.Values[i] = ec._ContactOperation_contactIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_summary(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "undone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_undone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "undoneBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_undoneBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "undoes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_undoes(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "canUndo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_canUndo(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "undoBlockers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactOperation_undoBlockers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactOperationConnectionImplementors = []string{"ContactOperationConnection"}
+
+func (ec *executionContext) _ContactOperationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContactOperationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactOperationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactOperationConnection")
+		case "nodes":
+			out.Values[i] = ec._ContactOperationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContactOperationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13375,6 +15076,11 @@ func (ec *executionContext) _MergeContactsPayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "operation":
+			out.Values[i] = ec._MergeContactsPayload_operation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "dryRun":
 			out.Values[i] = ec._MergeContactsPayload_dryRun(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13781,6 +15487,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "undoContactOperation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoContactOperation(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13975,6 +15688,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "contactOperations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_contactOperations(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -14150,6 +15885,11 @@ func (ec *executionContext) _SeparateContactPayload(ctx context.Context, sel ast
 			}
 		case "summary":
 			out.Values[i] = ec._SeparateContactPayload_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._SeparateContactPayload_operation(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14329,6 +16069,112 @@ func (ec *executionContext) _TrainingSnapshotConnection(ctx context.Context, sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._TrainingSnapshotConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var undoBlockerImplementors = []string{"UndoBlocker"}
+
+func (ec *executionContext) _UndoBlocker(ctx context.Context, sel ast.SelectionSet, obj *contact.UndoBlocker) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, undoBlockerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UndoBlocker")
+		case "contactId":
+			out.Values[i] = ec._UndoBlocker_contactId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._UndoBlocker_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UndoBlocker_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var undoContactOperationPayloadImplementors = []string{"UndoContactOperationPayload"}
+
+func (ec *executionContext) _UndoContactOperationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UndoContactOperationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, undoContactOperationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UndoContactOperationPayload")
+		case "operation":
+			out.Values[i] = ec._UndoContactOperationPayload_operation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "undo":
+			out.Values[i] = ec._UndoContactOperationPayload_undo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._UndoContactOperationPayload_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dryRun":
+			out.Values[i] = ec._UndoContactOperationPayload_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UndoContactOperationPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15093,6 +16939,46 @@ func (ec *executionContext) marshalNContactNoteConnection2ᚖcontactidᚋgraph�
 	return ec._ContactNoteConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContactOperation2contactidᚋcontactᚐOperation(ctx context.Context, sel ast.SelectionSet, v contact.Operation) graphql.Marshaler {
+	return ec._ContactOperation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactOperation2ᚕcontactidᚋcontactᚐOperationᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Operation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactOperation2contactidᚋcontactᚐOperation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactOperationConnection2ᚖcontactidᚋgraphᚋmodelᚐContactOperationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactOperationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactOperationKind2contactidᚋgraphᚋmodelᚐContactOperationKind(ctx context.Context, v any) (model.ContactOperationKind, error) {
+	var res model.ContactOperationKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactOperationKind2contactidᚋgraphᚋmodelᚐContactOperationKind(ctx context.Context, sel ast.SelectionSet, v model.ContactOperationKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNConversation2contactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v contact.Conversation) graphql.Marshaler {
 	return ec._Conversation(ctx, sel, &v)
 }
@@ -15591,6 +17477,26 @@ func (ec *executionContext) marshalNTrainingSnapshotConnection2ᚖcontactidᚋgr
 	return ec._TrainingSnapshotConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUndoBlocker2contactidᚋcontactᚐUndoBlocker(ctx context.Context, sel ast.SelectionSet, v contact.UndoBlocker) graphql.Marshaler {
+	return ec._UndoBlocker(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUndoBlocker2ᚕcontactidᚋcontactᚐUndoBlockerᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.UndoBlocker) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUndoBlocker2contactidᚋcontactᚐUndoBlocker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNUpdateContactInput2contactidᚋgraphᚋmodelᚐContactInput(ctx context.Context, v any) (model.ContactInput, error) {
 	res, err := ec.unmarshalInputUpdateContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15864,6 +17770,13 @@ func (ec *executionContext) marshalOContactNote2ᚖcontactidᚋcontactᚐContact
 		return graphql.Null
 	}
 	return ec._ContactNote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx context.Context, sel ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContactOperation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
@@ -16346,6 +18259,21 @@ func (ec *executionContext) marshalOTrainingSnapshot2ᚖcontactidᚋcontactᚐTr
 		return graphql.Null
 	}
 	return ec._TrainingSnapshot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUndoContactOperationInput2ᚖcontactidᚋcontactᚐUndoInput(ctx context.Context, v any) (*contact.UndoInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUndoContactOperationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUndoContactOperationPayload2ᚖcontactidᚋgraphᚋmodelᚐUndoContactOperationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UndoContactOperationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UndoContactOperationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUpdateContactPayload2ᚖcontactidᚋgraphᚋmodelᚐUpdateContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateContactPayload) graphql.Marshaler {

@@ -39,6 +39,11 @@ func (r *contactResolver) Notes(ctx context.Context, obj *contact.Contact, first
 	return &model.ContactNoteConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
+// Operations is the resolver for the operations field.
+func (r *contactResolver) Operations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactOperationConnection, error) {
+	return operationsPage(ctx, r.Store, &obj.ID, first, after)
+}
+
 // Reminders is the resolver for the reminders field.
 func (r *contactResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error) {
 	p, err := contactReminders.page(ctx, obj.LoadID(), first, after)
@@ -70,6 +75,51 @@ func (r *contactInboxResolver) Contact(ctx context.Context, obj *contact.Contact
 // Author is the resolver for the author field.
 func (r *contactNoteResolver) Author(ctx context.Context, obj *contact.ContactNote) (*contact.User, error) {
 	return loadOptional(ctx, loadersFrom(ctx).user, obj.AuthorID)
+}
+
+// Kind is the resolver for the kind field.
+func (r *contactOperationResolver) Kind(ctx context.Context, obj *contact.Operation) (model.ContactOperationKind, error) {
+	return model.ContactOperationKind(obj.Kind), nil
+}
+
+// Actor is the resolver for the actor field.
+func (r *contactOperationResolver) Actor(ctx context.Context, obj *contact.Operation) (*contact.User, error) {
+	return loadOptional(ctx, loadersFrom(ctx).user, obj.ActorUserID)
+}
+
+// Summary is the resolver for the summary field.
+func (r *contactOperationResolver) Summary(ctx context.Context, obj *contact.Operation) (contact.JSONObject, error) {
+	return operationSummary(obj)
+}
+
+// Undone is the resolver for the undone field.
+func (r *contactOperationResolver) Undone(ctx context.Context, obj *contact.Operation) (bool, error) {
+	return obj.UndoneBy != nil, nil
+}
+
+// UndoneBy is the resolver for the undoneBy field.
+func (r *contactOperationResolver) UndoneBy(ctx context.Context, obj *contact.Operation) (*contact.Operation, error) {
+	return relatedOperation(ctx, r.Store, obj.UndoneBy)
+}
+
+// Undoes is the resolver for the undoes field.
+func (r *contactOperationResolver) Undoes(ctx context.Context, obj *contact.Operation) (*contact.Operation, error) {
+	return relatedOperation(ctx, r.Store, obj.Undoes)
+}
+
+// CanUndo is the resolver for the canUndo field.
+func (r *contactOperationResolver) CanUndo(ctx context.Context, obj *contact.Operation) (bool, error) {
+	b, err := r.Store.UndoBlockers(ctx, actor(ctx), obj.ID)
+	return err == nil && len(b) == 0, err
+}
+
+// UndoBlockers is the resolver for the undoBlockers field.
+func (r *contactOperationResolver) UndoBlockers(ctx context.Context, obj *contact.Operation) ([]contact.UndoBlocker, error) {
+	b, err := r.Store.UndoBlockers(ctx, actor(ctx), obj.ID)
+	if b == nil {
+		b = []contact.UndoBlocker{}
+	}
+	return b, err
 }
 
 // Contact is the resolver for the contact field.
@@ -191,8 +241,9 @@ func (r *mutationResolver) MergeContacts(ctx context.Context, input contact.Merg
 	if res == nil {
 		return &model.MergeContactsPayload{MergedContactIds: []string{}, DryRun: input.DryRun, UserErrors: ue}, err
 	}
+	op, err := journaled(ctx, r.Store, res.DryRun, res.JournalID)
 	return &model.MergeContactsPayload{Contact: res.Contact, MergedContactIds: res.MergedContactIDs, Summary: &res.Summary,
-		DryRun: res.DryRun, UserErrors: ue}, nil
+		Operation: op, DryRun: res.DryRun, UserErrors: ue}, err
 }
 
 // SeparateContact is the resolver for the separateContact field.
@@ -201,8 +252,27 @@ func (r *mutationResolver) SeparateContact(ctx context.Context, id string, input
 	if res == nil {
 		return &model.SeparateContactPayload{DryRun: input.DryRun, UserErrors: ue}, err
 	}
+	op, err := journaled(ctx, r.Store, res.DryRun, res.JournalID)
 	return &model.SeparateContactPayload{OriginalContactID: &res.Original.ID, NewContactID: res.NewContactID,
-		OriginalContact: res.Original, NewContact: res.New, Summary: &res.Summary, DryRun: res.DryRun, UserErrors: ue}, nil
+		OriginalContact: res.Original, NewContact: res.New, Summary: &res.Summary, Operation: op, DryRun: res.DryRun, UserErrors: ue}, err
+}
+
+// UndoContactOperation is the resolver for the undoContactOperation field.
+func (r *mutationResolver) UndoContactOperation(ctx context.Context, id string, input *contact.UndoInput) (*model.UndoContactOperationPayload, error) {
+	in := contact.UndoInput{}
+	if input != nil {
+		in = *input
+	}
+	res, ue, err := payload(r.Store.UndoOperation(ctx, actor(ctx), id, in))
+	out := &model.UndoContactOperationPayload{Contacts: []contact.Contact{}, DryRun: in.DryRun, UserErrors: ue}
+	if res == nil {
+		return out, err
+	}
+	out.Operation, out.Undo = res.Operation, res.Undo
+	for _, c := range res.Contacts {
+		out.Contacts = append(out.Contacts, *c)
+	}
+	return out, nil
 }
 
 // Viewer is the resolver for the viewer field.
@@ -235,6 +305,11 @@ func (r *queryResolver) Inboxes(ctx context.Context) ([]contact.Inbox, error) {
 	return v, err
 }
 
+// ContactOperations is the resolver for the contactOperations field.
+func (r *queryResolver) ContactOperations(ctx context.Context, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error) {
+	return operationsPage(ctx, r.Store, contactID, first, after)
+}
+
 // Contact returns ContactResolver implementation.
 func (r *Resolver) Contact() ContactResolver { return &contactResolver{r} }
 
@@ -243,6 +318,9 @@ func (r *Resolver) ContactInbox() ContactInboxResolver { return &contactInboxRes
 
 // ContactNote returns ContactNoteResolver implementation.
 func (r *Resolver) ContactNote() ContactNoteResolver { return &contactNoteResolver{r} }
+
+// ContactOperation returns ContactOperationResolver implementation.
+func (r *Resolver) ContactOperation() ContactOperationResolver { return &contactOperationResolver{r} }
 
 // Conversation returns ConversationResolver implementation.
 func (r *Resolver) Conversation() ConversationResolver { return &conversationResolver{r} }
@@ -257,11 +335,12 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	contactResolver      struct{ *Resolver }
-	contactInboxResolver struct{ *Resolver }
-	contactNoteResolver  struct{ *Resolver }
-	conversationResolver struct{ *Resolver }
-	messageResolver      struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
+	contactResolver          struct{ *Resolver }
+	contactInboxResolver     struct{ *Resolver }
+	contactNoteResolver      struct{ *Resolver }
+	contactOperationResolver struct{ *Resolver }
+	conversationResolver     struct{ *Resolver }
+	messageResolver          struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
 )

@@ -3,8 +3,12 @@
 package model
 
 import (
+	"bytes"
 	"contactid/contact"
 	"contactid/db"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 )
 
@@ -30,6 +34,11 @@ type ContactNoteConnection struct {
 	Nodes      []contact.ContactNote `json:"nodes"`
 	PageInfo   *db.PageInfo          `json:"pageInfo"`
 	TotalCount int                   `json:"totalCount"`
+}
+
+type ContactOperationConnection struct {
+	Nodes    []contact.Operation `json:"nodes"`
+	PageInfo *db.PageInfo        `json:"pageInfo"`
 }
 
 type ConversationConnection struct {
@@ -136,8 +145,10 @@ type MergeContactsPayload struct {
 	// The ids this call merged away.
 	MergedContactIds []string              `json:"mergedContactIds"`
 	Summary          *contact.MergeSummary `json:"summary,omitempty"`
-	DryRun           bool                  `json:"dryRun"`
-	UserErrors       []contact.UserError   `json:"userErrors"`
+	// The journal entry of the merge, for undo; null on a dry run.
+	Operation  *contact.Operation  `json:"operation,omitempty"`
+	DryRun     bool                `json:"dryRun"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type MessageConnection struct {
@@ -170,14 +181,27 @@ type SeparateContactPayload struct {
 	// that is never stored.
 	NewContact *contact.Contact           `json:"newContact,omitempty"`
 	Summary    *contact.SeparationSummary `json:"summary,omitempty"`
-	DryRun     bool                       `json:"dryRun"`
-	UserErrors []contact.UserError        `json:"userErrors"`
+	// The journal entry of the separation, for undo; null on a dry run.
+	Operation  *contact.Operation  `json:"operation,omitempty"`
+	DryRun     bool                `json:"dryRun"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type TrainingSnapshotConnection struct {
 	Nodes      []contact.TrainingSnapshot `json:"nodes"`
 	PageInfo   *db.PageInfo               `json:"pageInfo"`
 	TotalCount int                        `json:"totalCount"`
+}
+
+type UndoContactOperationPayload struct {
+	// The operation undone, now with `undone: true` (unchanged on a dry run).
+	Operation *contact.Operation `json:"operation,omitempty"`
+	// The new journal entry of kind UNDO; null on a dry run.
+	Undo *contact.Operation `json:"undo,omitempty"`
+	// Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be).
+	Contacts   []contact.Contact   `json:"contacts"`
+	DryRun     bool                `json:"dryRun"`
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 type UpdateContactPayload struct {
@@ -188,4 +212,62 @@ type UpdateContactPayload struct {
 type UpdateConversationPayload struct {
 	Conversation *contact.Conversation `json:"conversation,omitempty"`
 	UserErrors   []contact.UserError   `json:"userErrors"`
+}
+
+type ContactOperationKind string
+
+const (
+	ContactOperationKindMerge    ContactOperationKind = "MERGE"
+	ContactOperationKindSeparate ContactOperationKind = "SEPARATE"
+	// An undo of another operation (an undo of an undo applies the operation again).
+	ContactOperationKindUndo ContactOperationKind = "UNDO"
+)
+
+var AllContactOperationKind = []ContactOperationKind{
+	ContactOperationKindMerge,
+	ContactOperationKindSeparate,
+	ContactOperationKindUndo,
+}
+
+func (e ContactOperationKind) IsValid() bool {
+	switch e {
+	case ContactOperationKindMerge, ContactOperationKindSeparate, ContactOperationKindUndo:
+		return true
+	}
+	return false
+}
+
+func (e ContactOperationKind) String() string {
+	return string(e)
+}
+
+func (e *ContactOperationKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContactOperationKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContactOperationKind", str)
+	}
+	return nil
+}
+
+func (e ContactOperationKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContactOperationKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContactOperationKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
