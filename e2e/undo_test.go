@@ -18,9 +18,9 @@ const undoDoc = `mutation($id: ID!, $input: UndoContactOperationInput) { undoCon
 // undoPayload is undoContactOperation's payload as undoDoc selects it.
 type undoPayload struct {
 	Operation *struct {
-		ID         string         `json:"id"`
-		Kind       string         `json:"kind"`
-		Undone     bool           `json:"undone"`
+		ID         string `json:"id"`
+		Kind       string `json:"kind"`
+		Undone     bool   `json:"undone"`
 		UndoneBy   *struct{ ID string }
 		ContactIDs []string       `json:"contactIds"`
 		Summary    map[string]any `json:"summary"`
@@ -52,7 +52,7 @@ func (f *fixture) Undo(tb testing.TB, token, id string, input map[string]any) un
 	return out.UndoContactOperation
 }
 
-// operationOf returns the journal entry a merge or separation payload names.
+// lastOperation returns the account's newest journal entry.
 func (f *fixture) lastOperation(tb testing.TB) string {
 	tb.Helper()
 	var out struct {
@@ -230,7 +230,6 @@ func TestUndoSeparateRoundTrip(t *testing.T) {
 	if len(u.UserErrors) > 0 {
 		t.Fatalf("undo: %+v", u.UserErrors)
 	}
-	got := f.dataDump(t)
 	// The new contact's id stays as a redirect to the original.
 	var redirect string
 	if err := f.DB.Get(&redirect, `SELECT new_contact_id FROM contact_redirects WHERE old_contact_id = $1`, *p.NewContactID); err != nil || redirect != f.base.ID {
@@ -244,7 +243,6 @@ func TestUndoSeparateRoundTrip(t *testing.T) {
 		f.Acct.AccountID, *p.NewContactID, f.base.ID); err != nil {
 		t.Fatal(err)
 	}
-	_ = got
 	r := f.Undo(t, f.Acct.Token, u.Undo.ID, nil)
 	if len(r.UserErrors) > 0 {
 		t.Fatalf("redo: %+v", r.UserErrors)
