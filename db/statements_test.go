@@ -77,13 +77,21 @@ func TestStatementsPerCall(t *testing.T) {
 	const maxMerge, maxSeparate = 12, 15
 	e := mustCountingEnv(t)
 	ctx := context.Background()
+	var journals []string // of each merge and separation, in order
 	merge := func(convs, perConv int) int {
 		base := e.mustContact(t, "Base", fmt.Sprintf("base%d@example.com", convs))
 		mergee := e.mustContact(t, "Mergee", fmt.Sprintf("mergee%d@example.com", convs))
 		e.history(t, mergee.ID, convs, perConv)
 		e.mustNote(t, mergee.ID)
 		return e.counted(t, func() error {
-			_, err := e.store.MergeContacts(ctx, e.actor, contact.MergeInput{BaseContactID: base.ID, MergeeContactIDs: []string{mergee.ID}})
+			res, err := e.store.MergeContacts(ctx, e.actor, contact.MergeInput{BaseContactID: base.ID, MergeeContactIDs: []string{mergee.ID}})
+			journals = append(journals, res.JournalID)
+			return err
+		})
+	}
+	undo := func(journal string) int {
+		return e.counted(t, func() error {
+			_, err := e.store.UndoOperation(ctx, e.actor, journal, contact.UndoInput{})
 			return err
 		})
 	}
@@ -92,13 +100,14 @@ func TestStatementsPerCall(t *testing.T) {
 		ids, msgs := e.history(t, jane.ID, convs, perConv)
 		note := e.mustNote(t, jane.ID)
 		return e.counted(t, func() error {
-			_, err := e.store.SeparateContact(ctx, e.actor, jane.ID, contact.SeparateInput{
+			res, err := e.store.SeparateContact(ctx, e.actor, jane.ID, contact.SeparateInput{
 				FieldSplit: contact.ContactFieldSplit{FirstName: &contact.StringSplit{Original: new("Jane"), New: new("Janet")}},
 				ChildRecordAssignment: contact.ChildRecordAssignment{
 					Conversations: []contact.RecordAssignment{{ID: ids[0], Side: contact.SideNew}, {ID: ids[1], Side: contact.SideNew}},
 					ContactNotes:  []contact.RecordAssignment{{ID: note, Side: contact.SideNew}}},
 				MessageDividers: []contact.MessageDivider{{ConversationID: ids[2], FirstMessageID: msgs[ids[2]][perConv/2]}},
 			})
+			journals = append(journals, res.JournalID)
 			return err
 		})
 	}
@@ -111,5 +120,17 @@ func TestStatementsPerCall(t *testing.T) {
 	t.Logf("separate: %d statements (5 conversations, 20 messages), %d (50, 2,000)", small, large)
 	if small != large || small > maxSeparate {
 		t.Errorf("separate: %d and %d statements, want the same and at most %d", small, large, maxSeparate)
+	}
+	// Undo and redo: the same number of statements for ten times the
+	// records (merges 0 and 1, separations 2 and 3).
+	for _, c := range []struct {
+		what         string
+		small, large string
+	}{{"undo of a merge", journals[0], journals[1]}, {"undo of a separation", journals[2], journals[3]}} {
+		small, large := undo(c.small), undo(c.large)
+		t.Logf("%s: %d statements (20 messages), %d (2,000)", c.what, small, large)
+		if small != large {
+			t.Errorf("%s: %d and %d statements, want the same", c.what, small, large)
+		}
 	}
 }

@@ -343,20 +343,27 @@ func readContacts(ctx context.Context, db q, acct string, ids []string) (map[str
 // left them: gone, or owned by another contact. owner is the SQL of where
 // each should be, over the move row m (owner_id: its previous owner).
 func (u *undoPlan) misplaced(ctx context.Context, tx *sqlx.Tx, keys []recordPlace) error {
+	args := []any{u.acct, u.root.ID, u.placeArg()}
+	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		args := []any{u.acct, u.root.ID, k.key}
-		if strings.Contains(k.where, "$4") {
-			args = append(args, u.placeArg())
-		}
-		var n int
-		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM operation_journal_moves m CROSS JOIN unnest(m.ids) AS x(id)
+		where := strings.ReplaceAll(k.where, "$4::uuid", "(SELECT place FROM p)")
+		parts = append(parts, `SELECT `+quote(k.key)+` AS key, count(*) AS n FROM operation_journal_moves m CROSS JOIN unnest(m.ids) AS x(id)
 			LEFT JOIN `+k.table+` t ON t.account_id = m.account_id AND t.`+k.idCol+` = x.id
-			WHERE m.account_id = $1 AND m.journal_id = $2 AND m.kind = $3
-			  AND (t.`+k.idCol+` IS NULL OR t.`+k.col+` IS DISTINCT FROM `+k.where+`)`, args...); err != nil {
-			return wrapf("check "+k.key, err)
-		}
-		if n > 0 {
-			u.block("", k.key, "%d of the %s the operation moved were moved again or deleted since", n, k.label)
+			WHERE m.account_id = $1 AND m.journal_id = $2 AND m.kind = `+quote(k.key)+`
+			  AND (t.`+k.idCol+` IS NULL OR t.`+k.col+` IS DISTINCT FROM `+where+`)`)
+	}
+	var rows []struct {
+		Key string `db:"key"`
+		N   int    `db:"n"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `WITH p AS (SELECT $3::uuid AS place) `+strings.Join(parts, " UNION ALL "), args...); err != nil {
+		return wrapf("check moved records", err)
+	}
+	for _, k := range keys { // in the keys' order, whatever the rows' order
+		for _, r := range rows {
+			if r.Key == k.key && r.N > 0 {
+				u.block("", k.key, "%d of the %s the operation moved were moved again or deleted since", r.N, k.label)
+			}
 		}
 	}
 	return nil
@@ -403,18 +410,24 @@ func (u *undoPlan) ownedPlaces(extra ...recordPlace) []recordPlace {
 // newRecords counts the records of every kind owned by one of owners and
 // created after since that the root did not move, by kind.
 func (u *undoPlan) newRecords(ctx context.Context, tx *sqlx.Tx, owners []string, since time.Time) (map[string]int, error) {
-	out := map[string]int{}
+	parts := make([]string, 0, len(contact.RecordKinds))
 	for _, k := range contact.RecordKinds {
-		var n int
-		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM `+k.Table+` t
+		parts = append(parts, `SELECT `+quote(k.Key)+` AS key, count(*) AS n FROM `+k.Table+` t
 			WHERE t.account_id = $1 AND t.`+k.OwnerColumn+` = ANY($2::uuid[]) AND t.created_at > $3
 			  AND NOT EXISTS (SELECT 1 FROM operation_journal_moves m
-				WHERE m.account_id = $1 AND m.journal_id = $4 AND m.kind = $5 AND t.id = ANY(m.ids))`,
-			u.acct, pqArray(owners), since, u.root.ID, k.Key); err != nil {
-			return nil, wrapf("new "+k.Key, err)
-		}
-		if n > 0 {
-			out[k.Key] = n
+				WHERE m.account_id = $1 AND m.journal_id = $4 AND m.kind = `+quote(k.Key)+` AND t.id = ANY(m.ids))`)
+	}
+	var rows []struct {
+		Key string `db:"key"`
+		N   int    `db:"n"`
+	}
+	if err := tx.SelectContext(ctx, &rows, strings.Join(parts, " UNION ALL "), u.acct, pqArray(owners), since, u.root.ID); err != nil {
+		return nil, wrapf("new records", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		if r.N > 0 {
+			out[r.Key] = r.N
 		}
 	}
 	return out, nil
