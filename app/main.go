@@ -121,7 +121,7 @@ func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
-		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads,
+		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads, ShutdownDrain: m.Config.ShutdownDrain,
 	}))
 	if m.Config.Introspection {
 		h := ide.Handler("Contacts GraphQL IDE", "/graphql")

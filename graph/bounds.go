@@ -30,12 +30,12 @@ func limitBody(maxBytes int64, next http.Handler) http.Handler {
 				fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBytes))
 			return
 		case err != nil:
-			writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+			writeRequestError(w, http.StatusBadRequest, codeBadRequest, "the request body could not be read")
 			return
 		}
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
 			if msg := jsonBodyProblem(body); msg != "" {
-				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
+				writeRequestError(w, http.StatusBadRequest, codeBadRequest, msg)
 				return
 			}
 		}

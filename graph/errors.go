@@ -18,6 +18,12 @@ const (
 	codeForbidden       = "FORBIDDEN"
 	codeInternal        = "INTERNAL"
 	codeTimeout         = "TIMEOUT"
+	// codeBadRequest: an HTTP request that is not a GraphQL request (a
+	// body that is not one JSON object, a malformed Idempotency-Key).
+	codeBadRequest = "BAD_REQUEST"
+	// codeIdempotencyKeyReused: an Idempotency-Key sent again by another
+	// user of the account or with another body (HTTP 422; nothing runs).
+	codeIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
 )
 
 // payload splits a store result into the object for a mutation payload, its
@@ -49,6 +55,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, contact.ErrForbidden):
 			return withCode(gerr, codeForbidden)
 		case db.IsCanceled(err):
+			noteBrokenAnswer(ctx)
 			log.WarnContext(ctx, "request cut short", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
 			return withCode(&gqlerror.Error{Message: "the request was stopped: it ran out of time or was cancelled", Path: gerr.Path}, codeTimeout)
 		}
@@ -64,6 +71,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "error", err)
+		noteBrokenAnswer(ctx)
 		return withCode(&gqlerror.Error{Message: "internal error", Path: gerr.Path}, codeInternal)
 	}
 }

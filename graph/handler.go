@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"contactid/contact"
 	"contactid/db"
@@ -35,18 +36,31 @@ type HandlerConfig struct {
 	// conversations, messages) with one SQL statement that builds the JSON
 	// (see compiled.go); other selections resolve field by field.
 	CompiledReads bool
+	// ShutdownDrain is how long a shutdown lets requests still run (0:
+	// DefaultShutdownDrain). With Limits.RequestTimeout it bounds how long
+	// a live request can hold an Idempotency-Key; a key held longer without
+	// an answer was left by a process that died, and a retry takes it over.
+	ShutdownDrain time.Duration
 }
+
+// DefaultShutdownDrain is the drain assumed when HandlerConfig leaves
+// ShutdownDrain zero: the longest one the service allows.
+const DefaultShutdownDrain = 30 * time.Second
 
 // DefaultMaxComplexity is the cost limit applied when HandlerConfig leaves it zero.
 const DefaultMaxComplexity = 50000
 
 // NewGraphQLHandler returns the /graphql endpoint: POST and GET transports
-// (GET runs queries only), token authentication, per-request loaders, error
-// scrubbing, and the request limits: body size, document size and shape,
-// strict input, cost and run time.
+// (GET runs queries only), token authentication, idempotent retries of POST
+// requests with an Idempotency-Key (see idempotent), per-request loaders,
+// error scrubbing, and the request limits: body size, document size and
+// shape, strict input, cost and run time.
 func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.MaxComplexity == 0 {
 		cfg.MaxComplexity = DefaultMaxComplexity
+	}
+	if cfg.ShutdownDrain <= 0 {
+		cfg.ShutdownDrain = DefaultShutdownDrain
 	}
 	limits := cfg.Limits.withDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()})
@@ -74,7 +88,11 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.CompiledReads {
 		srv.AroundRootFields(compiledReads(cfg.Store))
 	}
-	return withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, srv)))
+	// A request holds its Idempotency-Key at most for its run time, plus the
+	// drain, plus the write that stores its answer after it.
+	abandonKeysAfter := limits.RequestTimeout + cfg.ShutdownDrain + idempotencyStoreTimeout
+	return withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes,
+		authenticate(cfg.Store, cfg.Logger, idempotent(cfg.Store, cfg.Logger, abandonKeysAfter, srv))))
 }
 
 // rulesWithoutSuggestions returns the default validation rules with every
