@@ -125,7 +125,7 @@ func (s *Store) Operations(ctx context.Context, a contact.Actor, contactID *stri
 // can), read without locks.
 func (s *Store) UndoBlockers(ctx context.Context, a contact.Actor, id string) ([]contact.UndoBlocker, error) {
 	var out []contact.UndoBlocker
-	err := s.runTx(ctx, true, func(tx *sqlx.Tx) error {
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
 		l, err := readOp(ctx, tx, a.AccountID, id, false)
 		if err != nil {
 			return err
@@ -138,6 +138,22 @@ func (s *Store) UndoBlockers(ctx context.Context, a contact.Actor, id string) ([
 		return nil
 	})
 	return out, err
+}
+
+// readTx runs fn in a read-only transaction (one snapshot for its reads),
+// then rolls it back.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	release, err := s.tenants.acquire(ctx, tenantFrom(ctx))
+	if err != nil {
+		return fmt.Errorf("wait for a database connection: %w", err)
+	}
+	defer release()
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
+	return fn(tx)
 }
 
 // UndoOperation undoes the journal row id: a merge or separation is taken
