@@ -156,6 +156,36 @@ func TestUndoMergeRoundTrip(t *testing.T) {
 	merged := f.dataDump(t)
 	op := f.lastOperation(t)
 
+	// The history through a merged-away id: the merge, undoable now.
+	var h struct {
+		Contact struct {
+			Operations struct {
+				Nodes []struct {
+					ID           string           `json:"id"`
+					Kind         string           `json:"kind"`
+					ContactIDs   []string         `json:"contactIds"`
+					CanUndo      bool             `json:"canUndo"`
+					UndoBlockers []map[string]any `json:"undoBlockers"`
+					Actor        struct{ ID string }
+				} `json:"nodes"`
+			} `json:"operations"`
+		} `json:"contact"`
+		ContactOperations struct {
+			Nodes []struct{ ID string } `json:"nodes"`
+		} `json:"contactOperations"`
+	}
+	f.Do(t, f.Acct.Token, `query($id: ID!) { contact(id: $id) { operations(first: 5) { nodes { id kind contactIds canUndo
+		undoBlockers { contactId field message } actor { id } } } }
+		contactOperations(contactId: $id, first: 5) { nodes { id } } }`, map[string]any{"id": f.m2.ID}, &h)
+	ops := h.Contact.Operations.Nodes
+	if len(ops) != 2 || ops[0].ID != op || ops[0].Kind != "MERGE" || !ops[0].CanUndo || len(ops[0].UndoBlockers) != 0 ||
+		ops[0].Actor.ID != f.Acct.UserID || len(ops[0].ContactIDs) != 3 || ops[0].ContactIDs[0] != f.base.ID {
+		t.Fatalf("history of the survivor through %s: %+v", f.m2.ID, ops)
+	}
+	if n := h.ContactOperations.Nodes; len(n) != 1 || n[0].ID != op { // m2 itself took part in the merge only
+		t.Fatalf("contactOperations: %+v", n)
+	}
+
 	dry := f.Undo(t, f.Acct.Token, op, map[string]any{"dryRun": true})
 	if len(dry.UserErrors) > 0 || !dry.DryRun || dry.Undo != nil || len(dry.Contacts) != 3 {
 		t.Fatalf("dry run: %+v", dry)
