@@ -265,20 +265,6 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 		u.block("", "operation", "this operation was recorded before undo was supported and cannot be undone")
 		return u, nil
 	}
-	var later []struct {
-		ID   string `db:"id"`
-		Kind string `db:"kind"`
-	}
-	if err := tx.SelectContext(ctx, &later, `SELECT r.id, r.kind FROM operation_journal o
-		JOIN operation_journal r ON r.account_id = o.account_id AND r.id = coalesce(o.root_id, o.id)
-		WHERE o.account_id = $1 AND o.contact_ids && $2::uuid[] AND (o.created_at, o.id) > ($3, $4::uuid)
-		  AND coalesce(o.root_id, o.id) <> $5::uuid AND o.undone_by IS NULL AND o.depth % 2 = 0
-		ORDER BY o.created_at, o.id`, acct, pqArray(l.ContactIDs), l.CreatedAt, l.ID, l.RootID); err != nil {
-		return nil, wrapf("later operations", err)
-	}
-	for _, r := range later {
-		u.block("", "operation", "a later %s (operation %s) involves these contacts; undo it first", r.Kind, r.ID)
-	}
 	var err error
 	if u.images, err = readJournal(ctx, tx, acct, l.ID); err != nil {
 		return nil, err
@@ -293,7 +279,9 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 		u.block("", "operation", "this operation was recorded in an older journal format and cannot be undone")
 		return u, nil
 	}
-	// The contacts now, and the versions the latest row touching each left.
+	// The contacts now (locked first, so that an operation committed
+	// while waiting is seen by the checks below), later operations, and
+	// the versions the latest row touching each contact left.
 	if lock {
 		u.current, err = lockContacts(ctx, tx, acct, l.ContactIDs)
 	} else {
@@ -302,6 +290,21 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 	if err != nil {
 		return nil, err
 	}
+	var later []struct {
+		ID   string `db:"id"`
+		Kind string `db:"kind"`
+	}
+	if err := tx.SelectContext(ctx, &later, `SELECT r.id, r.kind FROM operation_journal o
+		JOIN operation_journal r ON r.account_id = o.account_id AND r.id = coalesce(o.root_id, o.id)
+		WHERE o.account_id = $1 AND o.contact_ids && $2::uuid[] AND (o.created_at, o.id) > ($3, $4::uuid)
+		  AND coalesce(o.root_id, o.id) <> $5::uuid AND o.undone_by IS NULL AND o.depth % 2 = 0
+		ORDER BY o.created_at, o.id`, acct, pqArray(l.ContactIDs), l.CreatedAt, l.ID, l.RootID); err != nil {
+		return nil, wrapf("later operations", err)
+	}
+	for _, r := range later {
+		u.block("", "operation", "a later %s (operation %s) involves these contacts; undo it first", r.Kind, r.ID)
+	}
+
 	var expected []struct {
 		ID      string `db:"id"`
 		Version *int   `db:"version"`
