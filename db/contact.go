@@ -54,6 +54,12 @@ func getContact(ctx context.Context, db q, acct, id string, forUpdate bool) (*co
 	return &c, nil
 }
 
+// LiveContact returns the live contact id, without following a redirect
+// (ErrNotFound when it is merged away or gone).
+func (s *Store) LiveContact(ctx context.Context, a contact.Actor, id string) (*contact.Contact, error) {
+	return getContact(ctx, s.rd, a.AccountID, id, false)
+}
+
 // Contact returns the contact with the given id, following the redirect a
 // merge leaves, so a merged-away id returns the survivor. ErrNotFound when
 // there is no such contact in the caller's account.
@@ -180,8 +186,10 @@ func (s *Store) CreateContact(ctx context.Context, a contact.Actor, f contact.Co
 		if err != nil {
 			return identifierTaken(err, "input", "identifier")
 		}
-		out, err = getContact(ctx, tx, a.AccountID, id, false)
-		return err
+		if out, err = getContact(ctx, tx, a.AccountID, id, false); err != nil {
+			return err
+		}
+		return writeEvent(ctx, tx, a, contact.EventContactCreated, []string{id}, "", nil)
 	})
 	return out, err
 }
@@ -206,8 +214,10 @@ func (s *Store) UpdateContact(ctx context.Context, a contact.Actor, id string, e
 		if err := updateContact(ctx, tx, a.AccountID, c); err != nil {
 			return identifierTaken(err, "input", "identifier")
 		}
-		out, err = getContact(ctx, tx, a.AccountID, c.ID, false)
-		return err
+		if out, err = getContact(ctx, tx, a.AccountID, c.ID, false); err != nil {
+			return err
+		}
+		return writeEvent(ctx, tx, a, contact.EventContactUpdated, []string{c.ID}, "", nil)
 	})
 	return out, err
 }
@@ -235,7 +245,7 @@ func (s *Store) DeleteContact(ctx context.Context, a contact.Actor, id string) (
 			return fmt.Errorf("delete contact: %w", err)
 		}
 		deleted = c.ID
-		return nil
+		return writeEvent(ctx, tx, a, contact.EventContactDeleted, []string{c.ID}, "", nil)
 	})
 	return deleted, err
 }

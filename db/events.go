@@ -1,6 +1,15 @@
 package db
 
-import "context"
+import (
+	"contactid/contact"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
 
 // Event tells the outside world that a merge or separation committed.
 type Event struct {
@@ -20,4 +29,81 @@ func (s *Store) emit(ctx context.Context, e Event) {
 	if s.events != nil {
 		s.events(ctx, e)
 	}
+}
+
+// writeEvent records a committed-to-be change in the outbox, in the
+// change's transaction, as its last statement: it takes the account's next
+// event number (the account row's lock orders the commits of its events)
+// and wakes listeners at commit (NOTIFY contact_events with the account id).
+func writeEvent(ctx context.Context, tx *sqlx.Tx, a contact.Actor, kind contact.EventKind, contactIDs []string, operationID string, summary any) error {
+	var sum *string
+	if summary != nil {
+		b, err := json.Marshal(summary)
+		if err != nil {
+			return fmt.Errorf("event summary: %w", err)
+		}
+		sum = new(string(b))
+	}
+	var op, actor *string
+	if operationID != "" {
+		op = &operationID
+	}
+	if a.UserID != "" {
+		actor = &a.UserID
+	}
+	_, err := tx.ExecContext(ctx, `WITH n AS (UPDATE accounts SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq),
+		e AS (INSERT INTO contact_events (account_id, seq, kind, actor_user_id, contact_ids, operation_id, summary)
+			SELECT $1, n.event_seq, $2, $3::uuid, $4::uuid[], $5::uuid, $6::jsonb FROM n RETURNING seq)
+		SELECT pg_notify('contact_events', $1::text) FROM e`,
+		a.AccountID, string(kind), actor, pqArray(contactIDs), op, sum)
+	return wrapErr("write event", err)
+}
+
+// eventColumns are the columns of contact.Event.
+const eventColumns = `id, account_id, seq, kind, occurred_at, actor_user_id, contact_ids, operation_id, summary`
+
+// eventRow is a contact_events row.
+type eventRow struct {
+	ID          string          `db:"id"`
+	AccountID   string          `db:"account_id"`
+	Seq         int64           `db:"seq"`
+	Kind        string          `db:"kind"`
+	OccurredAt  time.Time       `db:"occurred_at"`
+	ActorUserID *string         `db:"actor_user_id"`
+	ContactIDs  pq.StringArray  `db:"contact_ids"`
+	OperationID *string         `db:"operation_id"`
+	Summary     json.RawMessage `db:"summary"`
+}
+
+// EventsAfter returns up to limit events of the account with a number
+// above seq, in order, kept for contact.EventRetention.
+func (s *Store) EventsAfter(ctx context.Context, accountID string, seq int64, limit int) ([]contact.Event, error) {
+	var rows []eventRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM contact_events
+		WHERE account_id = $1 AND seq > $2 AND occurred_at > now() - $4 * interval '1 second' ORDER BY seq LIMIT $3`,
+		accountID, seq, limit, int64(contact.EventRetention.Seconds())); err != nil {
+		return nil, wrapf("events", err)
+	}
+	out := make([]contact.Event, len(rows))
+	for i, r := range rows {
+		out[i] = contact.Event{ID: r.ID, AccountID: r.AccountID, Seq: r.Seq, Kind: contact.EventKind(r.Kind), OccurredAt: r.OccurredAt,
+			ActorUserID: r.ActorUserID, ContactIDs: r.ContactIDs, OperationID: r.OperationID, Summary: r.Summary}
+	}
+	return out, nil
+}
+
+// EventSeq returns the number of the account's event id (ErrNotFound when
+// there is no such event).
+func (s *Store) EventSeq(ctx context.Context, a contact.Actor, id string) (int64, error) {
+	var seq int64
+	err := getOne(ctx, s.rd, &seq, `SELECT seq FROM contact_events WHERE account_id = $1 AND id = $2`, a.AccountID, id)
+	return seq, err
+}
+
+// LatestEventSeq returns the number of the account's latest event (0 for
+// none).
+func (s *Store) LatestEventSeq(ctx context.Context, accountID string) (int64, error) {
+	var seq int64
+	err := s.db.GetContext(ctx, &seq, `SELECT event_seq FROM accounts WHERE id = $1`, accountID)
+	return seq, wrapErr("latest event", err)
 }

@@ -179,6 +179,11 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 	if err := finishJournal(ctx, tx, j, res.Summary, []string{base.ID}); err != nil {
 		return res, err
 	}
+	if !in.DryRun {
+		if err := writeEvent(ctx, tx, a, contact.EventContactsMerged, append([]string{base.ID}, p.mergees...), j.id, res.Summary); err != nil {
+			return res, err
+		}
+	}
 	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
 	return res, err
 }

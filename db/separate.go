@@ -419,6 +419,11 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	if err := finishJournal(ctx, tx, j, res.Summary, []string{p.orig.ID, newID}); err != nil {
 		return res, err
 	}
+	if !p.in.DryRun {
+		if err := writeEvent(ctx, tx, a, contact.EventContactSplit, []string{p.orig.ID, newID}, j.id, res.Summary); err != nil {
+			return res, err
+		}
+	}
 	if p.in.DryRun {
 		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
 	} else {

@@ -487,7 +487,13 @@ func (u *undoPlan) writeUndoRow(ctx context.Context, tx *sqlx.Tx, a contact.Acto
 		u.acct, u.l.ID, j.id); err != nil {
 		return wrapf("mark undone", err)
 	}
-	return finishJournal(ctx, tx, j, summary, u.l.ContactIDs)
+	if err := finishJournal(ctx, tx, j, summary, u.l.ContactIDs); err != nil {
+		return err
+	}
+	if u.in.DryRun {
+		return nil
+	}
+	return writeEvent(ctx, tx, a, contact.EventOperationUndone, u.l.ContactIDs, j.id, summary)
 }
 
 // apply does the undo.

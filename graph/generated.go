@@ -32,6 +32,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Contact() ContactResolver
+	ContactEvent() ContactEventResolver
 	ContactInbox() ContactInboxResolver
 	ContactNote() ContactNoteResolver
 	ContactOperation() ContactOperationResolver
@@ -39,6 +40,7 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -98,6 +100,18 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ContactEvent struct {
+		Actor       func(childComplexity int) int
+		Contact     func(childComplexity int) int
+		ContactIDs  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		OccurredAt  func(childComplexity int) int
+		OperationID func(childComplexity int) int
+		Seq         func(childComplexity int) int
+		Summary     func(childComplexity int) int
 	}
 
 	ContactInbox struct {
@@ -337,6 +351,10 @@ type ComplexityRoot struct {
 		TrainingSnapshotsMoved func(childComplexity int) int
 	}
 
+	Subscription struct {
+		ContactEvents func(childComplexity int, contactIds []string, after *string) int
+	}
+
 	TrainingSnapshot struct {
 		CreatedAt func(childComplexity int) int
 		Data      func(childComplexity int) int
@@ -404,6 +422,14 @@ type ContactResolver interface {
 	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
 	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
 }
+type ContactEventResolver interface {
+	Kind(ctx context.Context, obj *contact.Event) (model.ContactEventKind, error)
+
+	Actor(ctx context.Context, obj *contact.Event) (*contact.User, error)
+
+	Summary(ctx context.Context, obj *contact.Event) (contact.JSONObject, error)
+	Contact(ctx context.Context, obj *contact.Event) (*contact.Contact, error)
+}
 type ContactInboxResolver interface {
 	Inbox(ctx context.Context, obj *contact.ContactInbox) (*contact.Inbox, error)
 	Contact(ctx context.Context, obj *contact.ContactInbox) (*contact.Contact, error)
@@ -457,6 +483,9 @@ type QueryResolver interface {
 	Conversation(ctx context.Context, id string) (*contact.Conversation, error)
 	Inboxes(ctx context.Context) ([]contact.Inbox, error)
 	ContactOperations(ctx context.Context, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error)
+}
+type SubscriptionResolver interface {
+	ContactEvents(ctx context.Context, contactIds []string, after *string) (<-chan *contact.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -773,6 +802,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+
+	case "ContactEvent.actor":
+		if e.ComplexityRoot.ContactEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Actor(childComplexity), true
+	case "ContactEvent.contact":
+		if e.ComplexityRoot.ContactEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Contact(childComplexity), true
+	case "ContactEvent.contactIds":
+		if e.ComplexityRoot.ContactEvent.ContactIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.ContactIDs(childComplexity), true
+	case "ContactEvent.id":
+		if e.ComplexityRoot.ContactEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.ID(childComplexity), true
+	case "ContactEvent.kind":
+		if e.ComplexityRoot.ContactEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Kind(childComplexity), true
+	case "ContactEvent.occurredAt":
+		if e.ComplexityRoot.ContactEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.OccurredAt(childComplexity), true
+	case "ContactEvent.operationId":
+		if e.ComplexityRoot.ContactEvent.OperationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.OperationID(childComplexity), true
+	case "ContactEvent.sequence":
+		if e.ComplexityRoot.ContactEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Seq(childComplexity), true
+	case "ContactEvent.summary":
+		if e.ComplexityRoot.ContactEvent.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Summary(childComplexity), true
 
 	case "ContactInbox.contact":
 		if e.ComplexityRoot.ContactInbox.Contact == nil {
@@ -1758,6 +1842,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeparationSummary.TrainingSnapshotsMoved(childComplexity), true
 
+	case "Subscription.contactEvents":
+		if e.ComplexityRoot.Subscription.ContactEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_contactEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ContactEvents(childComplexity, args["contactIds"].([]string), args["after"].(*string)), true
+
 	case "TrainingSnapshot.createdAt":
 		if e.ComplexityRoot.TrainingSnapshot.CreatedAt == nil {
 			break
@@ -2003,6 +2099,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2038,6 +2151,7 @@ they say bytes; a longer value is an INVALID user error at its input path.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "A JSON object, carried as an object (not a string) in both directions."
@@ -2116,6 +2230,51 @@ type Mutation {
   newest first. The operation's actor or an administrator may undo.
   """
   undoContactOperation(id: ID!, input: UndoContactOperationInput): UndoContactOperationPayload
+}
+
+"""
+Live changes to the caller's account's contacts. Over WebSocket (` + "`" + `graphql-transport-ws` + "`" + `
+or the legacy ` + "`" + `graphql-ws` + "`" + ` subprotocol, with the token in the connection-init payload as
+` + "`" + `{"Authorization": "Bearer <token>"}` + "`" + ` or ` + "`" + `{"api_access_token": "<token>"}` + "`" + `) or over
+Server-Sent Events (POST with ` + "`" + `Accept: text/event-stream` + "`" + `).
+"""
+type Subscription {
+  """
+  Every committed change, in commit order. ` + "`" + `contactIds` + "`" + ` keeps the events that involve one
+  of those contacts or a contact merged into one; ` + "`" + `after` + "`" + ` (an event id) first replays the
+  events committed after that one (kept 7 days), so a client that reconnects misses nothing.
+  """
+  contactEvents(contactIds: [ID!], after: ID): ContactEvent!
+}
+
+enum ContactEventKind {
+  CONTACT_CREATED
+  CONTACT_UPDATED
+  CONTACT_DELETED
+  CONTACTS_MERGED
+  CONTACT_SEPARATED
+  CONTACT_OPERATION_UNDONE
+}
+
+"""
+One committed change. The same JSON, without ` + "`" + `contact` + "`" + `, is the body of a webhook delivery.
+"""
+type ContactEvent {
+  id: ID!
+  "The event's number in its account, in commit order."
+  sequence: Int!
+  kind: ContactEventKind!
+  occurredAt: Time!
+  "The user who made the change; null when that user is gone."
+  actor: User
+  "Every contact involved: the survivor or original first, then the merged-away or new contacts."
+  contactIds: [ID!]!
+  "The journal entry of a merge, separation or undo (see ` + "`" + `undoContactOperation` + "`" + `)."
+  operationId: ID
+  "The operation's summary, where there is one."
+  summary: JSON
+  "The first contact as it is now; null once deleted or merged away."
+  contact: Contact
 }
 
 "Why a mutation did not apply. Nothing is written when a payload has user errors."
@@ -2970,6 +3129,30 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactEvent_id(ctx, field)
+	case "sequence":
+		return ec.fieldContext_ContactEvent_sequence(ctx, field)
+	case "kind":
+		return ec.fieldContext_ContactEvent_kind(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_ContactEvent_occurredAt(ctx, field)
+	case "actor":
+		return ec.fieldContext_ContactEvent_actor(ctx, field)
+	case "contactIds":
+		return ec.fieldContext_ContactEvent_contactIds(ctx, field)
+	case "operationId":
+		return ec.fieldContext_ContactEvent_operationId(ctx, field)
+	case "summary":
+		return ec.fieldContext_ContactEvent_summary(ctx, field)
+	case "contact":
+		return ec.fieldContext_ContactEvent_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactInbox(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4145,6 +4328,28 @@ func (ec *executionContext) field_Query_conversation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_contactEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contactIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5396,6 +5601,231 @@ func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_id(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_sequence(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_sequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_kind(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactEvent().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContactEventKind) graphql.Marshaler {
+			return ec.marshalNContactEventKind2contactidᚋgraphᚋmodelᚐContactEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, true, true, errors.New("field of type ContactEventKind does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_actor(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactEvent().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖcontactidᚋcontactᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactEvent_contactIds(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_contactIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_contactIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_operationId(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_operationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_operationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_summary(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactEvent().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalOJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEvent", field, true, true, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEvent_contact(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEvent_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactEvent().Contact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEvent_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ContactInbox_id(ctx context.Context, field graphql.CollectedField, obj *contact.ContactInbox) (ret graphql.Marshaler) {
@@ -9653,6 +10083,50 @@ func (ec *executionContext) fieldContext_SeparationSummary_conversationsCreated(
 	return graphql.NewScalarFieldContext("SeparationSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Subscription_contactEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_contactEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ContactEvents(ctx, fc.Args["contactIds"].([]string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Event) graphql.Marshaler {
+			return ec.marshalNContactEvent2ᚖcontactidᚋcontactᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_contactEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_contactEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TrainingSnapshot_id(ctx context.Context, field graphql.CollectedField, obj *contact.TrainingSnapshot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13511,6 +13985,216 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var contactEventImplementors = []string{"ContactEvent"}
+
+func (ec *executionContext) _ContactEvent(ctx context.Context, sel ast.SelectionSet, obj *contact.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactEvent")
+		case "id":
+			out.Values[i] = ec._ContactEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sequence":
+			out.Values[i] = ec._ContactEvent_sequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactEvent_kind(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "occurredAt":
+			out.Values[i] = ec._ContactEvent_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactEvent_actor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contactIds":
+			out.Values[i] = ec._ContactEvent_contactIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operationId":
+			out.Values[i] = ec._ContactEvent_operationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactEvent_summary(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactEvent_contact(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var contactInboxImplementors = []string{"ContactInbox"}
 
 func (ec *executionContext) _ContactInbox(ctx context.Context, sel ast.SelectionSet, obj *contact.ContactInbox) graphql.Marshaler {
@@ -15997,6 +16681,26 @@ func (ec *executionContext) _SeparationSummary(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "contactEvents":
+		return ec._Subscription_contactEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var trainingSnapshotImplementors = []string{"TrainingSnapshot"}
 
 func (ec *executionContext) _TrainingSnapshot(ctx context.Context, sel ast.SelectionSet, obj *contact.TrainingSnapshot) graphql.Marshaler {
@@ -16874,6 +17578,26 @@ func (ec *executionContext) marshalNContactConnection2ᚖcontactidᚋgraphᚋmod
 	return ec._ContactConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContactEvent2ᚖcontactidᚋcontactᚐEvent(ctx context.Context, sel ast.SelectionSet, v *contact.Event) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactEventKind2contactidᚋgraphᚋmodelᚐContactEventKind(ctx context.Context, v any) (model.ContactEventKind, error) {
+	var res model.ContactEventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactEventKind2contactidᚋgraphᚋmodelᚐContactEventKind(ctx context.Context, sel ast.SelectionSet, v model.ContactEventKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNContactFieldSplit2contactidᚋcontactᚐContactFieldSplit(ctx context.Context, v any) (contact.ContactFieldSplit, error) {
 	res, err := ec.unmarshalInputContactFieldSplit(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17194,6 +17918,22 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")

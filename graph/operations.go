@@ -23,11 +23,20 @@ func operationsPage(ctx context.Context, s *db.Store, contactID *string, first *
 // operationSummary returns an operation's stored summary ({} when it has
 // none).
 func operationSummary(o *contact.Operation) (contact.JSONObject, error) {
-	out := contact.JSONObject{}
-	if len(o.Summary) == 0 || string(o.Summary) == "null" {
-		return out, nil
+	out, err := rawObject(o.Summary)
+	if out == nil && err == nil {
+		out = contact.JSONObject{}
 	}
-	if err := json.Unmarshal(o.Summary, &out); err != nil {
+	return out, err
+}
+
+// rawObject decodes a stored JSON object (nil for none).
+func rawObject(raw json.RawMessage) (contact.JSONObject, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var out contact.JSONObject
+	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -62,6 +62,26 @@ func (r *contactResolver) ContactInboxes(ctx context.Context, obj *contact.Conta
 	return &model.ContactInboxConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
+// Kind is the resolver for the kind field.
+func (r *contactEventResolver) Kind(ctx context.Context, obj *contact.Event) (model.ContactEventKind, error) {
+	return model.ContactEventKind(obj.Kind), nil
+}
+
+// Actor is the resolver for the actor field.
+func (r *contactEventResolver) Actor(ctx context.Context, obj *contact.Event) (*contact.User, error) {
+	return loadOptional(ctx, loadersFrom(ctx).user, obj.ActorUserID)
+}
+
+// Summary is the resolver for the summary field.
+func (r *contactEventResolver) Summary(ctx context.Context, obj *contact.Event) (contact.JSONObject, error) {
+	return rawObject(obj.Summary)
+}
+
+// Contact is the resolver for the contact field.
+func (r *contactEventResolver) Contact(ctx context.Context, obj *contact.Event) (*contact.Contact, error) {
+	return eventContact(ctx, r.Store, obj)
+}
+
 // Inbox is the resolver for the inbox field.
 func (r *contactInboxResolver) Inbox(ctx context.Context, obj *contact.ContactInbox) (*contact.Inbox, error) {
 	return loadOne(ctx, loadersFrom(ctx).inbox, obj.InboxID)
@@ -310,8 +330,16 @@ func (r *queryResolver) ContactOperations(ctx context.Context, contactID *string
 	return operationsPage(ctx, r.Store, contactID, first, after)
 }
 
+// ContactEvents is the resolver for the contactEvents field.
+func (r *subscriptionResolver) ContactEvents(ctx context.Context, contactIds []string, after *string) (<-chan *contact.Event, error) {
+	return r.subscribeContactEvents(ctx, contactIds, after)
+}
+
 // Contact returns ContactResolver implementation.
 func (r *Resolver) Contact() ContactResolver { return &contactResolver{r} }
+
+// ContactEvent returns ContactEventResolver implementation.
+func (r *Resolver) ContactEvent() ContactEventResolver { return &contactEventResolver{r} }
 
 // ContactInbox returns ContactInboxResolver implementation.
 func (r *Resolver) ContactInbox() ContactInboxResolver { return &contactInboxResolver{r} }
@@ -334,8 +362,12 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
 	contactResolver          struct{ *Resolver }
+	contactEventResolver     struct{ *Resolver }
 	contactInboxResolver     struct{ *Resolver }
 	contactNoteResolver      struct{ *Resolver }
 	contactOperationResolver struct{ *Resolver }
@@ -343,4 +375,5 @@ type (
 	messageResolver          struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
 )

@@ -187,6 +187,13 @@ type SeparateContactPayload struct {
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// Live changes to the caller's account's contacts. Over WebSocket (`graphql-transport-ws`
+// or the legacy `graphql-ws` subprotocol, with the token in the connection-init payload as
+// `{"Authorization": "Bearer <token>"}` or `{"api_access_token": "<token>"}`) or over
+// Server-Sent Events (POST with `Accept: text/event-stream`).
+type Subscription struct {
+}
+
 type TrainingSnapshotConnection struct {
 	Nodes      []contact.TrainingSnapshot `json:"nodes"`
 	PageInfo   *db.PageInfo               `json:"pageInfo"`
@@ -212,6 +219,69 @@ type UpdateContactPayload struct {
 type UpdateConversationPayload struct {
 	Conversation *contact.Conversation `json:"conversation,omitempty"`
 	UserErrors   []contact.UserError   `json:"userErrors"`
+}
+
+type ContactEventKind string
+
+const (
+	ContactEventKindContactCreated         ContactEventKind = "CONTACT_CREATED"
+	ContactEventKindContactUpdated         ContactEventKind = "CONTACT_UPDATED"
+	ContactEventKindContactDeleted         ContactEventKind = "CONTACT_DELETED"
+	ContactEventKindContactsMerged         ContactEventKind = "CONTACTS_MERGED"
+	ContactEventKindContactSeparated       ContactEventKind = "CONTACT_SEPARATED"
+	ContactEventKindContactOperationUndone ContactEventKind = "CONTACT_OPERATION_UNDONE"
+)
+
+var AllContactEventKind = []ContactEventKind{
+	ContactEventKindContactCreated,
+	ContactEventKindContactUpdated,
+	ContactEventKindContactDeleted,
+	ContactEventKindContactsMerged,
+	ContactEventKindContactSeparated,
+	ContactEventKindContactOperationUndone,
+}
+
+func (e ContactEventKind) IsValid() bool {
+	switch e {
+	case ContactEventKindContactCreated, ContactEventKindContactUpdated, ContactEventKindContactDeleted, ContactEventKindContactsMerged, ContactEventKindContactSeparated, ContactEventKindContactOperationUndone:
+		return true
+	}
+	return false
+}
+
+func (e ContactEventKind) String() string {
+	return string(e)
+}
+
+func (e *ContactEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContactEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContactEventKind", str)
+	}
+	return nil
+}
+
+func (e ContactEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContactEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContactEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type ContactOperationKind string
