@@ -294,11 +294,23 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 		ID   string `db:"id"`
 		Kind string `db:"kind"`
 	}
-	if err := tx.SelectContext(ctx, &later, `SELECT r.id, r.kind FROM operation_journal o
-		JOIN operation_journal r ON r.account_id = o.account_id AND r.id = coalesce(o.root_id, o.id)
-		WHERE o.account_id = $1 AND o.contact_ids && $2::uuid[] AND (o.created_at, o.id) > ($3, $4::uuid)
-		  AND coalesce(o.root_id, o.id) <> $5::uuid AND o.undone_by IS NULL AND o.depth % 2 = 0
-		ORDER BY o.created_at, o.id`, acct, pqArray(l.ContactIDs), l.CreatedAt, l.ID, l.RootID); err != nil {
+	// Another operation's chain with rows after l blocks when its effect
+	// differs from what it was when l was written: a chain begun after l
+	// whose operation stands (its latest row has even depth), or an older
+	// one whose latest row now and latest row before l differ in parity
+	// (undone or redone since). It is named by its latest row.
+	if err := tx.SelectContext(ctx, &later, `WITH chains AS (
+			SELECT DISTINCT coalesce(o.root_id, o.id) AS root FROM operation_journal o
+			WHERE o.account_id = $1 AND o.contact_ids && $2::uuid[] AND (o.created_at, o.id) > ($3, $4::uuid)
+			  AND coalesce(o.root_id, o.id) <> $5::uuid)
+		SELECT now.id, now.kind FROM chains c
+		CROSS JOIN LATERAL (SELECT id, kind, depth, created_at FROM operation_journal
+			WHERE account_id = $1 AND coalesce(root_id, id) = c.root ORDER BY created_at DESC, id DESC LIMIT 1) now
+		LEFT JOIN LATERAL (SELECT depth FROM operation_journal
+			WHERE account_id = $1 AND coalesce(root_id, id) = c.root AND (created_at, id) < ($3, $4::uuid)
+			ORDER BY created_at DESC, id DESC LIMIT 1) prior ON true
+		WHERE (prior.depth IS NULL AND now.depth % 2 = 0) OR (prior.depth IS NOT NULL AND now.depth % 2 <> prior.depth % 2)
+		ORDER BY now.created_at, now.id`, acct, pqArray(l.ContactIDs), l.CreatedAt, l.ID, l.RootID); err != nil {
 		return nil, wrapf("later operations", err)
 	}
 	for _, r := range later {
@@ -332,6 +344,7 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 			u.block(id, "version", "contact %s was updated since the operation (version %d, the operation left %d)", id, c.Version, *want)
 		}
 	}
+	u.requireContacts()
 	switch contact.JournalKind(u.root.Kind) {
 	case contact.JournalMerge:
 		err = u.checkMerge(ctx, tx)
@@ -341,6 +354,45 @@ func planUndo(ctx context.Context, tx *sqlx.Tx, acct string, l opRow, in contact
 		err = fmt.Errorf("undo: journal row %s has kind %s", u.root.ID, u.root.Kind)
 	}
 	return u, err
+}
+
+// requireContacts blocks the undo when a contact it rewrites is gone, or
+// one it brings back exists: undoing a merge rewrites the survivor and
+// restores the merged contacts; redoing it rewrites all of them; undoing a
+// separation rewrites both contacts; redoing it rewrites the original and
+// restores the new contact.
+func (u *undoPlan) requireContacts() {
+	var live, absent []string
+	switch {
+	case u.root.Kind == contact.JournalMerge && !u.forward:
+		live, absent = []string{u.root.Before.Base.ID}, contactsOf(u.root.Before.Mergees)
+	case u.root.Kind == contact.JournalMerge:
+		live = append([]string{u.root.Before.Base.ID}, contactsOf(u.root.Before.Mergees)...)
+	case !u.forward:
+		live = []string{u.root.Before.Original.ID, u.root.Moved.NewContactID}
+	default:
+		live, absent = []string{u.root.Before.Original.ID}, []string{u.root.Moved.NewContactID}
+	}
+	for _, id := range live {
+		if u.current[id] == nil && !u.blocked(id) {
+			u.block(id, "contact", "contact %s no longer exists", id)
+		}
+	}
+	for _, id := range absent {
+		if u.current[id] != nil && !u.blocked(id) {
+			u.block(id, "contact", "contact %s exists again", id)
+		}
+	}
+}
+
+// blocked reports whether a blocker names the contact already.
+func (u *undoPlan) blocked(id string) bool {
+	for _, b := range u.blockers {
+		if b.ContactID != nil && *b.ContactID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // readContacts reads the account's contacts ids that exist, without locks.
