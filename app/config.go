@@ -9,21 +9,23 @@ import (
 
 	"contactid/db"
 	"contactid/graph"
+	"contactid/webhook"
 )
 
 // Config is the service's configuration, read from the environment.
 type Config struct {
-	DatabaseURL   string        // DATABASE_URL; empty: embedded cluster under DataDir
-	DataDir       string        // DATA_DIR, default ./.data
-	Port          int           // PORT, default 8080
-	Introspection bool          // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
-	MaxComplexity int           // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
-	LogLevel      slog.Level    // LOG_LEVEL, default info
-	LogFormat     string        // LOG_FORMAT: text (default) or json
-	Limits        graph.Limits  // request limits; see readLimits
-	DB            db.Options    // database pool limits; see readLimits
-	ShutdownDrain time.Duration // SHUTDOWN_DRAIN, default DefaultShutdownDrain, at most MaxShutdownDrain
-	CompiledReads bool          // GRAPHQL_COMPILED_READS, default true: plain nested reads run as one SQL statement
+	DatabaseURL   string         // DATABASE_URL; empty: embedded cluster under DataDir
+	DataDir       string         // DATA_DIR, default ./.data
+	Port          int            // PORT, default 8080
+	Introspection bool           // GRAPHQL_INTROSPECTION, default true; false also turns the IDE off
+	MaxComplexity int            // GRAPHQL_MAX_COMPLEXITY, default graph.DefaultMaxComplexity
+	LogLevel      slog.Level     // LOG_LEVEL, default info
+	LogFormat     string         // LOG_FORMAT: text (default) or json
+	Limits        graph.Limits   // request limits; see readLimits
+	DB            db.Options     // database pool limits; see readLimits
+	ShutdownDrain time.Duration  // SHUTDOWN_DRAIN, default DefaultShutdownDrain, at most MaxShutdownDrain
+	CompiledReads bool           // GRAPHQL_COMPILED_READS, default true: plain nested reads run as one SQL statement
+	Webhooks      webhook.Config // WEBHOOK_…: the delivery worker; see readWebhooks
 }
 
 // Bounds of Config.ShutdownDrain: how long a shutdown waits for in-flight
@@ -95,6 +97,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.ShutdownDrain = d
 	}
 	if err := readLimits(getenv, &c); err != nil {
+		return c, err
+	}
+	if err := readWebhooks(getenv, &c); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -25,6 +25,8 @@ type Store struct {
 	events  func(context.Context, Event)
 	tenants *accountLimiter
 	prep    *prepared // statements kept prepared on the pool
+
+	webhookCheck WebhookURLCheck // vets createWebhook's URLs (see SetWebhookURLCheck)
 }
 
 // q is what store code runs statements on; *sqlx.DB, *sqlx.Tx and the

@@ -295,6 +295,17 @@ func (r *mutationResolver) UndoContactOperation(ctx context.Context, id string, 
 	return out, nil
 }
 
+// CreateWebhook is the resolver for the createWebhook field.
+func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.CreateWebhookPayload, error) {
+	return createWebhook(ctx, r.Store, input)
+}
+
+// DeleteWebhook is the resolver for the deleteWebhook field.
+func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model.DeleteWebhookPayload, error) {
+	v, ue, err := payload(r.Store.DeleteWebhook(ctx, actor(ctx), id))
+	return &model.DeleteWebhookPayload{DeletedWebhookID: v, UserErrors: ue}, err
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*contact.User, error) {
 	u, err := r.Store.Viewer(ctx, actor(ctx))
@@ -330,9 +341,29 @@ func (r *queryResolver) ContactOperations(ctx context.Context, contactID *string
 	return operationsPage(ctx, r.Store, contactID, first, after)
 }
 
+// Webhooks is the resolver for the webhooks field.
+func (r *queryResolver) Webhooks(ctx context.Context) ([]contact.Webhook, error) {
+	return r.Store.Webhooks(ctx, actor(ctx))
+}
+
 // ContactEvents is the resolver for the contactEvents field.
 func (r *subscriptionResolver) ContactEvents(ctx context.Context, contactIds []string, after *string) (<-chan *contact.Event, error) {
 	return r.subscribeContactEvents(ctx, contactIds, after)
+}
+
+// EventKinds is the resolver for the eventKinds field.
+func (r *webhookResolver) EventKinds(ctx context.Context, obj *contact.Webhook) ([]model.ContactEventKind, error) {
+	return webhookEventKinds(obj), nil
+}
+
+// Deliveries is the resolver for the deliveries field.
+func (r *webhookResolver) Deliveries(ctx context.Context, obj *contact.Webhook, first *int, after *string) (*model.WebhookDeliveryConnection, error) {
+	return webhookDeliveries(ctx, r.Store, obj, first, after)
+}
+
+// EventKind is the resolver for the eventKind field.
+func (r *webhookDeliveryResolver) EventKind(ctx context.Context, obj *contact.WebhookDelivery) (model.ContactEventKind, error) {
+	return model.ContactEventKind(obj.EventKind), nil
 }
 
 // Contact returns ContactResolver implementation.
@@ -365,6 +396,12 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
+// Webhook returns WebhookResolver implementation.
+func (r *Resolver) Webhook() WebhookResolver { return &webhookResolver{r} }
+
+// WebhookDelivery returns WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
 type (
 	contactResolver          struct{ *Resolver }
 	contactEventResolver     struct{ *Resolver }
@@ -376,4 +413,6 @@ type (
 	mutationResolver         struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	subscriptionResolver     struct{ *Resolver }
+	webhookResolver          struct{ *Resolver }
+	webhookDeliveryResolver  struct{ *Resolver }
 )

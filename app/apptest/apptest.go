@@ -133,7 +133,7 @@ func (s *Server) Do(tb testing.TB, token, query string, vars map[string]any, des
 func SnapshotTables() []string {
 	tables := []string{"accounts", "users", "api_tokens", "inboxes", "contacts", "contact_emails",
 		"contact_phone_numbers", "contact_redirects", "messages", "operation_journal", "operation_journal_moves", "contact_events",
-		"idempotency_keys"}
+		"idempotency_keys", "webhooks", "webhook_deliveries"}
 	for _, k := range contact.RecordKinds {
 		tables = append(tables, k.Table)
 	}

@@ -133,8 +133,37 @@ type CreateUserPayload struct {
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// What `createWebhook` takes.
+type CreateWebhookInput struct {
+	// Where events are POSTed: an http or https URL, at most 2,048 characters. Its host must
+	// not resolve to a loopback, link-local, private or unspecified address unless the
+	// server allows private networks (`WEBHOOK_ALLOW_PRIVATE_NETWORKS`).
+	URL string `json:"url"`
+	// The kinds of events to send; null or empty sends every kind.
+	EventKinds []ContactEventKind `json:"eventKinds,omitempty"`
+	// A note for people, at most 1,000 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+// The answer of `createWebhook`.
+type CreateWebhookPayload struct {
+	// The new webhook; null when there are user errors.
+	Webhook *contact.Webhook `json:"webhook,omitempty"`
+	// The signing secret, `whsec_` and the base64 of 32 random bytes: the HMAC-SHA256 key is
+	// the decoded bytes. Shown only here, once.
+	Secret     *string             `json:"secret,omitempty"`
+	UserErrors []contact.UserError `json:"userErrors"`
+}
+
 type DeleteContactPayload struct {
 	DeletedContactID *string             `json:"deletedContactId,omitempty"`
+	UserErrors       []contact.UserError `json:"userErrors"`
+}
+
+// The answer of `deleteWebhook`.
+type DeleteWebhookPayload struct {
+	// The id of the deleted webhook; null when there are user errors.
+	DeletedWebhookID *string             `json:"deletedWebhookId,omitempty"`
 	UserErrors       []contact.UserError `json:"userErrors"`
 }
 
@@ -219,6 +248,14 @@ type UpdateContactPayload struct {
 type UpdateConversationPayload struct {
 	Conversation *contact.Conversation `json:"conversation,omitempty"`
 	UserErrors   []contact.UserError   `json:"userErrors"`
+}
+
+// A page of a webhook's deliveries.
+type WebhookDeliveryConnection struct {
+	// The deliveries of the page.
+	Nodes []contact.WebhookDelivery `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
 }
 
 type ContactEventKind string
