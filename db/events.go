@@ -64,15 +64,15 @@ const eventColumns = `id, account_id, seq, kind, occurred_at, actor_user_id, con
 
 // eventRow is a contact_events row.
 type eventRow struct {
-	ID          string          `db:"id"`
-	AccountID   string          `db:"account_id"`
-	Seq         int64           `db:"seq"`
-	Kind        string          `db:"kind"`
-	OccurredAt  time.Time       `db:"occurred_at"`
-	ActorUserID *string         `db:"actor_user_id"`
-	ContactIDs  pq.StringArray  `db:"contact_ids"`
-	OperationID *string         `db:"operation_id"`
-	Summary     json.RawMessage `db:"summary"`
+	ID          string         `db:"id"`
+	AccountID   string         `db:"account_id"`
+	Seq         int64          `db:"seq"`
+	Kind        string         `db:"kind"`
+	OccurredAt  time.Time      `db:"occurred_at"`
+	ActorUserID *string        `db:"actor_user_id"`
+	ContactIDs  pq.StringArray `db:"contact_ids"`
+	OperationID *string        `db:"operation_id"`
+	Summary     []byte         `db:"summary"` // NULL: nil (json.RawMessage cannot scan NULL)
 }
 
 // EventsAfter returns up to limit events of the account with a number
