@@ -23,7 +23,6 @@ import (
 	"contactid/graph"
 	"contactid/internal/ide"
 	"contactid/internal/pgcluster"
-	"contactid/webhook"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // PostgreSQL driver for database/sql
@@ -39,9 +38,7 @@ type Main struct {
 	Logger  *slog.Logger
 	Store   *db.Store
 	cluster *pgcluster.Cluster
-
-	webhooks      *webhook.Worker // the delivery worker (nil with WEBHOOK_WORKER=false)
-	webhooksStore *db.Store       // the worker's own pool
+	events  *graph.EventHub // subscriptions' delivery; closed by Close
 }
 
 // Open connects to the database (starting the embedded cluster when no
@@ -64,6 +61,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		return err
 	}
 	m.Store = store
+	m.events = graph.NewEventHub(store, dsn, m.Logger)
 	store.OnEvent(func(ctx context.Context, e db.Event) {
 		m.Logger.InfoContext(ctx, e.Kind, "request_id", graph.RequestID(ctx), "account_id", e.AccountID,
 			"actor_id", e.ActorID, "journal_id", e.JournalID, "contact_ids", e.ContactIDs)
@@ -71,7 +69,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
-	return m.startWebhooks(ctx, dsn)
+	return nil
 }
 
 // openEmbedded starts (or attaches to) the private cluster under DataDir and
@@ -103,6 +101,26 @@ func (m *Main) openEmbedded(ctx context.Context) (string, error) {
 	return c.DSN(embeddedDatabase), nil
 }
 
+// EndStreams ends every subscription served by m (WebSocket connections
+// are closed, SSE streams complete), so that a shutdown need not wait for
+// them; clients resume on another replica with `after`. Later
+// subscriptions are refused. It returns the error of closing the LISTEN
+// connection.
+func (m *Main) EndStreams() error {
+	if m.events == nil {
+		return nil
+	}
+	return m.events.Close()
+}
+
+// Subscribers returns how many subscriptions of the account m serves.
+func (m *Main) Subscribers(accountID string) int {
+	if m.events == nil {
+		return 0
+	}
+	return m.events.Subscribers(accountID)
+}
+
 // Embedded reports whether Main runs on the embedded cluster.
 func (m *Main) Embedded() bool { return m.cluster != nil }
 
@@ -110,7 +128,9 @@ func (m *Main) Embedded() bool { return m.cluster != nil }
 // started it. It returns the errors of both, joined.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
-	errs = append(errs, m.stopWebhooks(ctx))
+	if m.events != nil {
+		errs = append(errs, m.events.Close())
+	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
@@ -127,6 +147,7 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
 		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads, ShutdownDrain: m.Config.ShutdownDrain,
+		Events: m.events,
 	}))
 	if m.Config.Introspection {
 		h := ide.Handler("Contacts GraphQL IDE", "/graphql")

@@ -46,6 +46,13 @@ func (m *Main) Serve(ctx context.Context) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	// Subscriptions last as long as their clients: a shutdown ends them at
+	// once (the clients resume elsewhere) instead of waiting for them.
+	srv.RegisterOnShutdown(func() {
+		if err := m.EndStreams(); err != nil {
+			m.Logger.Warn("end subscriptions", "error", err)
+		}
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	m.Logger.Info("listening", "addr", srv.Addr, "graphql", fmt.Sprintf("http://localhost:%d/graphql", m.Config.Port))

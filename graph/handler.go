@@ -41,6 +41,9 @@ type HandlerConfig struct {
 	// a live request can hold an Idempotency-Key; a key held longer without
 	// an answer was left by a process that died, and a retry takes it over.
 	ShutdownDrain time.Duration
+	// Events serves subscriptions (WebSocket and SSE); without it they are
+	// refused.
+	Events *EventHub
 }
 
 // DefaultShutdownDrain is the drain assumed when HandlerConfig leaves
@@ -54,7 +57,13 @@ const DefaultMaxComplexity = 50000
 // (GET runs queries only), token authentication, idempotent retries of POST
 // requests with an Idempotency-Key (see idempotent), per-request loaders,
 // error scrubbing, and the request limits: body size, document size and
-// shape, strict input, cost and run time.
+// shape, strict input, cost and run time. Subscriptions are served over
+// WebSocket (graphql-transport-ws and graphql-ws, authenticated by the
+// connection_init payload) and SSE (POST with Accept: text/event-stream,
+// authenticated by the usual headers); these streams skip the request
+// deadline and the Idempotency-Key handling, which fit one answer, not a
+// stream (operations other than subscriptions on them still get the
+// deadline, see streamResponses).
 func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.MaxComplexity == 0 {
 		cfg.MaxComplexity = DefaultMaxComplexity
@@ -65,6 +74,14 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()})
 	srv := handler.New(es)
+	srv.AddTransport(transport.Websocket{
+		InitFunc:              wsInit(cfg.Store, cfg.Logger),
+		InitTimeout:           wsInitTimeout,
+		KeepAlivePingInterval: streamKeepAlive,
+		PingPongInterval:      wsPingPong,
+		PayloadReadLimit:      &limits.MaxBodyBytes,
+	})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: streamKeepAlive})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})
@@ -84,6 +101,8 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)
+	srv.AroundOperations(requireStream)
+	srv.AroundResponses(streamResponses(cfg.Store, limits.RequestTimeout))
 	srv.AroundRootFields(scopeRootField(cfg.Store))
 	if cfg.CompiledReads {
 		srv.AroundRootFields(compiledReads(cfg.Store))
@@ -91,8 +110,16 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	// A request holds its Idempotency-Key at most for its run time, plus the
 	// drain, plus the write that stores its answer after it.
 	abandonKeysAfter := limits.RequestTimeout + cfg.ShutdownDrain + idempotencyStoreTimeout
-	return withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes,
+	requests := withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes,
 		authenticate(cfg.Store, cfg.Logger, idempotent(cfg.Store, cfg.Logger, abandonKeysAfter, srv))))
+	streams := serveStreams(cfg.Events, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, srv)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			streams.ServeHTTP(w, r)
+			return
+		}
+		requests.ServeHTTP(w, r)
+	})
 }
 
 // rulesWithoutSuggestions returns the default validation rules with every
@@ -136,9 +163,7 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 			a, err := s.Authenticate(ctx, token)
 			switch {
 			case err == nil:
-				ctx = db.WithTenant(withActor(ctx, a), a.AccountID)
-				ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
-				SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
+				ctx = withCaller(ctx, s, a)
 			case !errors.Is(err, contact.ErrUnauthenticated):
 				log.ErrorContext(ctx, "authenticate", "request_id", RequestID(ctx), "error", err)
 				ctx = context.WithValue(ctx, authFailedKey{}, true)
@@ -146,6 +171,15 @@ func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// withCaller returns ctx carrying the authenticated caller a, its account
+// as the tenant of database work, and fresh loaders.
+func withCaller(ctx context.Context, s *db.Store, a contact.Actor) context.Context {
+	ctx = db.WithTenant(withActor(ctx, a), a.AccountID)
+	ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s, a))
+	SetLogAttrs(ctx, slog.String("account_id", a.AccountID), slog.String("user_id", a.UserID))
+	return ctx
 }
 
 // authFailedKey marks a request whose token could not be checked because of
