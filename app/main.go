@@ -23,6 +23,7 @@ import (
 	"contactid/graph"
 	"contactid/internal/ide"
 	"contactid/internal/pgcluster"
+	"contactid/webhook"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // PostgreSQL driver for database/sql
@@ -39,6 +40,9 @@ type Main struct {
 	Store   *db.Store
 	cluster *pgcluster.Cluster
 	events  *graph.EventHub // subscriptions' delivery; closed by Close
+
+	webhooks      *webhook.Worker // the delivery worker (nil with WEBHOOK_WORKER=false)
+	webhooksStore *db.Store       // the worker's own pool
 }
 
 // Open connects to the database (starting the embedded cluster when no
@@ -69,7 +73,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
-	return nil
+	return m.startWebhooks(ctx, dsn)
 }
 
 // openEmbedded starts (or attaches to) the private cluster under DataDir and
@@ -128,6 +132,7 @@ func (m *Main) Embedded() bool { return m.cluster != nil }
 // started it. It returns the errors of both, joined.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
+	errs = append(errs, m.stopWebhooks(ctx))
 	if m.events != nil {
 		errs = append(errs, m.events.Close())
 	}
