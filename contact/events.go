@@ -36,4 +36,10 @@ type Event struct {
 	OperationID *string
 	// Summary is the operation's summary, where there is one.
 	Summary json.RawMessage
+	// Preloaded says Actor and Contact were read once for every subscriber
+	// of the account (nil: the user or contact is gone); otherwise each
+	// subscriber loads them.
+	Preloaded bool
+	Actor     *User
+	Contact   *Contact
 }

@@ -233,6 +233,9 @@ func (f *feed) read(ctx context.Context) error {
 		if len(events) == 0 {
 			return nil
 		}
+		if err := preload(ctx, f.hub.store, f.account, events); err != nil {
+			return err
+		}
 		f.mu.Lock()
 		for i := range events {
 			f.recent = append(f.recent, &events[i])
@@ -248,6 +251,42 @@ func (f *feed) read(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// preload reads, in two statements for the page, each event's actor and
+// first contact (live, not following a redirect; none for a deletion), so
+// that every subscriber of the account shares them instead of reading them
+// once each.
+func preload(ctx context.Context, s *db.Store, account string, events []contact.Event) error {
+	var users, contacts []string
+	for _, e := range events {
+		if e.ActorUserID != nil {
+			users = append(users, *e.ActorUserID)
+		}
+		if len(e.ContactIDs) > 0 && e.Kind != contact.EventContactDeleted {
+			contacts = append(contacts, e.ContactIDs[0])
+		}
+	}
+	a := contact.Actor{AccountID: account}
+	us, err := s.UsersByID(ctx, a, users)
+	if err != nil {
+		return err
+	}
+	cs, err := s.ContactsByID(ctx, a, contacts)
+	if err != nil {
+		return err
+	}
+	for i := range events {
+		e := &events[i]
+		e.Preloaded = true
+		if e.ActorUserID != nil {
+			e.Actor = us[*e.ActorUserID]
+		}
+		if len(e.ContactIDs) > 0 && e.Kind != contact.EventContactDeleted {
+			e.Contact = cs[e.ContactIDs[0]]
+		}
+	}
+	return nil
 }
 
 // after returns the kept events numbered above seq; or, when seq is older

@@ -69,7 +69,7 @@ func (r *contactEventResolver) Kind(ctx context.Context, obj *contact.Event) (mo
 
 // Actor is the resolver for the actor field.
 func (r *contactEventResolver) Actor(ctx context.Context, obj *contact.Event) (*contact.User, error) {
-	return loadOptional(ctx, loadersFrom(ctx).user, obj.ActorUserID)
+	return eventActor(ctx, obj)
 }
 
 // Summary is the resolver for the summary field.
