@@ -107,3 +107,15 @@ func (s *Store) LatestEventSeq(ctx context.Context, accountID string) (int64, er
 	err := s.db.GetContext(ctx, &seq, `SELECT event_seq FROM accounts WHERE id = $1`, accountID)
 	return seq, wrapErr("latest event", err)
 }
+
+// PurgeEvents deletes up to limit events older than contact.EventRetention
+// and returns how many it deleted.
+func (s *Store) PurgeEvents(ctx context.Context, limit int) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM contact_events WHERE (account_id, id) IN (
+		SELECT account_id, id FROM contact_events WHERE occurred_at < now() - $1 * interval '1 second' LIMIT $2)`,
+		int64(contact.EventRetention.Seconds()), limit)
+	if err != nil {
+		return 0, wrapf("purge events", err)
+	}
+	return res.RowsAffected()
+}

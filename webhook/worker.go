@@ -155,6 +155,7 @@ func (w *Worker) run(ctx, sendCtx context.Context) {
 	}()
 	slots := make(chan struct{}, w.cfg.Concurrency)
 	active, check, fanout := false, true, true
+	var purged time.Time // events past their retention are deleted once per purgeEvery, by every replica
 	for ctx.Err() == nil {
 		if check {
 			check = false
@@ -206,6 +207,12 @@ func (w *Worker) run(ctx, sendCtx context.Context) {
 		case <-ctx.Done():
 		case <-ticker.C:
 			check, fanout = true, true
+			if time.Since(purged) >= purgeEvery {
+				purged = time.Now()
+				if _, err := w.store.PurgeEvents(ctx, 10000); err != nil {
+					w.logError(ctx, "events: purge", err)
+				}
+			}
 		case <-notify:
 			fanout = true
 		case <-w.wake:
@@ -214,6 +221,9 @@ func (w *Worker) run(ctx, sendCtx context.Context) {
 		}
 	}
 }
+
+// purgeEvery is how often the worker deletes events past their retention.
+const purgeEvery = time.Hour
 
 // Wake makes the worker look for webhooks, events and due deliveries now.
 func (w *Worker) Wake() { signal(w.wake) }
