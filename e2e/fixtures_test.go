@@ -19,7 +19,12 @@ type fixture struct {
 // MustFixture starts a server with one account and one inbox.
 func MustFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	s := MustServer(tb)
+	return fixtureOn(tb, MustServer(tb))
+}
+
+// fixtureOn gives the server s one account and one inbox.
+func fixtureOn(tb testing.TB, s *testServer) *fixture {
+	tb.Helper()
 	acct := s.MustAccount(tb, "Fixture")
 	f := &fixture{testServer: s, Acct: acct, Actor: contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}}
 	ib, err := s.Main.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})

@@ -1001,15 +1001,7 @@ func doJSON(req *http.Request, dest *apptest.Response) error {
 // (an internal error's cause) go to the test's output.
 func mustLoggingFixture(t *testing.T) *fixture {
 	t.Helper()
-	s := mustLoggingServer(t)
-	acct := s.MustAccount(t, "Fixture")
-	f := &fixture{testServer: s, Acct: acct, Actor: contact.Actor{AccountID: acct.AccountID, UserID: acct.UserID, Role: contact.Administrator}}
-	ib, err := s.Main.Store.CreateInbox(context.Background(), f.Actor, contact.CreateInboxInput{Name: sp("Web"), ChannelType: sp("web")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Inbox = ib
-	return f
+	return fixtureOn(t, mustLoggingServer(t))
 }
 
 // logJournal logs the account's journal, oldest first, with the records

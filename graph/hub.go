@@ -202,16 +202,9 @@ func (f *feed) run(ctx context.Context) {
 		case <-f.wake:
 		}
 		if err := f.read(ctx); err != nil {
-			if ctx.Err() != nil {
+			if !f.backOff(ctx, err, &pause) {
 				return
 			}
-			f.hub.log.Error("read contact events", "account_id", f.account, "error", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(pause):
-			}
-			pause = min(2*pause, eventRetryMax)
 			f.poke()
 			continue
 		}
@@ -251,6 +244,22 @@ func (f *feed) read(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// backOff logs a failed read of the outbox and waits pause (doubled for
+// the next failure, up to eventRetryMax); false when ctx ended.
+func (f *feed) backOff(ctx context.Context, err error, pause *time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	f.hub.log.Error("read contact events", "account_id", f.account, "error", err)
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(*pause):
+	}
+	*pause = min(2**pause, eventRetryMax)
+	return true
 }
 
 // preload reads, in two statements for the page, each event's actor and
@@ -326,16 +335,9 @@ func (f *feed) stream(ctx context.Context, from int64, match func(*contact.Event
 		if behind {
 			page, err := f.hub.store.EventsAfter(tenant, f.account, seq, eventPage)
 			if err != nil {
-				if ctx.Err() != nil {
+				if !f.backOff(ctx, err, &pause) {
 					return
 				}
-				f.hub.log.Error("read contact events", "account_id", f.account, "error", err)
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(pause):
-				}
-				pause = min(2*pause, eventRetryMax)
 				continue
 			}
 			pause = eventRetryFirst
