@@ -26,6 +26,7 @@ type Config struct {
 	ShutdownDrain time.Duration  // SHUTDOWN_DRAIN, default DefaultShutdownDrain, at most MaxShutdownDrain
 	CompiledReads bool           // GRAPHQL_COMPILED_READS, default true: plain nested reads run as one SQL statement
 	Webhooks      webhook.Config // WEBHOOK_…: the delivery worker; see readWebhooks
+	CORS          CORS           // CORS_ALLOWED_ORIGINS; see readCORS
 }
 
 // Bounds of Config.ShutdownDrain: how long a shutdown waits for in-flight
@@ -100,6 +101,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if err := readWebhooks(getenv, &c); err != nil {
+		return c, err
+	}
+	if err := readCORS(getenv, &c); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -172,5 +172,5 @@ func (m *Main) Handler() http.Handler {
 		}
 		io.WriteString(w, "ok\n") //nolint:errcheck // nothing to do if the client went away
 	})
-	return graph.WithRequestLog(m.Logger, mux)
+	return graph.WithRequestLog(m.Logger, m.Config.CORS.withCORS(mux))
 }
