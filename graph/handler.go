@@ -92,6 +92,11 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
+	// Automatic persisted queries: a client may send a query's SHA-256
+	// alone; an unknown hash answers PERSISTED_QUERY_NOT_FOUND and the
+	// client sends the text once, which is kept (bounded like the query
+	// cache).
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(limits.QueryCacheBytes)})
 	srv.Use(documentLimits{extensionName: "DocumentLimits", limits: limits, cache: cache})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -118,6 +123,9 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 			streams.ServeHTTP(w, r)
 			return
 		}
+		// Every answer is for one authenticated caller: no shared cache
+		// (a CDN, a proxy) may keep a GET's answer.
+		w.Header().Set("Cache-Control", "no-store")
 		requests.ServeHTTP(w, r)
 	})
 }

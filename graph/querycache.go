@@ -8,62 +8,79 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// queryCache keeps parsed and validated documents for reuse, least recently
-// used first out, bounded by the total length of their text (a parsed
-// document takes a few dozen times its text in memory). Documents longer than
-// a sixteenth of the budget are never kept, so a few large documents cannot
-// push out the many small ones real clients send. The executor only adds
-// documents that passed validation.
-type queryCache struct {
+// byteCache is a cache keyed by strings, least recently used first out,
+// bounded by the total size of its entries as size measures them. Entries
+// larger than a sixteenth of the budget are never kept, so a few large
+// ones cannot push out the many small ones real clients send.
+type byteCache[V any] struct {
 	mu      sync.Mutex
 	budget  int64
 	used    int64
-	order   *list.List // of *cacheEntry, most recent first
+	size    func(key string, v V) int64
+	order   *list.List // of *cacheEntry[V], most recent first
 	entries map[string]*list.Element
 }
 
-// cacheEntry is one cached document.
-type cacheEntry struct {
-	query string
-	doc   *ast.QueryDocument
+// cacheEntry is one cached value with its size.
+type cacheEntry[V any] struct {
+	key  string
+	v    V
+	size int64
 }
 
-// newQueryCache returns a cache holding at most budget bytes of query text.
-func newQueryCache(budget int64) *queryCache {
-	return &queryCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
+// newByteCache returns a cache holding at most budget bytes.
+func newByteCache[V any](budget int64, size func(key string, v V) int64) *byteCache[V] {
+	return &byteCache[V]{budget: budget, size: size, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-// Get returns the parsed document of query, if cached.
-func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+// Get returns the value of key, if cached.
+func (c *byteCache[V]) Get(_ context.Context, key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[query]
+	e, ok := c.entries[key]
 	if !ok {
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*cacheEntry).doc, true
+	return e.Value.(*cacheEntry[V]).v, true
 }
 
-// Add keeps doc for query, evicting the least recently used documents to
-// stay within the budget.
-func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
-	size := int64(len(query))
+// Add keeps v under key, evicting the least recently used entries to stay
+// within the budget.
+func (c *byteCache[V]) Add(_ context.Context, key string, v V) {
+	size := c.size(key, v)
 	if size > c.budget/16 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.entries[query]; ok {
+	if _, ok := c.entries[key]; ok {
 		return
 	}
-	c.entries[query] = c.order.PushFront(&cacheEntry{query: query, doc: doc})
+	c.entries[key] = c.order.PushFront(&cacheEntry[V]{key: key, v: v, size: size})
 	c.used += size
 	for c.used > c.budget {
 		last := c.order.Back()
-		e := last.Value.(*cacheEntry)
+		e := last.Value.(*cacheEntry[V])
 		c.order.Remove(last)
-		delete(c.entries, e.query)
-		c.used -= int64(len(e.query))
+		delete(c.entries, e.key)
+		c.used -= e.size
 	}
+}
+
+// queryCache keeps parsed and validated documents for reuse, bounded by the
+// total length of their text (a parsed document takes a few dozen times its
+// text in memory). The executor only adds documents that passed validation.
+type queryCache = byteCache[*ast.QueryDocument]
+
+// newQueryCache returns a cache holding at most budget bytes of query text.
+func newQueryCache(budget int64) *queryCache {
+	return newByteCache(budget, func(query string, _ *ast.QueryDocument) int64 { return int64(len(query)) })
+}
+
+// newPersistedQueries returns the cache of automatic persisted queries
+// (query text by its SHA-256), holding at most budget bytes of text.
+func newPersistedQueries(budget int64) *byteCache[string] {
+	return newByteCache(budget, func(hash, query string) int64 { return int64(len(hash) + len(query)) })
 }
