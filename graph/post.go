@@ -19,9 +19,10 @@ const (
 	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
-// postTransport is the POST transport (GraphQL over HTTP): it answers as
-// gqlgen's transport.POST does (media type from Accept, 422 or 400 for a
-// request that cannot run), but writes the answer's data, which the
+// postTransport is the POST transport (GraphQL over HTTP): media type from
+// Accept as gqlgen's transport.POST chooses it; a request that cannot run is
+// 400 with application/graphql-response+json and 200 with
+// application/json, and its answer has no data entry; it writes the answer's data, which the
 // executor has already written as JSON, as it is: gqlgen's transport
 // encodes the whole response again, validating and compacting every byte
 // of the data, which for a large answer costs about as much as producing
@@ -62,12 +63,11 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
-			if media == mediaGraphQLResponse {
-				w.WriteHeader(http.StatusBadRequest)
-			} else {
-				w.WriteHeader(http.StatusUnprocessableEntity)
-			}
+		// GraphQL over HTTP: a request error (the document does not parse
+		// or validate) is 400 with application/graphql-response+json and
+		// 200, like every well-formed request, with application/json.
+		if errcode.GetErrorKind(errs) == errcode.KindProtocol && media == mediaGraphQLResponse {
+			w.WriteHeader(http.StatusBadRequest)
 		}
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
 		return
@@ -100,36 +100,46 @@ func responseMedia(accept string) string {
 }
 
 // writeResponse writes resp as encoding/json would, with its data (JSON the
-// executor wrote) copied as it is.
+// executor wrote) copied as it is, except that a response with errors and
+// no data (a request error) has no data entry.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	var out bytes.Buffer
 	out.Grow(len(resp.Data) + 256)
 	out.WriteByte('{')
-	if len(resp.Errors) > 0 {
-		out.WriteString(`"errors":`)
-		mustEncode(&out, resp.Errors)
-		out.WriteByte(',')
+	field := func(name string) {
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		out.WriteString(`"` + name + `":`)
 	}
-	out.WriteString(`"data":`)
-	if len(resp.Data) == 0 {
-		out.WriteString("null")
-	} else {
+	if len(resp.Errors) > 0 {
+		field("errors")
+		mustEncode(&out, resp.Errors)
+	}
+	// A request that failed before execution has no data entry at all
+	// (GraphQL over HTTP); one that ran has data, null included.
+	switch {
+	case len(resp.Data) > 0:
+		field("data")
 		out.Write(resp.Data)
+	case len(resp.Errors) == 0:
+		field("data")
+		out.WriteString("null")
 	}
 	if resp.Label != "" {
-		out.WriteString(`,"label":`)
+		field("label")
 		mustEncode(&out, resp.Label)
 	}
 	if resp.Path != nil {
-		out.WriteString(`,"path":`)
+		field("path")
 		mustEncode(&out, resp.Path)
 	}
 	if resp.HasNext != nil {
-		out.WriteString(`,"hasNext":`)
+		field("hasNext")
 		mustEncode(&out, resp.HasNext)
 	}
 	if len(resp.Extensions) > 0 {
-		out.WriteString(`,"extensions":`)
+		field("extensions")
 		mustEncode(&out, resp.Extensions)
 	}
 	out.WriteByte('}')
