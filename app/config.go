@@ -27,6 +27,7 @@ type Config struct {
 	CompiledReads bool           // GRAPHQL_COMPILED_READS, default true: plain nested reads run as one SQL statement
 	Webhooks      webhook.Config // WEBHOOK_…: the delivery worker; see readWebhooks
 	CORS          CORS           // CORS_ALLOWED_ORIGINS; see readCORS
+	MetricsPath   string         // METRICS_PATH, default /metrics; empty: no metrics
 }
 
 // Bounds of Config.ShutdownDrain: how long a shutdown waits for in-flight
@@ -104,6 +105,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if err := readCORS(getenv, &c); err != nil {
+		return c, err
+	}
+	if err := readMetrics(getenv, &c); err != nil {
 		return c, err
 	}
 	return c, nil

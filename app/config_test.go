@@ -57,3 +57,26 @@ func TestCompiledReadsSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsPathSetting checks METRICS_PATH: /metrics by default, off, a
+// path of one's own, and paths that cannot be one refused.
+func TestMetricsPathSetting(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "METRICS_PATH" {
+				return v
+			}
+			return ""
+		}
+	}
+	for v, want := range map[string]string{"": "/metrics", "off": "", "/internal/metrics": "/internal/metrics"} {
+		if c, err := ConfigFromEnv(env(v)); err != nil || c.MetricsPath != want {
+			t.Errorf("METRICS_PATH=%q: %q, %v; want %q", v, c.MetricsPath, err, want)
+		}
+	}
+	for _, v := range []string{"metrics", "/", "/graphql", "/a b"} {
+		if _, err := ConfigFromEnv(env(v)); err == nil || !strings.Contains(err.Error(), "METRICS_PATH") {
+			t.Errorf("METRICS_PATH=%q: %v, want an error naming it", v, err)
+		}
+	}
+}

@@ -149,10 +149,16 @@ func (m *Main) Close(ctx context.Context) error {
 // introspection is off), /healthz and /readyz, with request logging.
 func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
+	var metrics *graph.Metrics
+	if m.Config.MetricsPath != "" {
+		var h http.Handler
+		metrics, h = m.metrics()
+		mux.Handle("GET "+m.Config.MetricsPath, h)
+	}
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
 		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads, ShutdownDrain: m.Config.ShutdownDrain,
-		Events: m.events,
+		Events: m.events, Metrics: metrics,
 	}))
 	if m.Config.Introspection {
 		h := ide.Handler("Contacts GraphQL IDE", "/graphql")

@@ -41,6 +41,8 @@ type HandlerConfig struct {
 	// a live request can hold an Idempotency-Key; a key held longer without
 	// an answer was left by a process that died, and a retry takes it over.
 	ShutdownDrain time.Duration
+	// Metrics, when set, counts and times operations (see metrics.go).
+	Metrics *Metrics
 	// Events serves subscriptions (WebSocket and SSE); without it they are
 	// refused.
 	Events *EventHub
@@ -103,6 +105,9 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	}
 	srv.Use(operationRules{extensionName: "OperationRules", schema: es.Schema(), introspection: cfg.Introspection})
 	srv.Use(costLimit{extensionName: "CostLimit", es: es, limit: cfg.MaxComplexity})
+	if cfg.Metrics != nil {
+		srv.Use(observe{m: cfg.Metrics})
+	}
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
 	srv.AroundOperations(requireActor)
