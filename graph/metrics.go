@@ -34,7 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "contactid_graphql_errors_total",
 			Help: "Errors in GraphQL answers (top-level errors and user errors), by code."}, []string{"code"}),
 		operations: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "contactid_contact_operation_duration_seconds",
-			Help: "Time of mergeContacts, separateContact and undoContactOperation (dry runs included), by field.",
+			Help:    "Time of mergeContacts, separateContact and undoContactOperation (dry runs included), by field.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"field"}),
 	}
 	reg.MustRegister(m.requests, m.duration, m.errors, m.operations)
