@@ -2386,10 +2386,10 @@ schema {
 }
 
 "A JSON object, carried as an object (not a string) in both directions."
-scalar JSON
+scalar JSON @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc8259")
 
-"An RFC 3339 timestamp."
-scalar Time
+"An RFC 3339 timestamp, e.g. 2026-01-02T03:04:05.6Z: the server writes UTC; years 1900–9999 and offsets within ±15:59 are accepted."
+scalar Time @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
 type Query {
   "The user the API token belongs to."

@@ -156,7 +156,8 @@ func TestPageConfiguresGraphiQL(t *testing.T) {
 		}
 	}
 	// The start-up script runs GraphiQL with its default localStorage, saved
-	// headers, the headers editor open, and no pre-filled headers.
+	// headers, the headers editor open, no pre-filled headers (only a hint
+	// with a placeholder), and a default query of this API.
 	js, err := fs.ReadFile(staticFS, initJS)
 	if err != nil {
 		t.Fatal(err)
@@ -167,15 +168,22 @@ func TestPageConfiguresGraphiQL(t *testing.T) {
 		"shouldPersistHeaders: true",
 		"isHeadersEditorEnabled: true",
 		"defaultEditorToolsVisibility: 'headers'",
+		"defaultQuery: defaultQuery",
+		"query Contacts {",
+		"mutation PreviewMerge(",
+		`{"Authorization": "Bearer <token>"}`,
 	} {
 		if !bytes.Contains(js, []byte(want)) {
 			t.Errorf("%s does not contain %q", initJS, want)
 		}
 	}
-	for _, bad := range []string{"storage:", "defaultHeaders", "Bearer", "http://", "https://"} {
+	for _, bad := range []string{"storage:", "defaultHeaders", "http://", "https://"} {
 		if bytes.Contains(js, []byte(bad)) || strings.Contains(page, bad) {
 			t.Errorf("page or %s contains %q", initJS, bad)
 		}
+	}
+	if n, hint := bytes.Count(js, []byte("Bearer")), bytes.Count(js, []byte("Bearer <token>")); n != hint || strings.Contains(page, "Bearer") {
+		t.Errorf("%s names Bearer %d times, %d of them the placeholder hint", initJS, n, hint)
 	}
 }
 

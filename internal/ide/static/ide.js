@@ -47,6 +47,37 @@
     return baseFetcher(params, opts);
   }
 
+  // The first tab of a new browser: a working read and a merge preview of
+  // this API, and where the token goes. GraphiQL shows it until the user's
+  // own tabs are saved.
+  var defaultQuery = [
+    '# Contacts API. Put your token in the Headers tab below:',
+    '#   {"Authorization": "Bearer <token>"}',
+    '# `go run .` prints a demo token at start-up.',
+    '',
+    'query Contacts {',
+    '  contacts(first: 5) {',
+    '    totalCount',
+    '    nodes {',
+    '      id name emails phoneNumbers lastActivityAt',
+    '      conversations(first: 2) { nodes { id subject } }',
+    '    }',
+    '  }',
+    '}',
+    '',
+    '# Preview a merge (nothing is stored with dryRun: true); set the',
+    '# variables below to two contact ids from the query above.',
+    'mutation PreviewMerge($base: ID!, $mergee: ID!) {',
+    '  mergeContacts(input: {baseContactId: $base, mergeeContactIds: [$mergee], dryRun: true}) {',
+    '    contact { id name emails }',
+    '    mergedContactIds',
+    '    summary { conversationsMoved messagesReassigned labelsAdded }',
+    '    userErrors { field message code }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
   ReactDOM.createRoot(container).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
@@ -56,6 +87,7 @@
       isHeadersEditorEnabled: true,
       defaultEditorToolsVisibility: 'headers',
       inputValueDeprecation: true,
+      defaultQuery: defaultQuery,
     }),
   );
 })();
