@@ -36,7 +36,10 @@ func (s *Store) EnsureDemo(ctx context.Context) (contact.NewAccount, error) {
 
 // SeedDemo creates a "Demo" account with an administrator, an inbox and a few
 // contacts with conversations, messages and other records, through the same
-// store calls the API uses. It returns the account and the token.
+// store calls the API uses: among them a pair of duplicates to merge (Jane
+// Doe twice) and a contact that is two people to separate (Sam Lee, with
+// Samantha's address and conversation). It returns the account and the
+// token.
 func (s *Store) SeedDemo(ctx context.Context) (contact.NewAccount, error) {
 	acct, err := s.CreateAccount(ctx, DemoAccountName)
 	if err != nil {
@@ -57,6 +60,13 @@ func (s *Store) SeedDemo(ctx context.Context) (contact.NewAccount, error) {
 			[]string{"My order has not arrived.", "Sorry about that, checking now."}},
 		{"Maria", "Rossi", "maria@example.org", "+39 06 6988 0000", "lead",
 			[]string{"Do you ship to Italy?"}},
+		// A duplicate of Jane, from another channel: a pair to merge.
+		{"Jane", "Doe", "jane.doe@work.example", "+1 415 555 0102", "candidate",
+			[]string{"Hello, Jane again, writing from my work address.", "Welcome back Jane!"}},
+		// Two people mixed up under one contact (two addresses, two
+		// unrelated conversations): one to separate.
+		{"Sam", "Lee", "sam.lee@example.com", "+1 212 555 0199", "customer",
+			[]string{"Sam here: where is my refund?", "Refund issued, Sam."}},
 	}
 	start := time.Now().Add(-72 * time.Hour)
 	for i, p := range people {
@@ -85,8 +95,31 @@ func (s *Store) SeedDemo(ctx context.Context) (contact.NewAccount, error) {
 		if _, err := s.CreateContactNote(ctx, a, c.ID, ptr("Met "+p.first+" at the spring fair.")); err != nil {
 			return contact.NewAccount{}, fmt.Errorf("seed note: %w", err)
 		}
+		if p.first == "Sam" {
+			if err := seedMixedUp(ctx, s, a, c, inbox.ID, start); err != nil {
+				return contact.NewAccount{}, err
+			}
+		}
 	}
 	return acct, nil
+}
+
+// seedMixedUp gives Sam a second person's address and conversation:
+// Samantha, who wrote from another address about something else.
+func seedMixedUp(ctx context.Context, s *Store, a contact.Actor, c *contact.Contact, inbox string, start time.Time) error {
+	if _, err := s.UpdateContact(ctx, a, c.ID, nil, contact.ContactFields{
+		Emails: contact.Some([]string{c.Emails[0], "samantha.lee@example.net"})}); err != nil {
+		return fmt.Errorf("seed second address: %w", err)
+	}
+	conv, err := s.CreateConversation(ctx, a, contact.CreateConversationInput{ContactID: c.ID, InboxID: inbox, Subject: ptr("Booking a demo")})
+	if err != nil {
+		return fmt.Errorf("seed second conversation: %w", err)
+	}
+	sender := contact.SenderContact
+	at := start.Add(2 * time.Hour)
+	_, err = s.CreateMessage(ctx, a, contact.CreateMessageInput{ConversationID: conv.ID,
+		Content: ptr("Hi, Samantha Lee from Lee & Co: can we book a product demo?"), SenderType: &sender, CreatedAt: &at})
+	return wrapErr("seed second message", err)
 }
 
 // ptr returns a pointer to v.
