@@ -72,3 +72,12 @@ func (c CORS) withCORS(next http.Handler) http.Handler {
 	}
 	return cors.New(opts).Handler(next)
 }
+
+// webSocketOrigins returns the origin patterns of the subscription
+// WebSocket: the same origins as CORS.
+func (c CORS) webSocketOrigins() []string {
+	if c.AllowedOrigins == nil {
+		return []string{"http://localhost:*"}
+	}
+	return c.AllowedOrigins
+}

@@ -158,7 +158,7 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
 		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads, ShutdownDrain: m.Config.ShutdownDrain,
-		Events: m.events, Metrics: metrics,
+		Events: m.events, Metrics: metrics, WebSocketOrigins: m.Config.CORS.webSocketOrigins(),
 	}))
 	if m.Config.Introspection {
 		h := ide.Handler("Contacts GraphQL IDE", "/graphql")

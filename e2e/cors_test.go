@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"contactid/app"
 	"contactid/internal/pgtest"
+
+	"github.com/coder/websocket"
 )
 
 // preflight sends a CORS preflight for a POST with the API's headers from
@@ -76,5 +80,31 @@ func TestCORSConfigured(t *testing.T) {
 		}); err == nil {
 			t.Errorf("CORS_ALLOWED_ORIGINS=%q accepted", bad)
 		}
+	}
+}
+
+// TestWebSocketOrigins: a page on an allowed origin may open the
+// subscription WebSocket, another origin may not (the WebSocket follows the
+// CORS origins).
+func TestWebSocketOrigins(t *testing.T) {
+	s := MustServer(t)
+	dial := func(origin string) (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, res, err := websocket.Dial(ctx, wsURL(s.URL), &websocket.DialOptions{
+			Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Origin": {origin}}})
+		if c != nil {
+			c.CloseNow() //nolint:errcheck // probe only
+		}
+		if res == nil {
+			return 0, err
+		}
+		return res.StatusCode, err
+	}
+	if status, err := dial("http://localhost:5173"); err != nil || status != http.StatusSwitchingProtocols {
+		t.Errorf("localhost page: %d, %v", status, err)
+	}
+	if status, err := dial("https://evil.example"); err == nil || status != http.StatusForbidden {
+		t.Errorf("other origin: %d, %v; want 403", status, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
@@ -41,6 +43,10 @@ type HandlerConfig struct {
 	// a live request can hold an Idempotency-Key; a key held longer without
 	// an answer was left by a process that died, and a retry takes it over.
 	ShutdownDrain time.Duration
+	// WebSocketOrigins are the origins (scheme://host[:port], path.Match
+	// patterns) whose pages may open a subscription WebSocket besides the
+	// API's own; "*" allows any.
+	WebSocketOrigins []string
 	// Metrics, when set, counts and times operations (see metrics.go).
 	Metrics *Metrics
 	// Events serves subscriptions (WebSocket and SSE); without it they are
@@ -76,7 +82,12 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()})
 	srv := handler.New(es)
+	accept := websocket.AcceptOptions{OriginPatterns: cfg.WebSocketOrigins}
+	if slices.Contains(cfg.WebSocketOrigins, "*") {
+		accept = websocket.AcceptOptions{InsecureSkipVerify: true} // the operator allowed every origin
+	}
 	srv.AddTransport(transport.Websocket{
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: accept},
 		InitFunc:              wsInit(cfg.Store, cfg.Logger),
 		InitTimeout:           wsInitTimeout,
 		KeepAlivePingInterval: streamKeepAlive,
