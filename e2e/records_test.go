@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"contactid/app/apptest"
+	"contactid/contact"
 )
 
 func TestInboxes(t *testing.T) {
@@ -31,7 +32,7 @@ func TestInboxes(t *testing.T) {
 	})
 
 	t.Run("blank fields are invalid", func(t *testing.T) {
-		errs := s.MustReject(t, a.Token, createInboxDoc, map[string]any{"input": map[string]any{"name": " "}})
+		errs := s.MustReject(t, a.Token, createInboxDoc, map[string]any{"input": map[string]any{"name": " ", "channelType": ""}})
 		MustHaveUserError(t, errs, "INVALID", "input", "name")
 		MustHaveUserError(t, errs, "INVALID", "input", "channelType")
 		apptest.MustEqual(t, "error count", len(errs), 2)
@@ -83,7 +84,7 @@ func TestContactInboxes(t *testing.T) {
 
 	t.Run("every bad field is reported", func(t *testing.T) {
 		errs := s.MustReject(t, a.Token, createContactInboxDoc, map[string]any{"input": map[string]any{
-			"contactId": randomID(), "inboxId": randomID()}})
+			"contactId": randomID(), "inboxId": randomID(), "sourceId": ""}})
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "contactId")
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "inboxId")
 		MustHaveUserError(t, errs, "INVALID", "input", "sourceId")
@@ -273,7 +274,7 @@ func TestMessages(t *testing.T) {
 	t.Run("rejections", func(t *testing.T) {
 		errs := s.MustReject(t, a.Token, createMessageDoc, map[string]any{"input": map[string]any{"conversationId": conv, "content": " \n "}})
 		MustUserError(t, errs, "INVALID", "input", "content")
-		errs = s.MustReject(t, a.Token, createMessageDoc, map[string]any{"input": map[string]any{"conversationId": randomID()}})
+		errs = s.MustReject(t, a.Token, createMessageDoc, map[string]any{"input": map[string]any{"conversationId": randomID(), "content": ""}})
 		MustHaveUserError(t, errs, "INVALID", "input", "content")
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "conversationId")
 	})
@@ -361,7 +362,7 @@ func TestContactRecords(t *testing.T) {
 		}
 		errs := s.MustReject(t, a.Token, createContactNoteDoc, map[string]any{"input": map[string]any{"contactId": c.ID, "content": ""}})
 		MustUserError(t, errs, "INVALID", "input", "content")
-		errs = s.MustReject(t, a.Token, createContactNoteDoc, map[string]any{"input": map[string]any{"contactId": randomID()}})
+		errs = s.MustReject(t, a.Token, createContactNoteDoc, map[string]any{"input": map[string]any{"contactId": randomID(), "content": ""}})
 		MustHaveUserError(t, errs, "NOT_FOUND", "input", "contactId")
 		MustHaveUserError(t, errs, "INVALID", "input", "content")
 	})
@@ -388,7 +389,7 @@ func TestContactRecords(t *testing.T) {
 			t.Fatalf("dueAt = %v, want null", reminders[1].DueAt)
 		}
 		reminders[0].DueAt = &due // compare in UTC below
-		errs := s.MustReject(t, a.Token, createReminderDoc, map[string]any{"input": map[string]any{"contactId": c.ID}})
+		errs := s.MustReject(t, a.Token, createReminderDoc, map[string]any{"input": map[string]any{"contactId": c.ID, "title": ""}})
 		MustUserError(t, errs, "INVALID", "input", "title")
 	})
 
@@ -454,4 +455,28 @@ func TestContactRecords(t *testing.T) {
 		apptest.MustEqual(t, "totals", []int{k.Applications.TotalCount, k.Notes.TotalCount, k.Reminders.TotalCount, k.TrainingSnapshots.TotalCount},
 			[]int{2, 2, 2, 2})
 	})
+}
+
+// TestRequiredInputsAreNonNull: an input field the mutation needs is
+// non-null in the schema, so leaving it out is a GraphQL validation error
+// (a compile error for typed clients) and nothing runs.
+func TestRequiredInputsAreNonNull(t *testing.T) {
+	f := MustFixture(t)
+	c := f.MustContact(t, contact.ContactFields{FirstName: contact.Some(sp("Req"))})
+	before := f.Snapshot(t)
+	for name, tc := range map[string]struct {
+		doc   string
+		input map[string]any
+	}{
+		"createInbox without channelType":     {createInboxDoc, map[string]any{"name": "Web"}},
+		"createContactNote without content":   {createContactNoteDoc, map[string]any{"contactId": c.ID}},
+		"createReminder without title":        {createReminderDoc, map[string]any{"contactId": c.ID}},
+		"createContactInbox without sourceId": {createContactInboxDoc, map[string]any{"contactId": c.ID, "inboxId": f.Inbox.ID}},
+	} {
+		res := f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, tc.doc, map[string]any{"input": tc.input})
+		if len(res.Errors) != 1 || res.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("%s: %+v", name, res.Errors)
+		}
+	}
+	f.MustUnchanged(t, before)
 }

@@ -2722,12 +2722,12 @@ type ContactInboxConnection {
   totalCount: Int!
 }
 
-"Name and email are required; role defaults to AGENT."
+"Role defaults to AGENT."
 input CreateUserInput {
   "At most 255 characters."
-  name: String
+  name: String!
   "At most 254 bytes once trimmed and normalised (lower case, Unicode NFC)."
-  email: String
+  email: String!
   role: Role
 }
 
@@ -2738,12 +2738,12 @@ type CreateUserPayload {
   userErrors: [UserError!]!
 }
 
-"Both fields are required."
+"An inbox: a channel contacts write in."
 input CreateInboxInput {
   "At most 255 characters."
-  name: String
+  name: String!
   "At most 255 characters."
-  channelType: String
+  channelType: String!
 }
 
 type CreateInboxPayload {
@@ -2858,7 +2858,7 @@ input CreateContactInboxInput {
   contactId: ID!
   inboxId: ID!
   "The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters."
-  sourceId: String
+  sourceId: String!
 }
 
 type CreateContactInboxPayload {
@@ -2901,7 +2901,7 @@ type UpdateConversationPayload {
 input CreateMessageInput {
   conversationId: ID!
   "Required, not blank. At most 65,536 characters."
-  content: String
+  content: String!
   "Defaults to USER (the caller)."
   senderType: SenderType
   "When the message was sent; defaults to now. Set it to import history."
@@ -2929,7 +2929,7 @@ type CreateApplicationPayload {
 input CreateContactNoteInput {
   contactId: ID!
   "Required, not blank. At most 65,536 characters."
-  content: String
+  content: String!
 }
 
 type CreateContactNotePayload {
@@ -2940,7 +2940,7 @@ type CreateContactNotePayload {
 input CreateReminderInput {
   contactId: ID!
   "Required, not blank. At most 1,000 characters."
-  title: String
+  title: String!
   dueAt: Time
 }
 
@@ -13346,7 +13346,7 @@ func (ec *executionContext) unmarshalInputCreateContactInboxInput(ctx context.Co
 			it.InboxID = data
 		case "sourceId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceId"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13539,7 +13539,7 @@ func (ec *executionContext) unmarshalInputCreateContactNoteInput(ctx context.Con
 			it.ContactID = data
 		case "content":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13634,14 +13634,14 @@ func (ec *executionContext) unmarshalInputCreateInboxInput(ctx context.Context, 
 		switch k {
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "channelType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelType"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13678,7 +13678,7 @@ func (ec *executionContext) unmarshalInputCreateMessageInput(ctx context.Context
 			it.ConversationID = data
 		case "content":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13729,7 +13729,7 @@ func (ec *executionContext) unmarshalInputCreateReminderInput(ctx context.Contex
 			it.ContactID = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13803,14 +13803,14 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		switch k {
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19843,6 +19843,28 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalString(*v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

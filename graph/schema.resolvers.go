@@ -209,7 +209,7 @@ func (r *mutationResolver) DeleteContact(ctx context.Context, id string) (*model
 
 // CreateContactInbox is the resolver for the createContactInbox field.
 func (r *mutationResolver) CreateContactInbox(ctx context.Context, input model.CreateContactInboxInput) (*model.CreateContactInboxPayload, error) {
-	v, ue, err := payload(r.Store.CreateContactInbox(ctx, actor(ctx), input.ContactID, input.InboxID, input.SourceID))
+	v, ue, err := payload(r.Store.CreateContactInbox(ctx, actor(ctx), input.ContactID, input.InboxID, &input.SourceID))
 	return &model.CreateContactInboxPayload{ContactInbox: v, UserErrors: ue}, err
 }
 
@@ -239,13 +239,13 @@ func (r *mutationResolver) CreateApplication(ctx context.Context, input model.Cr
 
 // CreateContactNote is the resolver for the createContactNote field.
 func (r *mutationResolver) CreateContactNote(ctx context.Context, input model.CreateContactNoteInput) (*model.CreateContactNotePayload, error) {
-	v, ue, err := payload(r.Store.CreateContactNote(ctx, actor(ctx), input.ContactID, input.Content))
+	v, ue, err := payload(r.Store.CreateContactNote(ctx, actor(ctx), input.ContactID, &input.Content))
 	return &model.CreateContactNotePayload{ContactNote: v, UserErrors: ue}, err
 }
 
 // CreateReminder is the resolver for the createReminder field.
 func (r *mutationResolver) CreateReminder(ctx context.Context, input model.CreateReminderInput) (*model.CreateReminderPayload, error) {
-	v, ue, err := payload(r.Store.CreateReminder(ctx, actor(ctx), input.ContactID, input.Title, input.DueAt))
+	v, ue, err := payload(r.Store.CreateReminder(ctx, actor(ctx), input.ContactID, &input.Title, input.DueAt))
 	return &model.CreateReminderPayload{Reminder: v, UserErrors: ue}, err
 }
 

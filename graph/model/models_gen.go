@@ -64,7 +64,7 @@ type CreateContactInboxInput struct {
 	ContactID string `json:"contactId"`
 	InboxID   string `json:"inboxId"`
 	// The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters.
-	SourceID *string `json:"sourceId,omitempty"`
+	SourceID string `json:"sourceId"`
 }
 
 type CreateContactInboxPayload struct {
@@ -75,7 +75,7 @@ type CreateContactInboxPayload struct {
 type CreateContactNoteInput struct {
 	ContactID string `json:"contactId"`
 	// Required, not blank. At most 65,536 characters.
-	Content *string `json:"content,omitempty"`
+	Content string `json:"content"`
 }
 
 type CreateContactNotePayload struct {
@@ -106,7 +106,7 @@ type CreateMessagePayload struct {
 type CreateReminderInput struct {
 	ContactID string `json:"contactId"`
 	// Required, not blank. At most 1,000 characters.
-	Title *string    `json:"title,omitempty"`
+	Title string     `json:"title"`
 	DueAt *time.Time `json:"dueAt,omitempty"`
 }
 
