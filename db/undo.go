@@ -597,19 +597,31 @@ func rewriteImage(ctx context.Context, tx *sqlx.Tx, acct string, im contact.Cont
 	return rewriteContact(ctx, tx, acct, c)
 }
 
-// noRows maps sql.ErrNoRows to nil.
-func noRows(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	return err
-}
-
 // errMissingImage reports a journal row without the image an undo needs.
 var errMissingImage = errors.New("the journal row lacks the contact image the undo needs")
 
-// itoa formats a CTE name's index.
-func itoa(i int) string { return strconv.Itoa(i) }
+// steps builds one statement of data-changing CTEs (each RETURNING a row
+// per row it changed) and sums the rows the counted ones changed.
+type steps struct{ with, counted []string }
+
+// count adds a step whose changed rows are summed.
+func (s *steps) count(stmt string) {
+	name := "s" + strconv.Itoa(len(s.with))
+	s.with = append(s.with, name+" AS ("+stmt+")")
+	s.counted = append(s.counted, "(SELECT count(*) FROM "+name+")")
+}
+
+// also adds a step that is not counted.
+func (s *steps) also(stmt string) {
+	s.with = append(s.with, "s"+strconv.Itoa(len(s.with))+" AS ("+stmt+")")
+}
+
+// run runs the statement with args and returns the counted steps' rows.
+func (s steps) run(ctx context.Context, tx *sqlx.Tx, step string, args ...any) (int, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, `WITH `+strings.Join(s.with, ", ")+` SELECT `+strings.Join(append(s.counted, "0"), " + "), args...)
+	return n, wrapErr(step, err)
+}
 
 // quote writes a record key as an SQL literal.
 func quote(key string) string { return pq.QuoteLiteral(key) }

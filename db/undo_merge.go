@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"contactid/contact"
 
@@ -90,20 +89,17 @@ func (u *undoPlan) unmerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor) ([
 	}
 	mergees := contactsOf(u.images.Before.Mergees)
 	places := u.ownedPlaces(mergeExtraPlaces()...)
-	with := []string{`gone AS (DELETE FROM contact_redirects WHERE account_id = $1 AND old_contact_id = ANY($3::uuid[]) RETURNING 1)`}
-	counts := []string{}
-	for i, k := range places {
-		name := "k" + itoa(i)
-		with = append(with, name+` AS (UPDATE `+k.table+` t SET `+k.col+` = m.owner_id, updated_at = now()
+	var back steps
+	back.also(`DELETE FROM contact_redirects WHERE account_id = $1 AND old_contact_id = ANY($3::uuid[]) RETURNING 1`)
+	for _, k := range places {
+		back.count(`UPDATE ` + k.table + ` t SET ` + k.col + ` = m.owner_id, updated_at = now()
 			FROM (SELECT owner_id, unnest(ids) AS id FROM operation_journal_moves
-				WHERE account_id = $1 AND journal_id = $2 AND kind = `+quote(k.key)+`) m
-			WHERE t.account_id = $1 AND t.`+k.idCol+` = m.id RETURNING 1)`)
-		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+				WHERE account_id = $1 AND journal_id = $2 AND kind = ` + quote(k.key) + `) m
+			WHERE t.account_id = $1 AND t.` + k.idCol + ` = m.id RETURNING 1`)
 	}
-	var moved int
-	if err := tx.GetContext(ctx, &moved, `WITH `+strings.Join(with, ", ")+` SELECT `+strings.Join(counts, " + "),
-		u.acct, u.root.ID, pqArray(mergees)); err != nil {
-		return nil, wrapf("move records back", err)
+	moved, err := back.run(ctx, tx, "move records back", u.acct, u.root.ID, pqArray(mergees))
+	if err != nil {
+		return nil, err
 	}
 	if u.keep != "" && u.keep != base {
 		n, err := moveNewRecords(ctx, tx, u.acct, u.root.ID, base, u.keep, u.l.CreatedAt)
@@ -129,20 +125,17 @@ func (u *undoPlan) remerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor) ([
 	for _, id := range mergees {
 		now.Mergees = append(now.Mergees, contact.NewContactImage(u.current[id]))
 	}
-	var with, counts []string
-	for i, k := range u.ownedPlaces(mergeExtraPlaces()...) {
-		name := "k" + itoa(i)
-		with = append(with, name+` AS (UPDATE `+k.table+` SET `+k.col+` = $2, updated_at = now()
-			WHERE account_id = $1 AND `+k.col+` = ANY($3::uuid[]) RETURNING 1)`)
-		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+	var again steps
+	for _, k := range u.ownedPlaces(mergeExtraPlaces()...) {
+		again.count(`UPDATE ` + k.table + ` SET ` + k.col + ` = $2, updated_at = now()
+			WHERE account_id = $1 AND ` + k.col + ` = ANY($3::uuid[]) RETURNING 1`)
 	}
-	with = append(with, `gone AS (DELETE FROM contacts WHERE account_id = $1 AND id = ANY($3::uuid[]) RETURNING id)`,
-		`redirect AS (INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id, created_at)
-			SELECT $1, unnest($3::uuid[]), $2, $4 RETURNING 1)`)
-	var moved int
-	if err := tx.GetContext(ctx, &moved, `WITH `+strings.Join(with, ", ")+` SELECT `+strings.Join(counts, " + "),
-		u.acct, base, pqArray(mergees), u.root.CreatedAt); err != nil {
-		return nil, wrapf("merge again", err)
+	again.also(`DELETE FROM contacts WHERE account_id = $1 AND id = ANY($3::uuid[]) RETURNING id`)
+	again.also(`INSERT INTO contact_redirects (account_id, old_contact_id, new_contact_id, created_at)
+			SELECT $1, unnest($3::uuid[]), $2, $4 RETURNING 1`)
+	moved, err := again.run(ctx, tx, "merge again", u.acct, base, pqArray(mergees), u.root.CreatedAt)
+	if err != nil {
+		return nil, err
 	}
 	if err := rewriteImage(ctx, tx, u.acct, *u.images.Before.Base); err != nil {
 		return nil, err
@@ -157,16 +150,12 @@ func (u *undoPlan) remerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor) ([
 // moveNewRecords moves the records of every kind created on from after
 // since, that journal row root did not move, to to; it returns how many.
 func moveNewRecords(ctx context.Context, tx *sqlx.Tx, acct, root, from, to string, since any) (int, error) {
-	var with, counts []string
-	for i, k := range contact.RecordKinds {
-		name := "n" + itoa(i)
-		with = append(with, name+` AS (UPDATE `+k.Table+` t SET `+k.OwnerColumn+` = $4, updated_at = now()
-			WHERE t.account_id = $1 AND t.`+k.OwnerColumn+` = $3 AND t.created_at > $5
+	var move steps
+	for _, k := range contact.RecordKinds {
+		move.count(`UPDATE ` + k.Table + ` t SET ` + k.OwnerColumn + ` = $4, updated_at = now()
+			WHERE t.account_id = $1 AND t.` + k.OwnerColumn + ` = $3 AND t.created_at > $5
 			  AND NOT EXISTS (SELECT 1 FROM operation_journal_moves m
-				WHERE m.account_id = $1 AND m.journal_id = $2 AND m.kind = `+quote(k.Key)+` AND t.id = ANY(m.ids)) RETURNING 1)`)
-		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+				WHERE m.account_id = $1 AND m.journal_id = $2 AND m.kind = ` + quote(k.Key) + ` AND t.id = ANY(m.ids)) RETURNING 1`)
 	}
-	var n int
-	err := tx.GetContext(ctx, &n, `WITH `+strings.Join(with, ", ")+` SELECT `+strings.Join(counts, " + "), acct, root, from, to, since)
-	return n, wrapErr("move new records", err)
+	return move.run(ctx, tx, "move new records", acct, root, from, to, since)
 }

@@ -3,8 +3,6 @@ package db
 import (
 	"context"
 	"encoding/json"
-	"strconv"
-	"strings"
 
 	"contactid/contact"
 
@@ -111,18 +109,16 @@ func (u *undoPlan) unseparate(ctx context.Context, tx *sqlx.Tx, a contact.Actor)
 			return nil, wrapf("remove tails", err)
 		}
 	}
-	with := []string{`senders AS (UPDATE messages SET sender_contact_id = $3, updated_at = now()
-		WHERE account_id = $1 AND sender_contact_id = $2 RETURNING 1)`}
-	counts := []string{`(SELECT count(*) FROM senders)`}
-	for i, k := range contact.RecordKinds {
-		name := "k" + strconv.Itoa(i)
-		with = append(with, name+` AS (UPDATE `+k.Table+` SET `+k.OwnerColumn+` = $3, updated_at = now()
-			WHERE account_id = $1 AND `+k.OwnerColumn+` = $2 RETURNING 1)`)
-		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+	var fold steps
+	fold.count(`UPDATE messages SET sender_contact_id = $3, updated_at = now()
+		WHERE account_id = $1 AND sender_contact_id = $2 RETURNING 1`)
+	for _, k := range contact.RecordKinds {
+		fold.count(`UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = $3, updated_at = now()
+			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = $2 RETURNING 1`)
 	}
-	var n int
-	if err := tx.GetContext(ctx, &n, `WITH `+strings.Join(with, ", ")+` SELECT `+strings.Join(counts, " + "), u.acct, newID, orig); err != nil {
-		return nil, wrapf("fold records back", err)
+	n, err := fold.run(ctx, tx, "fold records back", u.acct, newID, orig)
+	if err != nil {
+		return nil, err
 	}
 	moved += n
 	if _, err := tx.ExecContext(ctx, `WITH gone AS (DELETE FROM contacts WHERE account_id = $1 AND id = $2 RETURNING id)
@@ -183,18 +179,15 @@ func (u *undoPlan) reseparate(ctx context.Context, tx *sqlx.Tx, a contact.Actor)
 	for _, k := range contact.RecordKinds {
 		keys = append(keys, recordPlace{key: k.Key, table: k.Table, idCol: "id", col: k.OwnerColumn})
 	}
-	var with, counts []string
-	for i, k := range keys {
-		name := "k" + strconv.Itoa(i)
-		with = append(with, name+` AS (UPDATE `+k.table+` t SET `+k.col+` = $3, updated_at = now()
-			FROM (SELECT unnest(ids) AS id FROM operation_journal_moves WHERE account_id = $1 AND journal_id = $2 AND kind = `+
-			quote(k.key)+`) m WHERE t.account_id = $1 AND t.`+k.idCol+` = m.id RETURNING 1)`)
-		counts = append(counts, `(SELECT count(*) FROM `+name+`)`)
+	var again steps
+	for _, k := range keys {
+		again.count(`UPDATE ` + k.table + ` t SET ` + k.col + ` = $3, updated_at = now()
+			FROM (SELECT unnest(ids) AS id FROM operation_journal_moves WHERE account_id = $1 AND journal_id = $2 AND kind = ` +
+			quote(k.key) + `) m WHERE t.account_id = $1 AND t.` + k.idCol + ` = m.id RETURNING 1`)
 	}
-	var n int
-	if err := tx.GetContext(ctx, &n, `WITH `+strings.Join(with, ", ")+` SELECT `+strings.Join(counts, " + "),
-		u.acct, u.root.ID, newID); err != nil {
-		return nil, wrapf("separate again", err)
+	n, err := again.run(ctx, tx, "separate again", u.acct, u.root.ID, newID)
+	if err != nil {
+		return nil, err
 	}
 	if err := u.writeUndoRow(ctx, tx, a, now, contact.JournalMoved{},
 		contact.UndoSummary{ContactsRestored: 1, RecordsMoved: moved + n}); err != nil {
