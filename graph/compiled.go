@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"slices"
 
 	"contactid/db"
 
@@ -38,7 +39,7 @@ func compiledReads(s *db.Store) graphql.RootFieldMiddleware {
 		var err error
 		switch f.Name {
 		case "contacts":
-			if args["after"] != nil || args["search"] != nil || args["label"] != nil {
+			if !onlyArgs(args, "first") {
 				return next(ctx)
 			}
 			first, ok := intArg(args["first"])
@@ -48,7 +49,7 @@ func compiledReads(s *db.Store) graphql.RootFieldMiddleware {
 			raw, err = s.ContactsJSON(ctx, a, first, sel)
 		case "contact":
 			id, ok := args["id"].(string)
-			if !ok {
+			if !ok || !onlyArgs(args, "id") {
 				return next(ctx)
 			}
 			raw, err = s.ContactJSON(ctx, a, id, sel)
@@ -100,6 +101,17 @@ func readFields(oc *graphql.OperationContext, set ast.SelectionSet, typeName str
 		out = append(out, rf)
 	}
 	return out, true
+}
+
+// onlyArgs reports whether every argument other than the named ones is
+// null, so that a compiled read never ignores an argument it does not know.
+func onlyArgs(args map[string]any, names ...string) bool {
+	for name, v := range args {
+		if v != nil && !slices.Contains(names, name) {
+			return false
+		}
+	}
+	return true
 }
 
 // intArg reads an optional Int argument as the executor coerced it.
