@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -32,10 +31,8 @@ func (s *Store) emit(ctx context.Context, e Event) {
 }
 
 // writeEvent records a committed-to-be change in the outbox, in the
-// change's transaction, as its last statement: it takes the account's next
-// event number (the account row's lock orders the commits of its events)
-// and wakes listeners at commit (NOTIFY contact_events with the account id).
-func writeEvent(ctx context.Context, tx *sqlx.Tx, a contact.Actor, kind contact.EventKind, contactIDs []string, operationID string, summary any) error {
+// change's transaction, as its last statement (see eventSQL).
+func writeEvent(ctx context.Context, tx q, a contact.Actor, kind contact.EventKind, contactIDs []string, operationID string, summary any) error {
 	var sum *string
 	if summary != nil {
 		b, err := json.Marshal(summary)
@@ -44,19 +41,34 @@ func writeEvent(ctx context.Context, tx *sqlx.Tx, a contact.Actor, kind contact.
 		}
 		sum = new(string(b))
 	}
-	var op, actor *string
+	var op *string
 	if operationID != "" {
 		op = &operationID
 	}
-	if a.UserID != "" {
-		actor = &a.UserID
-	}
-	_, err := tx.ExecContext(ctx, `WITH n AS (UPDATE accounts SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq),
-		e AS (INSERT INTO contact_events (account_id, seq, kind, actor_user_id, contact_ids, operation_id, summary)
-			SELECT $1, n.event_seq, $2, $3::uuid, $4::uuid[], $5::uuid, $6::jsonb FROM n RETURNING seq)
-		SELECT pg_notify('contact_events', $1::text) FROM e`,
-		a.AccountID, string(kind), actor, pqArray(contactIDs), op, sum)
+	_, err := tx.ExecContext(ctx, `WITH `+eventSQL("$1", "$2", "$3", "$4", "$5", "$6"),
+		a.AccountID, string(kind), eventActor(a), pqArray(contactIDs), op, sum)
 	return wrapErr("write event", err)
+}
+
+// eventSQL returns the CTEs and final SELECT that write an event to the
+// outbox, given the SQL of its parameters: it takes the account's next event
+// number (the account row's lock orders the commits of its events, so it
+// belongs in the transaction's last statement) and wakes listeners at commit
+// (NOTIFY contact_events with the account id).
+func eventSQL(acct, kind, actor, contactIDs, operationID, summary string) string {
+	return `n AS (UPDATE accounts SET event_seq = event_seq + 1 WHERE id = ` + acct + ` RETURNING event_seq),
+		e AS (INSERT INTO contact_events (account_id, seq, kind, actor_user_id, contact_ids, operation_id, summary)
+			SELECT ` + acct + `, n.event_seq, ` + kind + `, ` + actor + `::uuid, ` + contactIDs + `::uuid[], ` + operationID + `::uuid, ` + summary + `::jsonb
+			FROM n RETURNING seq)
+		SELECT pg_notify('contact_events', ` + acct + `::text) FROM e`
+}
+
+// eventActor returns the user id an event records for a, nil for none.
+func eventActor(a contact.Actor) *string {
+	if a.UserID == "" {
+		return nil
+	}
+	return &a.UserID
 }
 
 // eventColumns are the columns of contact.Event.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -160,17 +159,32 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 	return n[:len(moves)], nil
 }
 
+// operationEvent is the outbox event of a journaled operation that is not
+// a dry run: its kind and every contact involved.
+type operationEvent struct {
+	kind       contact.EventKind
+	contactIDs []string
+}
+
 // finishJournal records, once an operation has written everything, the
 // summary its payload returns and the version each of contacts has now
-// (an undo requires them unchanged).
-func finishJournal(ctx context.Context, tx *sqlx.Tx, j journalRow, summary any, contacts []string) error {
+// (an undo requires them unchanged); with ev (nil on a dry run) the same
+// statement writes the operation's event, with the same summary, to the
+// outbox (see eventSQL).
+func finishJournal(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent) error {
 	b, err := json.Marshal(summary)
 	if err != nil {
 		return fmt.Errorf("journal summary: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
+	query := `UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
 			SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM contacts WHERE account_id = $1 AND id = ANY($4::uuid[]))
-		WHERE account_id = $1 AND id = $2`, j.acct, j.id, string(b), pqArray(contacts))
+		WHERE account_id = $1 AND id = $2`
+	args := []any{j.acct, j.id, string(b), pqArray(contacts)}
+	if ev != nil {
+		query = `WITH fin AS (` + query + `), ` + eventSQL("$1", "$5", "$6", "$7", "$2", "$3")
+		args = append(args, string(ev.kind), eventActor(a), pqArray(ev.contactIDs))
+	}
+	_, err = tx.ExecContext(ctx, query, args...)
 	return wrapErr("finish journal", err)
 }
 

@@ -176,13 +176,12 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 		return res, identifierTaken(err, "input", "baseContactId")
 	}
 	res.MergedContactIDs = p.mergees
-	if err := finishJournal(ctx, tx, j, res.Summary, []string{base.ID}); err != nil {
-		return res, err
-	}
+	var ev *operationEvent
 	if !in.DryRun {
-		if err := writeEvent(ctx, tx, a, contact.EventContactsMerged, append([]string{base.ID}, p.mergees...), j.id, res.Summary); err != nil {
-			return res, err
-		}
+		ev = &operationEvent{kind: contact.EventContactsMerged, contactIDs: append([]string{base.ID}, p.mergees...)}
+	}
+	if err := finishJournal(ctx, tx, a, j, res.Summary, []string{base.ID}, ev); err != nil {
+		return res, err
 	}
 	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
 	return res, err

@@ -26,11 +26,12 @@ func (s *Store) SeparateContact(ctx context.Context, a contact.Actor, id string,
 	}
 	var res contact.SeparateResult
 	err := s.runTx(ctx, in.DryRun, func(tx *sqlx.Tx) error {
-		p, err := planSeparation(ctx, tx, a.AccountID, id, in)
+		ptx := preparedTx{tx: tx, stmts: s.writes}
+		p, err := planSeparation(ctx, ptx, a.AccountID, id, in)
 		if err != nil {
 			return err
 		}
-		res, err = p.run(ctx, tx, a)
+		res, err = p.run(ctx, ptx, a)
 		return err
 	})
 	if err == nil && !res.DryRun {
@@ -52,7 +53,7 @@ type separation struct {
 
 // planSeparation locks the contact and validates the whole input against the
 // database, returning every problem at once.
-func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contact.SeparateInput) (*separation, error) {
+func planSeparation(ctx context.Context, tx q, acct, id string, in contact.SeparateInput) (*separation, error) {
 	locked, err := lockContacts(ctx, tx, acct, []string{id})
 	if err != nil {
 		return nil, err
@@ -116,7 +117,7 @@ func planSeparation(ctx context.Context, tx *sqlx.Tx, acct, id string, in contac
 // checkSplitIdentifiers returns TAKEN user errors for an identifier split
 // that gives both sides one identifier or either side one that a contact
 // other than the original has.
-func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string, orig, newer *string) (contact.UserErrors, error) {
+func checkSplitIdentifiers(ctx context.Context, tx q, acct, origID string, orig, newer *string) (contact.UserErrors, error) {
 	var errs contact.UserErrors
 	if orig != nil && newer != nil && *orig == *newer {
 		errs.Add(contact.Taken, "an identifier cannot belong to both contacts", contact.SplitPath("identifier", "new")...)
@@ -148,7 +149,7 @@ func checkSplitIdentifiers(ctx context.Context, tx *sqlx.Tx, acct, origID string
 
 // ownedRecords returns, by record kind, which of the records the
 // assignment lists the contact owns, in one statement for every kind.
-func ownedRecords(ctx context.Context, tx *sqlx.Tx, acct, contactID string, a *contact.ChildRecordAssignment) (map[string]map[string]bool, error) {
+func ownedRecords(ctx context.Context, tx q, acct, contactID string, a *contact.ChildRecordAssignment) (map[string]map[string]bool, error) {
 	out := map[string]map[string]bool{}
 	p := params{acct, contactID}
 	var parts []string
@@ -206,7 +207,7 @@ func checkOwned(isOwned map[string]bool, list []contact.RecordAssignment, field 
 
 // planTails validates the message dividers and new-conversation metadata
 // and builds the tail conversations to create.
-func (p *separation) planTails(ctx context.Context, tx *sqlx.Tx, acct string, convSide map[string]contact.SplitSide) (contact.UserErrors, error) {
+func (p *separation) planTails(ctx context.Context, tx q, acct string, convSide map[string]contact.SplitSide) (contact.UserErrors, error) {
 	var errs contact.UserErrors
 	if len(p.in.MessageDividers) == 0 && len(p.in.NewConversationMeta) == 0 {
 		return nil, nil
@@ -276,7 +277,7 @@ func nullBad(ids []string) []string {
 
 // applyMeta validates newConversationMeta and folds it into the tails. Inbox
 // and assignee ids of all entries are checked with one query each.
-func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, divided map[string]int) (contact.UserErrors, error) {
+func (p *separation) applyMeta(ctx context.Context, tx q, acct string, divided map[string]int) (contact.UserErrors, error) {
 	var inboxIDs, userIDs []string
 	for _, m := range p.in.NewConversationMeta {
 		if m.InboxID != nil {
@@ -341,7 +342,7 @@ func (p *separation) applyMeta(ctx context.Context, tx *sqlx.Tx, acct string, di
 // row, then the new contact and both contacts' addresses, then the journal
 // row with every record move and cut, then the messages' senders, then
 // both contacts' activity, read back.
-func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (contact.SeparateResult, error) {
+func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
 	j := newJournalRow(acct)
@@ -416,13 +417,12 @@ func (p *separation) run(ctx context.Context, tx *sqlx.Tx, a contact.Actor) (con
 	}
 	res.Original, res.New = &got[p.orig.ID].Contact, &got[newID].Contact
 	res.Summary.MessagesReassigned = got[newID].Messages
-	if err := finishJournal(ctx, tx, j, res.Summary, []string{p.orig.ID, newID}); err != nil {
-		return res, err
-	}
+	var ev *operationEvent
 	if !p.in.DryRun {
-		if err := writeEvent(ctx, tx, a, contact.EventContactSplit, []string{p.orig.ID, newID}, j.id, res.Summary); err != nil {
-			return res, err
-		}
+		ev = &operationEvent{kind: contact.EventContactSplit, contactIDs: []string{p.orig.ID, newID}}
+	}
+	if err := finishJournal(ctx, tx, a, j, res.Summary, []string{p.orig.ID, newID}, ev); err != nil {
+		return res, err
 	}
 	if p.in.DryRun {
 		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
@@ -455,7 +455,7 @@ var insertNewSQL = func() string {
 // new contact's id. A unique violation of the identifier is returned as it
 // is (see identifierTaken); one of an address is the UserErrors
 // writeAddresses returns.
-func (p *separation) insertNew(ctx context.Context, tx *sqlx.Tx, acct string) (string, error) {
+func (p *separation) insertNew(ctx context.Context, tx q, acct string) (string, error) {
 	args := append([]any{acct}, storedFields(p.newC)...)
 	args = append(args, p.orig.ID, pq.Array(p.origNext.Emails), pq.Array(p.origNext.PhoneNumbers),
 		pq.Array(p.newC.Emails), pq.Array(p.newC.PhoneNumbers))
@@ -507,7 +507,7 @@ type activity struct {
 // refreshActivity sets each contact's lastActivityAt to its latest
 // message and returns the contacts as they are then, by id, with how many
 // messages their conversations hold, in one statement.
-func refreshActivity(ctx context.Context, tx *sqlx.Tx, acct string, contactIDs ...string) (map[string]*activity, error) {
+func refreshActivity(ctx context.Context, tx q, acct string, contactIDs ...string) (map[string]*activity, error) {
 	var rows []*activity
 	err := tx.SelectContext(ctx, &rows, `UPDATE contacts c SET last_activity_at = s.last
 		FROM (SELECT x.id, a.n, a.last FROM unnest($2::uuid[]) AS x(id) CROSS JOIN LATERAL (

@@ -25,6 +25,7 @@ type Store struct {
 	events  func(context.Context, Event)
 	tenants *accountLimiter
 	prep    *prepared // statements kept prepared on the pool
+	writes  *prepared // the write paths' statements, kept prepared (see preparedTx)
 
 	webhookCheck WebhookURLCheck // vets createWebhook's URLs (see SetWebhookURLCheck)
 }
@@ -141,7 +142,11 @@ func New(conn *sqlx.DB) *Store {
 	if err != nil {
 		panic(err) // only for a size below one
 	}
-	s := &Store{db: conn, prep: prep}
+	writes, err := newPrepared(conn)
+	if err != nil {
+		panic(err)
+	}
+	s := &Store{db: conn, prep: prep, writes: writes}
 	s.rd = reads{s}
 	return s
 }
@@ -158,6 +163,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Close closes the pool. Errors are the database's, wrapped.
 func (s *Store) Close() error {
 	s.prep.stmts.Purge()
+	s.writes.stmts.Purge()
 	return s.db.Close()
 }
 

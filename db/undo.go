@@ -539,13 +539,11 @@ func (u *undoPlan) writeUndoRow(ctx context.Context, tx *sqlx.Tx, a contact.Acto
 		u.acct, u.l.ID, j.id); err != nil {
 		return wrapf("mark undone", err)
 	}
-	if err := finishJournal(ctx, tx, j, summary, u.l.ContactIDs); err != nil {
-		return err
+	var ev *operationEvent
+	if !u.in.DryRun {
+		ev = &operationEvent{kind: contact.EventOperationUndone, contactIDs: u.l.ContactIDs}
 	}
-	if u.in.DryRun {
-		return nil
-	}
-	return writeEvent(ctx, tx, a, contact.EventOperationUndone, u.l.ContactIDs, j.id, summary)
+	return finishJournal(ctx, tx, a, j, summary, u.l.ContactIDs, ev)
 }
 
 // apply does the undo.
