@@ -123,7 +123,7 @@ func (s *Store) CreateUser(ctx context.Context, a contact.Actor, in contact.Crea
 }
 
 // Authenticate returns the actor an API token belongs to, or
-// ErrUnauthenticated.
+// ErrUnauthenticated, and remembers it as the token's hint (see TokenHint).
 func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, error) {
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return contact.Actor{}, contact.ErrUnauthenticated
@@ -147,6 +147,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (contact.Actor, 
 	if subtle.ConstantTimeCompare(row.Hash, digest) != 1 {
 		return contact.Actor{}, contact.ErrUnauthenticated
 	}
+	s.hints.Add(string(digest), row.Actor)
 	return row.Actor, nil
 }
 

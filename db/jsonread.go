@@ -29,10 +29,13 @@ var ErrNotCompilable = errors.New("selection is not compilable to one statement"
 // cursor, search or label) with selection sel, read in one statement: one
 // row per contact of the page, the connection's own columns (totalCount)
 // repeated on each; with no nodes selected or first 0, one row of the
-// connection's columns. ErrNotCompilable when sel uses a field the reader
-// does not build; other errors are the database's, wrapped.
-func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, sel []ReadField) ([]byte, error) {
+// connection's columns. With a Guard (a not yet verified caller) the
+// statement also verifies the token, and an empty result is ErrUnverified.
+// ErrNotCompilable when sel uses a field the reader does not build; other
+// errors are the database's, wrapped.
+func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, g Guard, first *int, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
+	b.guard = b.guardSQL(g, a)
 	n := NewPageArgs(first, nil).First
 	cols, conn, err := b.connection(connections["contacts"], "", n, sel)
 	if err != nil {
@@ -42,13 +45,16 @@ func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, s
 	if b.page == "" || n == 0 {
 		// $1 is named even when the selection reads no table (only
 		// __typename), so PostgreSQL always knows its type.
-		query = "SELECT " + strings.Join(append(cols, "NULL"), ", ") + " WHERE $1::uuid IS NOT NULL"
+		query = "SELECT " + strings.Join(append(cols, "NULL"), ", ") + " WHERE $1::uuid IS NOT NULL" + b.guard
 	} else {
 		query = "SELECT " + strings.Join(append(cols, b.pageCols...), ", ") + " " + b.page
 	}
 	rows, err := s.readRows(ctx, query, b.args, max(len(cols)+len(b.pageCols), len(cols)+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(rows) == 0 && b.guard != "" {
+		return nil, ErrUnverified
 	}
 	own := make([]element, len(cols))
 	switch {
@@ -73,26 +79,36 @@ func (s *Store) ContactsJSON(ctx context.Context, a contact.Actor, first *int, s
 }
 
 // ContactJSON returns the JSON of Query.contact(id): the contact, following
-// the redirect a merge leaves, or null. ErrNotCompilable as ContactsJSON.
-func (s *Store) ContactJSON(ctx context.Context, a contact.Actor, id string, sel []ReadField) ([]byte, error) {
+// the redirect a merge leaves, or null. With a Guard, as ContactsJSON (no
+// contact is ErrUnverified). ErrNotCompilable as ContactsJSON.
+func (s *Store) ContactJSON(ctx context.Context, a contact.Actor, g Guard, id string, sel []ReadField) ([]byte, error) {
 	b := jsonBuilder{args: []any{a.AccountID}}
 	cols, fields, err := b.object(contactType, "c", sel)
 	if err != nil {
 		return nil, err
 	}
 	if id = contact.CanonicalID(id); id == "" {
+		if g.Token != "" {
+			return nil, ErrUnverified // no statement to verify the token in
+		}
 		return []byte("null"), nil
 	}
 	cols, fields = placeholder(cols, fields)
 	p := b.param(id)
+	guard := b.guardSQL(g, a)
 	return s.readObject(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM contacts c WHERE c.account_id = $1 AND c.id = COALESCE(
-		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid)`, b.args, fields, len(cols))
+		(SELECT r.new_contact_id FROM contact_redirects r WHERE r.account_id = $1 AND r.old_contact_id = `+p+`), `+p+`::uuid)`+guard,
+		b.args, fields, len(cols), guard != "")
 }
 
 // readObject runs a statement returning at most one row of width text
-// columns and writes it as the JSON object of fields (no row: null).
-func (s *Store) readObject(ctx context.Context, query string, args []any, fields []render, width int) ([]byte, error) {
+// columns and writes it as the JSON object of fields (no row: null, or
+// ErrUnverified for a guarded read).
+func (s *Store) readObject(ctx context.Context, query string, args []any, fields []render, width int, guarded bool) ([]byte, error) {
 	rows, err := s.readRows(ctx, query, args, width)
+	if err == nil && len(rows) == 0 && guarded {
+		return nil, ErrUnverified
+	}
 	if err != nil || len(rows) == 0 {
 		return []byte("null"), err
 	}
@@ -252,6 +268,9 @@ type jsonBuilder struct {
 	// columns of every nodes selection, which follow the connection's own.
 	page, pageAlias string
 	pageCols        []string
+	// guard is the condition a Guard adds to the top rows' WHERE ("" for
+	// none).
+	guard string
 }
 
 // param adds a parameter and returns its placeholder.
@@ -342,7 +361,7 @@ func (b *jsonBuilder) connection(c jsonConnection, parent string, first int, sel
 				// At the top, the page's rows are the statement's rows.
 				if b.page == "" {
 					b.pageAlias = row
-					b.page = fmt.Sprintf("FROM %s %s WHERE %s.%s ORDER BY %s LIMIT %d", c.table, row, row, where, prefixed(row, c.order), first)
+					b.page = fmt.Sprintf("FROM %s %s WHERE %s.%s%s ORDER BY %s LIMIT %d", c.table, row, row, where, b.guard, prefixed(row, c.order), first)
 				}
 				conn.fields = append(conn.fields, render{key: key, kind: renderRows, fields: node, at: len(b.pageCols)})
 				b.pageCols = append(b.pageCols, nodeCols...)

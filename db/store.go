@@ -26,6 +26,7 @@ type Store struct {
 	tenants *accountLimiter
 	prep    *prepared // statements kept prepared on the pool
 	writes  *prepared // the write paths' statements, kept prepared (see preparedTx)
+	hints   *tokenHints
 
 	webhookCheck WebhookURLCheck // vets createWebhook's URLs (see SetWebhookURLCheck)
 }
@@ -146,7 +147,7 @@ func New(conn *sqlx.DB) *Store {
 	if err != nil {
 		panic(err)
 	}
-	s := &Store{db: conn, prep: prep, writes: writes}
+	s := &Store{db: conn, prep: prep, writes: writes, hints: newTokenHints()}
 	s.rd = reads{s}
 	return s
 }

@@ -121,7 +121,7 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	}
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(RecoverFunc(cfg.Logger))
-	srv.AroundOperations(requireActor)
+	srv.AroundOperations(requireActor(cfg.Store, cfg.Logger, cfg.CompiledReads))
 	srv.AroundOperations(requireStream)
 	srv.AroundResponses(streamResponses(cfg.Store, limits.RequestTimeout))
 	srv.AroundRootFields(scopeRootField(cfg.Store))
@@ -132,8 +132,8 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	// drain, plus the write that stores its answer after it.
 	abandonKeysAfter := limits.RequestTimeout + cfg.ShutdownDrain + idempotencyStoreTimeout
 	requests := withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes,
-		authenticate(cfg.Store, cfg.Logger, idempotent(cfg.Store, cfg.Logger, abandonKeysAfter, srv))))
-	streams := serveStreams(cfg.Events, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, srv)))
+		authenticate(cfg.Store, cfg.Logger, true, idempotent(cfg.Store, cfg.Logger, abandonKeysAfter, srv))))
+	streams := serveStreams(cfg.Events, limitBody(limits.MaxBodyBytes, authenticate(cfg.Store, cfg.Logger, false, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isStream(r) {
 			streams.ServeHTTP(w, r)
@@ -179,11 +179,20 @@ func tokenFrom(r *http.Request) string {
 
 // authenticate resolves the request's token to an actor and puts it and fresh
 // loaders into the context. A missing or wrong token leaves no actor;
-// requireActor then refuses the operation.
-func authenticate(s *db.Store, log *slog.Logger, next http.Handler) http.Handler {
+// requireActor then refuses the operation. With hints, a token the store
+// has a hint for is not looked up here: the request carries the hinted
+// caller, unverified, and requireActor verifies it (see verifyCaller). A
+// request with an Idempotency-Key is always looked up here, since the
+// idempotency layer reads the database before the operation runs.
+func authenticate(s *db.Store, log *slog.Logger, hints bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if token := tokenFrom(r); token != "" {
+			if a, ok := s.TokenHint(token); ok && hints && len(r.Header[idempotencyHeader]) == 0 {
+				ctx = context.WithValue(withCaller(ctx, s, a), unverifiedKey{}, token)
+				next.ServeHTTP(w, r.WithContext(ctx))
+				return
+			}
 			a, err := s.Authenticate(ctx, token)
 			switch {
 			case err == nil:
@@ -214,8 +223,25 @@ type authFailedKey struct{}
 // a single UNAUTHENTICATED error and no data, except pure introspection
 // (schema only, no account data), which the IDE and codegen need. When the
 // token could not be checked at all, the error is INTERNAL instead, so that
-// clients do not discard a valid token.
-func requireActor(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// clients do not discard a valid token. A caller authenticate took from a
+// hint is verified first (verifyCaller; compiled says whether compiled
+// reads are on), with the same answers.
+func requireActor(s *db.Store, log *slog.Logger, compiled bool) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if token, ok := unverifiedToken(ctx); ok {
+			var err *gqlerror.Error
+			if ctx, err = verifyCaller(ctx, s, log, token, compiled); err != nil {
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+			}
+			return next(ctx)
+		}
+		return refuseUnauthenticated(ctx, next)
+	}
+}
+
+// refuseUnauthenticated runs an operation with an authenticated caller or
+// of pure introspection, and refuses any other.
+func refuseUnauthenticated(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if _, ok := actorFrom(ctx); ok || onlyIntrospection(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
