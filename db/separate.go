@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -415,7 +416,7 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	if err != nil {
 		return res, err
 	}
-	res.Original, res.New = &got[p.orig.ID].Contact, &got[newID].Contact
+	res.Original, res.New = got[p.orig.ID].apply(p.origNext), got[newID].apply(p.newC)
 	res.Summary.MessagesReassigned = got[newID].Messages
 	var ev *operationEvent
 	if !p.in.DryRun {
@@ -497,16 +498,29 @@ func (p *separation) cutTails(pj *params, newArg, origArg string) ([]journalMove
 			RETURNING m.id, d.conv AS owner`}}, nil
 }
 
-// activity is a contact as refreshActivity returns it, with how many
+// activity is what refreshActivity reads back of a contact: the columns
+// the database sets (the rest is what the separation wrote), and how many
 // messages its conversations hold.
 type activity struct {
-	contact.Contact
-	Messages int `db:"messages_held"`
+	ID             string     `db:"id"`
+	Version        int        `db:"version"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+	LastActivityAt *time.Time `db:"last_activity_at"`
+	Messages       int        `db:"messages_held"`
+}
+
+// apply returns c, as the separation wrote it, with the columns the
+// database set.
+func (a *activity) apply(c *contact.Contact) *contact.Contact {
+	out := *c
+	out.ID, out.Version, out.CreatedAt, out.UpdatedAt, out.LastActivityAt = a.ID, a.Version, a.CreatedAt, a.UpdatedAt, a.LastActivityAt
+	return &out
 }
 
 // refreshActivity sets each contact's lastActivityAt to its latest
-// message and returns the contacts as they are then, by id, with how many
-// messages their conversations hold, in one statement.
+// message and returns, by id, what the database set of each (see activity).
+// A contact that is gone is an error.
 func refreshActivity(ctx context.Context, tx q, acct string, contactIDs ...string) (map[string]*activity, error) {
 	var rows []*activity
 	err := tx.SelectContext(ctx, &rows, `UPDATE contacts c SET last_activity_at = s.last
@@ -514,7 +528,8 @@ func refreshActivity(ctx context.Context, tx q, acct string, contactIDs ...strin
 			SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
 			JOIN conversations cv ON cv.account_id = m.account_id AND cv.id = m.conversation_id
 			WHERE cv.account_id = $1 AND cv.contact_id = x.id) a) s
-		WHERE c.account_id = $1 AND c.id = s.id RETURNING s.n AS messages_held, `+contactColumns, acct, pqArray(contactIDs))
+		WHERE c.account_id = $1 AND c.id = s.id
+		RETURNING c.id, c.version, c.created_at, c.updated_at, c.last_activity_at, s.n AS messages_held`, acct, pqArray(contactIDs))
 	if err != nil {
 		return nil, wrapf("contact activity", err)
 	}
