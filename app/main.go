@@ -23,6 +23,7 @@ import (
 	"contactid/graph"
 	"contactid/internal/ide"
 	"contactid/internal/pgcluster"
+	"contactid/rest"
 	"contactid/webhook"
 
 	"github.com/jmoiron/sqlx"
@@ -145,16 +146,21 @@ func (m *Main) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Handler returns the service's HTTP routes: /graphql, the IDE at / (unless
-// introspection is off), /healthz and /readyz, with request logging.
+// Handler returns the service's HTTP routes: /graphql, the REST routes and
+// /openapi.json (package rest), the IDE at / (unless introspection is
+// off), /healthz and /readyz, with request logging.
 func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	var metrics *graph.Metrics
+	var restMetrics *rest.Metrics
 	if m.Config.MetricsPath != "" {
 		var h http.Handler
-		metrics, h = m.metrics()
+		metrics, restMetrics, h = m.metrics()
 		mux.Handle("GET "+m.Config.MetricsPath, h)
 	}
+	limits := m.Config.Limits.WithDefaults()
+	rest.Register(mux, rest.Config{Store: m.Store, Logger: m.Logger, MaxBodyBytes: limits.MaxBodyBytes,
+		RequestTimeout: limits.RequestTimeout, RequestID: graph.RequestID, LogAttrs: graph.SetLogAttrs, Metrics: restMetrics})
 	mux.Handle("/graphql", graph.NewGraphQLHandler(graph.HandlerConfig{
 		Store: m.Store, Logger: m.Logger, Introspection: m.Config.Introspection, MaxComplexity: m.Config.MaxComplexity,
 		Limits: m.Config.Limits, CompiledReads: m.Config.CompiledReads, ShutdownDrain: m.Config.ShutdownDrain,

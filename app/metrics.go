@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"contactid/graph"
+	"contactid/rest"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -24,7 +25,7 @@ func readMetrics(getenv func(string) string, c *Config) error {
 		c.MetricsPath = DefaultMetricsPath
 	case v == "off":
 		c.MetricsPath = ""
-	case !strings.HasPrefix(v, "/") || v == "/" || v == "/graphql" || strings.ContainsAny(v, " {}"):
+	case !strings.HasPrefix(v, "/") || v == "/" || v == "/graphql" || v == "/openapi.json" || strings.HasPrefix(v, "/api/") || strings.ContainsAny(v, " {}"):
 		return fmt.Errorf("METRICS_PATH=%q: want a path such as /metrics, or off", v)
 	default:
 		c.MetricsPath = v
@@ -33,11 +34,12 @@ func readMetrics(getenv func(string) string, c *Config) error {
 }
 
 // metrics registers the process's metrics (the Go runtime, the process, the
-// database pool and the GraphQL endpoint's) on a registry of its own and
-// returns the endpoint's metrics and the handler that serves them all.
-func (m *Main) metrics() (*graph.Metrics, http.Handler) {
+// database pool, the GraphQL endpoint's and the REST routes') on a
+// registry of its own and returns the endpoint's and the routes' metrics
+// and the handler that serves them all.
+func (m *Main) metrics() (*graph.Metrics, *rest.Metrics, http.Handler) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(m.Store.DB().DB, "contactid"))
-	return graph.NewMetrics(reg), promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return graph.NewMetrics(reg), rest.NewMetrics(reg), promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

@@ -121,5 +121,27 @@ func (m *Main) AnnounceDemo(ctx context.Context) error {
 		return fmt.Errorf("read demo token: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "\n  Demo administrator token (send as the header  Authorization: Bearer <token>):\n  %s\n", strings.TrimSpace(string(token)))
+	return m.announceExamples(ctx, strings.TrimSpace(string(token)))
+}
+
+// announceExamples prints, as shell variables, the ids the README's REST
+// examples need (those whose example has not been run yet).
+func (m *Main) announceExamples(ctx context.Context, token string) error {
+	a, err := m.Store.Authenticate(ctx, token)
+	if err != nil {
+		return fmt.Errorf("demo token: %w", err)
+	}
+	ex, err := m.Store.DemoExamples(ctx, a.AccountID)
+	if err != nil {
+		return err
+	}
+	vars := []string{"TOKEN=" + token, "ACCOUNT=" + a.AccountID}
+	if ex.BaseContactID != "" {
+		vars = append(vars, "BASE="+ex.BaseContactID, "MERGEE="+ex.MergeeContactID)
+	}
+	if ex.SeparateContactID != "" {
+		vars = append(vars, "SAM="+ex.SeparateContactID, "SAMANTHA_CONVERSATION="+ex.SamanthaConversationID)
+	}
+	fmt.Fprintf(os.Stderr, "\n  For the README's REST examples:\n  export %s\n", strings.Join(vars, " "))
 	return nil
 }

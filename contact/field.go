@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -183,16 +184,25 @@ func (r textRules) split(fs *ContactFieldSplit, _, o, n *Contact, errs *UserErro
 			CheckOptLength(errs, sp.Original, r.max, SplitPath(r.name, "original")...)
 			CheckOptLength(errs, sp.New, r.max, SplitPath(r.name, "new")...)
 			*r.at(o), *r.at(n) = BlankToNil(sp.Original), BlankToNil(sp.New)
+			return nil
 		}
-		return nil
 	}
-	if toNew, clear := placed(r.place(fs)); toNew {
+	if toNew, clear := placed(r.placement(fs)); toNew {
 		*r.at(n) = *r.at(o)
 		if clear {
 			*r.at(o) = nil
 		}
 	}
 	return nil
+}
+
+// placement returns the field's placement: its own (place) or one given
+// by Place to a field divided by values.
+func (r textRules) placement(fs *ContactFieldSplit) *FieldPlacement {
+	if r.place != nil {
+		return r.place(fs)
+	}
+	return fs.placement(r.name)
 }
 
 func (textRules) empty(*Contact) {}
@@ -221,9 +231,31 @@ func (r addressRules) merge(out *Contact, all []*Contact, _ map[MergeableField]*
 
 func (r addressRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserErrors) []SideAddress {
 	one, all := r.sp(fs)
+	if p := r.placement(fs, errs); p != nil {
+		switch *p {
+		case PlaceNew:
+			one, all = nil, &StringListSplit{New: *r.at(orig)}
+		case PlaceBoth:
+			errs.Add(Taken, fmt.Sprintf("an address in %s belongs to one contact: place it on original or new", r.all), SplitPath(r.one)...)
+		}
+	}
 	var addrs []SideAddress
 	*r.at(o), *r.at(n), addrs = splitAddresses(errs, r.one, r.all, one, all, *r.at(orig), r.kind)
 	return addrs
+}
+
+// placement returns the placement Place gave the field under either of
+// its names (INVALID when given under both).
+func (r addressRules) placement(fs *ContactFieldSplit, errs *UserErrors) *FieldPlacement {
+	one, all := fs.placement(r.one), fs.placement(r.all)
+	if one != nil && all != nil {
+		bothForms(errs, r.one, r.all, SplitPath(r.one)...)
+		return nil
+	}
+	if one != nil {
+		return one
+	}
+	return all
 }
 
 func (r addressRules) empty(c *Contact) { emptyStrings(r.at(c)) }
@@ -259,10 +291,14 @@ func (r setRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserEr
 			onO := r.clean(errs, sp.Original, SplitPath(r.name, "original"))
 			onN := r.clean(errs, sp.New, SplitPath(r.name, "new"))
 			*r.at(o), *r.at(n) = append(onO, unplaced(*r.at(orig), onO, onN)...), onN
+			return nil
 		}
-		return nil
 	}
-	if toNew, clear := placed(r.place(fs)); toNew {
+	place := fs.placement(r.name)
+	if r.place != nil {
+		place = r.place(fs)
+	}
+	if toNew, clear := placed(place); toNew {
 		*r.at(n) = append(Strings{}, *r.at(o)...)
 		if clear {
 			*r.at(o) = Strings{}

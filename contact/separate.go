@@ -24,6 +24,7 @@ func SplitFields(orig *Contact, fs ContactFieldSplit) (*Contact, *Contact, []Sid
 	var errs UserErrors
 	var addrs []SideAddress
 	o, n := *orig, &Contact{}
+	checkPlacements(&errs, &fs)
 	for _, f := range Fields {
 		f.rules.empty(n)
 		addrs = append(addrs, f.rules.split(&fs, orig, &o, n, &errs)...)

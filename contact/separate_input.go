@@ -53,6 +53,10 @@ type ContactFieldSplit struct {
 	Documents            *FieldPlacement  `json:"documents,omitempty"`
 	Misc                 *FieldPlacement  `json:"misc,omitempty"`
 	Thumbnail            *FieldPlacement  `json:"thumbnail,omitempty"`
+	// Placements places, by input name, the fields above that are divided
+	// by values (see valueFields): the REST form `"email": "new"`. It is
+	// not part of the GraphQL input; set it with Place.
+	Placements map[string]FieldPlacement `json:"-"`
 }
 
 // SplitSide is one of the two contacts of a separation.

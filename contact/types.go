@@ -58,6 +58,10 @@ type ContactInbox struct {
 // ConversationStatus is the state of a conversation.
 type ConversationStatus string
 
+// ConversationStatuses are the states a conversation can be in (the
+// GraphQL enum ConversationStatus).
+var ConversationStatuses = []ConversationStatus{"OPEN", "PENDING", "RESOLVED"}
+
 // Conversation is a thread of messages with one contact in one inbox.
 type Conversation struct {
 	ID          string             `db:"id"`

@@ -73,3 +73,28 @@ func getOne(ctx context.Context, db q, dest any, query, acct, id string) error {
 	}
 	return nil
 }
+
+// InboxIdentity is a contact's identity in an inbox, with the inbox.
+type InboxIdentity struct {
+	contact.ContactInbox
+	Inbox contact.Inbox `db:"inbox"`
+}
+
+// ContactInboxes lists every inbox identity of the account's contact id,
+// oldest first, each with its inbox (none for an unknown id). Errors are
+// the database's, wrapped.
+func (s *Store) ContactInboxes(ctx context.Context, a contact.Actor, contactID string) ([]InboxIdentity, error) {
+	out := []InboxIdentity{}
+	if contactID = contact.CanonicalID(contactID); contactID == "" {
+		return out, nil
+	}
+	err := s.rd.SelectContext(ctx, &out, `SELECT ci.id, ci.contact_id, ci.inbox_id, ci.source_id, ci.created_at,
+			i.id AS "inbox.id", i.name AS "inbox.name", i.channel_type AS "inbox.channel_type", i.created_at AS "inbox.created_at"
+		FROM contact_inboxes ci JOIN inboxes i ON i.account_id = ci.account_id AND i.id = ci.inbox_id
+		WHERE ci.account_id = $1 AND ci.contact_id = $2
+		ORDER BY ci.created_at, ci.id`, a.AccountID, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("list contact inboxes: %w", err)
+	}
+	return out, nil
+}

@@ -115,11 +115,59 @@ func seedMixedUp(ctx context.Context, s *Store, a contact.Actor, c *contact.Cont
 	if err != nil {
 		return fmt.Errorf("seed second conversation: %w", err)
 	}
-	sender := contact.SenderContact
-	at := start.Add(2 * time.Hour)
-	_, err = s.CreateMessage(ctx, a, contact.CreateMessageInput{ConversationID: conv.ID,
-		Content: ptr("Hi, Samantha Lee from Lee & Co: can we book a product demo?"), SenderType: &sender, CreatedAt: &at})
-	return wrapErr("seed second message", err)
+	for i, line := range []string{"Hi, Samantha Lee from Lee & Co: can we book a product demo?", "Of course, Samantha: does Thursday suit you?",
+		"Thursday at 10 works.", "Booked: see you Thursday."} {
+		sender := contact.SenderContact
+		if i%2 == 1 {
+			sender = contact.SenderUser
+		}
+		at := start.Add(2*time.Hour + time.Duration(i)*time.Minute)
+		if _, err := s.CreateMessage(ctx, a, contact.CreateMessageInput{ConversationID: conv.ID,
+			Content: ptr(line), SenderType: &sender, CreatedAt: &at}); err != nil {
+			return fmt.Errorf("seed second message: %w", err)
+		}
+	}
+	return nil
+}
+
+// DemoExamples are the ids the REST examples of the README use in the
+// demo account: the duplicate Jane Does to merge, and Sam Lee with
+// Samantha's conversation (four messages) to separate. An id is "" once
+// its example has been run (the contacts merged or separated).
+type DemoExamples struct {
+	BaseContactID, MergeeContactID string
+	SeparateContactID              string
+	SamanthaConversationID         string
+}
+
+// DemoExamples finds the ids of the README's REST examples in account
+// acct. Errors are the database's, wrapped.
+func (s *Store) DemoExamples(ctx context.Context, acct string) (DemoExamples, error) {
+	var out DemoExamples
+	var janes []string
+	err := s.db.SelectContext(ctx, &janes, `SELECT id FROM contacts WHERE account_id = $1
+		AND first_name = 'Jane' AND last_name = 'Doe' ORDER BY created_at, id`, acct)
+	if err != nil {
+		return out, fmt.Errorf("demo examples: %w", err)
+	}
+	if len(janes) == 2 {
+		out.BaseContactID, out.MergeeContactID = janes[0], janes[1]
+	}
+	var sam []struct {
+		Contact      string `db:"contact_id"`
+		Conversation string `db:"id"`
+	}
+	err = s.db.SelectContext(ctx, &sam, `SELECT c.contact_id, c.id FROM conversations c
+		JOIN contacts p ON p.account_id = c.account_id AND p.id = c.contact_id
+		WHERE c.account_id = $1 AND c.subject = 'Booking a demo' AND p.first_name = 'Sam'
+		AND (SELECT count(*) FROM conversations o WHERE o.account_id = c.account_id AND o.contact_id = c.contact_id) > 1`, acct)
+	if err != nil {
+		return out, fmt.Errorf("demo examples: %w", err)
+	}
+	if len(sam) == 1 {
+		out.SeparateContactID, out.SamanthaConversationID = sam[0].Contact, sam[0].Conversation
+	}
+	return out, nil
 }
 
 // ptr returns a pointer to v.

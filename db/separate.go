@@ -81,7 +81,7 @@ func planSeparation(ctx context.Context, tx q, acct, id string, in contact.Separ
 			errs.Add(contact.Taken, fmt.Sprintf("%q already belongs to another contact", ad.Value), ad.Path...)
 		}
 	}
-	if in.FieldSplit.Identifier != nil {
+	if _, placed := in.FieldSplit.Placements["identifier"]; in.FieldSplit.Identifier != nil || placed {
 		uerrs, err := checkSplitIdentifiers(ctx, tx, acct, orig.ID, origNext.Identifier, newC.Identifier)
 		if err != nil {
 			return nil, err

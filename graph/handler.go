@@ -79,7 +79,7 @@ func NewGraphQLHandler(cfg HandlerConfig) http.Handler {
 	if cfg.ShutdownDrain <= 0 {
 		cfg.ShutdownDrain = DefaultShutdownDrain
 	}
-	limits := cfg.Limits.withDefaults()
+	limits := cfg.Limits.WithDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}, Complexity: newComplexity()})
 	srv := handler.New(es)
 	accept := websocket.AcceptOptions{OriginPatterns: cfg.WebSocketOrigins}
