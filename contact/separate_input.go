@@ -56,7 +56,7 @@ type ContactFieldSplit struct {
 	// Placements places, by input name, the fields above that are divided
 	// by values (see valueFields): the REST form `"email": "new"`. It is
 	// not part of the GraphQL input; set it with Place.
-	Placements map[string]FieldPlacement `json:"-"`
+	Placements map[string]FieldPlacement `json:"placements,omitempty"`
 }
 
 // SplitSide is one of the two contacts of a separation.

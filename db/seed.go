@@ -35,7 +35,8 @@ func (s *Store) EnsureDemo(ctx context.Context) (contact.NewAccount, error) {
 }
 
 // SeedDemo creates a "Demo" account with an administrator, an inbox and a few
-// contacts with conversations, messages and other records, through the same
+// contacts with conversations, messages, an inbox identity, a note, an
+// application, a reminder and a training snapshot each, through the same
 // store calls the API uses: among them a pair of duplicates to merge (Jane
 // Doe twice) and a contact that is two people to separate (Sam Lee, with
 // Samantha's address and conversation). It returns the account and the
@@ -92,8 +93,20 @@ func (s *Store) SeedDemo(ctx context.Context) (contact.NewAccount, error) {
 				return contact.NewAccount{}, fmt.Errorf("seed message: %w", err)
 			}
 		}
+		if _, err := s.CreateContactInbox(ctx, a, c.ID, inbox.ID, ptr(p.email)); err != nil {
+			return contact.NewAccount{}, fmt.Errorf("seed inbox identity: %w", err)
+		}
 		if _, err := s.CreateContactNote(ctx, a, c.ID, ptr("Met "+p.first+" at the spring fair.")); err != nil {
 			return contact.NewAccount{}, fmt.Errorf("seed note: %w", err)
+		}
+		if _, err := s.CreateApplication(ctx, a, c.ID, ptr("Product designer"), ptr("applied")); err != nil {
+			return contact.NewAccount{}, fmt.Errorf("seed application: %w", err)
+		}
+		if _, err := s.CreateReminder(ctx, a, c.ID, ptr("Follow up with "+p.first), ptr(start.Add(96*time.Hour))); err != nil {
+			return contact.NewAccount{}, fmt.Errorf("seed reminder: %w", err)
+		}
+		if _, err := s.CreateTrainingSnapshot(ctx, a, c.ID, contact.JSONObject{"stage": "screening"}); err != nil {
+			return contact.NewAccount{}, fmt.Errorf("seed training snapshot: %w", err)
 		}
 		if p.first == "Sam" {
 			if err := seedMixedUp(ctx, s, a, c, inbox.ID, start); err != nil {

@@ -30,7 +30,22 @@ func (inboxDialect) authorize(r *http.Request, a contact.Actor) bool {
 }
 
 func (inboxDialect) failure(e *apiError) any {
-	return map[string]any{"description": e.message, "errors": e.details}
+	return inboxFailure{Description: e.message, Errors: e.details}
+}
+
+// inboxFailure is a failure in the inbox API's shape.
+type inboxFailure struct {
+	Description string   `json:"description"`
+	Errors      []detail `json:"errors"`
+}
+
+// mergeAnswer is a merge's answer in the inbox API's shape: the base id and
+// the merged contact; operation_id (an extension) is the operation to
+// undo through GraphQL's undoContactOperation.
+type mergeAnswer struct {
+	ID          string         `json:"id"`
+	Payload     []inboxContact `json:"payload"`
+	OperationID string         `json:"operation_id,omitempty"`
 }
 
 // mergeBody is the body of POST …/actions/contact_merge. The ids are this
@@ -72,10 +87,7 @@ func (cfg Config) merge(ctx context.Context, c call) (answer, *apiError) {
 	if err != nil {
 		return answer{}, internal(err)
 	}
-	out := map[string]any{"id": res.Contact.ID, "payload": []inboxContact{inboxContactOf(res.Contact, identities)}}
-	if res.JournalID != "" {
-		out["operation_id"] = res.JournalID
-	}
+	out := mergeAnswer{ID: res.Contact.ID, Payload: []inboxContact{inboxContactOf(res.Contact, identities)}, OperationID: res.JournalID}
 	return answer{body: out, operation: res.JournalID}, nil
 }
 

@@ -19,7 +19,21 @@ func (crmDialect) token(r *http.Request) (string, string) { return bearer(r), "A
 func (crmDialect) authorize(*http.Request, contact.Actor) bool { return true }
 
 func (crmDialect) failure(e *apiError) any {
-	return map[string]any{"success": false, "error": map[string]any{"code": e.code, "message": e.message, "details": e.details}}
+	return crmAnswer{Error: &crmError{Code: e.code, Message: e.message, Details: e.details}}
+}
+
+// crmAnswer is the CRM's envelope: success, then data or error.
+type crmAnswer struct {
+	Success bool      `json:"success"`
+	Data    any       `json:"data,omitempty"`
+	Error   *crmError `json:"error,omitempty"`
+}
+
+// crmError is a failure in the CRM's envelope.
+type crmError struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Details []detail `json:"details"`
 }
 
 // separateBody is the body of POST /api/contacts/{id}/separate.
@@ -81,7 +95,7 @@ func (cfg Config) separate(ctx context.Context, c call) (answer, *apiError) {
 	} else {
 		data.OperationID = &res.JournalID
 	}
-	return answer{body: map[string]any{"success": true, "data": data}, operation: res.JournalID}, nil
+	return answer{body: crmAnswer{Success: true, Data: data}, operation: res.JournalID}, nil
 }
 
 // input turns the body into the domain's input, and returns for each
