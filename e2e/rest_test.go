@@ -456,9 +456,42 @@ func (s *testServer) accountRows(tb testing.TB, table, account string) []string 
 				delete(row, k)
 			}
 		}
-		b, _ := json.Marshal(row)
-		out = append(out, idsAndTimes.ReplaceAllString(string(b), "<>"))
+		b, _ := json.Marshal(withoutIDs(row))
+		out = append(out, string(b))
 	}
 	slices.Sort(out)
 	return out
+}
+
+// withoutIDs returns v with every uuid and timestamp in its strings
+// replaced by "<>", and every object keyed by ids turned into the sorted
+// list of its values.
+func withoutIDs(v any) any {
+	switch v := v.(type) {
+	case string:
+		return idsAndTimes.ReplaceAllString(v, "<>")
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = withoutIDs(e)
+		}
+		return out
+	case map[string]any:
+		out, byID := map[string]any{}, []string{}
+		for k, e := range v {
+			if idsAndTimes.MatchString(k) {
+				b, _ := json.Marshal(withoutIDs(e))
+				byID = append(byID, string(b))
+			} else {
+				out[k] = withoutIDs(e)
+			}
+		}
+		if len(byID) > 0 {
+			slices.Sort(byID)
+			out["<ids>"] = byID
+		}
+		return out
+	default:
+		return v
+	}
 }
