@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -68,38 +69,24 @@ func (r restResponse) decode(tb testing.TB, dest any) {
 // the OpenAPI document (status, headers, body schema) and for leaks.
 func (s *testServer) mustREST(tb testing.TB, path, contentType string, body []byte, headers map[string]string) restResponse {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+path, bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	status, out, header := s.MustRequest(tb, http.MethodPost, path, contentType, string(body), headers)
 	apptest.MustNotLeak(tb, out)
 	v, err := openAPIValidator()
 	if err != nil {
 		tb.Fatalf("OpenAPI document: %v", err)
 	}
-	res.Body = io.NopCloser(bytes.NewReader(out))
+	req, err := http.NewRequest(http.MethodPost, s.URL+path, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res := &http.Response{StatusCode: status, Header: header, Body: io.NopCloser(bytes.NewReader(out)), Request: req}
 	if ok, errs := v.ValidateHttpResponse(req, res); !ok {
 		for _, e := range errs {
-			tb.Errorf("response %d %s does not match the OpenAPI document: %s: %s %v", res.StatusCode, out, e.Message, e.Reason, e.SchemaValidationErrors)
+			tb.Errorf("response %d %s does not match the OpenAPI document: %s: %s %v", status, out, e.Message, e.Reason, e.SchemaValidationErrors)
 		}
 		tb.FailNow()
 	}
-	return restResponse{Status: res.StatusCode, Body: out, Header: res.Header}
+	return restResponse{Status: status, Body: out, Header: header}
 }
 
 // demo seeds the demo data in an account of its own and returns the
@@ -494,4 +481,58 @@ func withoutIDs(v any) any {
 	default:
 		return v
 	}
+}
+
+// TestRESTDryRunSeveralMergeesAndDocument checks the extensions: a
+// separation's dry run (the summary and both would-be contacts, nothing
+// written), a merge of several mergees at once, and the OpenAPI document
+// served at /openapi.json without a token.
+func TestRESTDryRunSeveralMergeesAndDocument(t *testing.T) {
+	t.Parallel()
+	s := MustServer(t)
+	acct, ex := s.demo(t)
+	before := s.Snapshot(t)
+	res := s.mustREST(t, "/api/contacts/"+ex.SeparateContactID+"/separate?dryRun=true", "application/json", []byte(`{
+		"fieldSplit": {"firstName": {"original": "Sam", "new": "Samantha"}, "lastName": "both", "email": "new"},
+		"childRecordAssignment": {"conversations": {"`+ex.SamanthaConversationID+`": "new"}}}`),
+		map[string]string{"Authorization": "Bearer " + acct.Token})
+	var got struct {
+		Data struct {
+			NewContactID *string `json:"newContactId"`
+			OperationID  *string `json:"operationId"`
+			DryRun       bool    `json:"dryRun"`
+			Summary      contact.SeparationSummary
+			Preview      struct {
+				Original, New struct {
+					ID        *string `json:"id"`
+					FirstName string  `json:"firstName"`
+					LastName  string  `json:"lastName"`
+					Emails    []string
+				}
+			}
+		}
+	}
+	res.decode(t, &got)
+	apptest.MustEqual(t, "status", res.Status, http.StatusOK)
+	apptest.MustEqual(t, "dry run", got.Data.DryRun && got.Data.NewContactID == nil && got.Data.OperationID == nil, true)
+	apptest.MustEqual(t, "summary", got.Data.Summary, contact.SeparationSummary{ConversationsMoved: 1, MessagesReassigned: 4})
+	apptest.MustEqual(t, "original", []string{*got.Data.Preview.Original.ID, got.Data.Preview.Original.FirstName, got.Data.Preview.Original.LastName},
+		[]string{ex.SeparateContactID, "Sam", "Lee"})
+	apptest.MustEqual(t, "original's emails", len(got.Data.Preview.Original.Emails), 0)
+	apptest.MustEqual(t, "new", []string{got.Data.Preview.New.FirstName, got.Data.Preview.New.LastName}, []string{"Samantha", "Lee"})
+	apptest.MustEqual(t, "new's emails", got.Data.Preview.New.Emails, []string{"sam.lee@example.com", "samantha.lee@example.net"})
+	apptest.MustEqual(t, "new's id", got.Data.Preview.New.ID, (*string)(nil))
+	s.MustUnchanged(t, before)
+
+	res = s.mustREST(t, "/api/v1/accounts/"+acct.AccountID+"/actions/contact_merge", "application/json",
+		[]byte(`{"base_contact_id": "`+ex.BaseContactID+`", "mergee_contact_ids": ["`+ex.MergeeContactID+`", "`+ex.SeparateContactID+`"]}`),
+		map[string]string{"Authorization": "Bearer " + acct.Token})
+	apptest.MustEqual(t, "merge status", res.Status, http.StatusOK)
+	apptest.MustEqual(t, "mergees gone", s.Count(t, `SELECT count(*) FROM contacts WHERE id = ANY($1::uuid[])`,
+		"{"+ex.MergeeContactID+","+ex.SeparateContactID+"}"), 0)
+	apptest.MustEqual(t, "redirects", s.Count(t, `SELECT count(*) FROM contact_redirects WHERE new_contact_id = $1`, ex.BaseContactID), 2)
+
+	status, body, header := s.MustRequest(t, http.MethodGet, "/openapi.json", "", "", nil)
+	apptest.MustEqual(t, "/openapi.json", []string{strconv.Itoa(status), header.Get("Content-Type"), string(body)},
+		[]string{"200", "application/json", string(rest.OpenAPI)})
 }
