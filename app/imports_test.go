@@ -35,6 +35,7 @@ var importRules = []importRule{
 	{Pkg: "contactid/webhook", May: []string{"contactid/contact", "contactid/db"}},
 	{Pkg: "contactid", May: []string{"contactid/app"}},
 	{Pkg: "contactid/e2e", May: []string{"contactid/..."}},
+	{Pkg: "contactid/e2e/client"},
 	{Pkg: "contactid/bench/...", May: []string{"contactid/db", "contactid/internal/..."}},
 	{Pkg: "contactid/internal/pgcluster"},
 	{Pkg: "contactid/internal/pgtest", May: []string{"contactid/db", "contactid/internal/pgcluster"}},

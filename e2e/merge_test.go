@@ -12,6 +12,7 @@ import (
 
 	"contactid/contact"
 	"contactid/db"
+	"contactid/e2e/client"
 )
 
 // journalMoved is the SQL of a journal row j's moved document with every
@@ -64,14 +65,11 @@ type mergePayload struct {
 	UserErrors       []userError   `json:"userErrors"`
 }
 
-// Merge calls mergeContacts as token.
+// Merge calls mergeContacts as token, through the typed client.
 func (f *fixture) Merge(tb testing.TB, token string, input map[string]any) mergePayload {
 	tb.Helper()
-	var out struct {
-		MergeContacts mergePayload `json:"mergeContacts"`
-	}
-	f.Do(tb, token, mergeDoc, map[string]any{"input": input}, &out)
-	return out.MergeContacts
+	res := f.typedMerge(tb, token, convert[client.MergeContactsInput](tb, input))
+	return convert[mergePayload](tb, res.MergeContacts)
 }
 
 // The support inbox's own merge scenario.

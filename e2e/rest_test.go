@@ -16,6 +16,7 @@ import (
 	"contactid/app/apptest"
 	"contactid/contact"
 	"contactid/db"
+	"contactid/e2e/client"
 	"contactid/internal/pgtest"
 	"contactid/rest"
 
@@ -400,12 +401,16 @@ func TestRESTAndGraphQLLeaveTheSameDatabase(t *testing.T) {
 		map[string]string{"Authorization": "Bearer " + viaREST.Token})
 	apptest.MustEqual(t, "separate status", res.Status, http.StatusOK)
 
-	s.MustMutate(t, viaGraphQL.Token, mergeDoc, map[string]any{"input": map[string]any{
-		"baseContactId": gqlIDs.BaseContactID, "mergeeContactIds": []string{gqlIDs.MergeeContactID}}}, nil)
-	s.MustMutate(t, viaGraphQL.Token, separateDoc, map[string]any{"id": gqlIDs.SeparateContactID, "input": map[string]any{
-		"fieldSplit": map[string]any{"firstName": map[string]any{"original": "Sam", "new": "Samantha"}, "status": "ORIGINAL",
-			"email": map[string]any{"original": "sam.lee@example.com", "new": "samantha.lee@example.net"}},
-		"childRecordAssignment": map[string]any{"conversations": []any{map[string]any{"id": gqlIDs.SamanthaConversationID, "side": "NEW"}}}}}, nil)
+	merged := s.typedMerge(t, viaGraphQL.Token, client.MergeContactsInput{BaseContactId: gqlIDs.BaseContactID,
+		MergeeContactIds: []string{gqlIDs.MergeeContactID}}).MergeContacts
+	apptest.MustEqual(t, "merge user errors", len(merged.UserErrors), 0)
+	original := client.FieldPlacementOriginal
+	separated := s.typedSeparate(t, viaGraphQL.Token, gqlIDs.SeparateContactID, client.SeparateContactInput{
+		FieldSplit: client.ContactFieldSplit{FirstName: &client.StringSplit{Original: sp("Sam"), New: sp("Samantha")}, Status: &original,
+			Email: &client.StringSplit{Original: sp("sam.lee@example.com"), New: sp("samantha.lee@example.net")}},
+		ChildRecordAssignment: client.ChildRecordAssignment{Conversations: []client.RecordAssignment{
+			{Id: gqlIDs.SamanthaConversationID, Side: client.SplitSideNew}}}}).SeparateContact
+	apptest.MustEqual(t, "separate user errors", len(separated.UserErrors), 0)
 
 	for _, table := range apptest.SnapshotTables() {
 		switch table {

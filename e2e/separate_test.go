@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"contactid/contact"
+	"contactid/e2e/client"
 )
 
 // separateDoc calls separateContact with $id and $input.
@@ -46,14 +47,12 @@ type sepPayload struct {
 	UserErrors []userError `json:"userErrors"`
 }
 
-// Separate calls separateContact as token and returns the payload.
+// Separate calls separateContact as token, through the typed client, and
+// returns the payload.
 func (f *fixture) Separate(tb testing.TB, token, id string, input map[string]any) sepPayload {
 	tb.Helper()
-	var out struct {
-		SeparateContact sepPayload `json:"separateContact"`
-	}
-	f.Do(tb, token, separateDoc, map[string]any{"id": id, "input": input}, &out)
-	return out.SeparateContact
+	res := f.typedSeparate(tb, token, id, convert[client.SeparateContactInput](tb, input))
+	return convert[sepPayload](tb, res.SeparateContact)
 }
 
 // janeFixture is DESIGN's example: Jane Doe with one conversation of four messages.
