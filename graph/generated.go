@@ -2378,6 +2378,11 @@ Contact-identity service. Every query and mutation is confined to the account of
 the API token sent as ` + "`" + `Authorization: Bearer <token>` + "`" + ` or ` + "`" + `api_access_token: <token>` + "`" + `.
 Text length limits in field descriptions count Unicode characters (code points) unless
 they say bytes; a longer value is an INVALID user error at its input path.
+Ids are opaque strings: an id that is malformed or belongs to another account is
+treated as unknown. Every top-level error carries ` + "`" + `extensions.code` + "`" + `, e.g.
+UNAUTHENTICATED (no valid token), FORBIDDEN (the role does not allow it), LIMIT_EXCEEDED
+or COMPLEXITY_LIMIT_EXCEEDED (the request is too large; nothing runs), TIMEOUT, INTERNAL,
+or a user error code such as INVALID for a bad argument of a query.
 """
 schema {
   query: Query
@@ -2385,28 +2390,65 @@ schema {
   subscription: Subscription
 }
 
-"A JSON object, carried as an object (not a string) in both directions."
+"""
+A JSON object, carried as an object (not a string) in both directions. Any other JSON
+value, or a number that does not fit a 64-bit float or is longer than 100 characters,
+is an INVALID error.
+"""
 scalar JSON @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc8259")
 
-"An RFC 3339 timestamp, e.g. 2026-01-02T03:04:05.6Z: the server writes UTC; years 1900–9999 and offsets within ±15:59 are accepted."
+"""
+An RFC 3339 timestamp, e.g. 2026-01-02T03:04:05.6Z: the server writes UTC with up to
+nanosecond precision; years 1900–9999 and offsets within ±15:59 are accepted. Anything
+else is an INVALID error.
+"""
 scalar Time @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
+"Reads. Every field needs an API token and sees only that token's account."
 type Query {
   "The user the API token belongs to."
   viewer: User!
-  "A contact by id; a merged-away id resolves to the contact it was merged into. Null when unknown."
-  contact(id: ID!): Contact
+  """
+  A contact by id; a merged-away id resolves to the contact it was merged into. Null
+  when the id is unknown, malformed or the contact was deleted.
+  """
+  contact(
+    "The contact's id, or the id of a contact merged into it."
+    id: ID!
+  ): Contact
   "Live contacts of the account, newest first. ` + "`" + `search` + "`" + ` matches names, emails, phone numbers and identifier; ` + "`" + `label` + "`" + ` keeps contacts carrying that label."
-  contacts(first: Int, after: String, search: String, label: String): ContactConnection!
-  "A conversation by id, or null when unknown."
-  conversation(id: ID!): Conversation
+  contacts(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+    """
+    Case-insensitive substring of the full name, identifier, an email or a phone number
+    (phone numbers are stored as E.164, e.g. +14155550123). Blank matches every contact.
+    """
+    search: String
+    "Keeps only contacts with exactly this label (case-sensitive); an empty string does not filter."
+    label: String
+  ): ContactConnection!
+  "A conversation by id, or null when the id is unknown or malformed."
+  conversation(
+    "The conversation's id."
+    id: ID!
+  ): Conversation
   "Every inbox of the account, oldest first."
   inboxes: [Inbox!]!
   """
   The account's merges, separations and undos, newest first. With ` + "`" + `contactId` + "`" + `, only
   those that involved that contact or a contact merged into it.
   """
-  contactOperations(contactId: ID, first: Int, after: String): ContactOperationConnection!
+  contactOperations(
+    "Only operations involving this contact or a contact merged into it; an unknown id gives an empty page. Omit for the whole account."
+    contactId: ID
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactOperationConnection!
 }
 
 """
@@ -2415,75 +2457,157 @@ null only when the field failed with a top-level error (` + "`" + `FORBIDDEN` + 
 other mutations of the same request keep their results.
 """
 type Mutation {
-  "Creates a user in the caller's account and returns its API token once. Administrators only."
-  createUser(input: CreateUserInput!): CreateUserPayload
+  "Creates a user in the caller's account and returns its API token once. Administrators only (` + "`" + `FORBIDDEN` + "`" + ` otherwise)."
+  createUser(
+    "The new user's name, email and role."
+    input: CreateUserInput!
+  ): CreateUserPayload
   "Creates an inbox."
-  createInbox(input: CreateInboxInput!): CreateInboxPayload
-  "Creates a contact."
-  createContact(input: CreateContactInput!): CreateContactPayload
-  "Changes the fields given in ` + "`" + `input` + "`" + `; omitted fields keep their value, null clears them."
-  updateContact(id: ID!, input: UpdateContactInput!): UpdateContactPayload
-  "Deletes a contact and everything it owns."
-  deleteContact(id: ID!): DeleteContactPayload
+  createInbox(
+    "The new inbox's name and channel type."
+    input: CreateInboxInput!
+  ): CreateInboxPayload
+  "Creates a contact. Sends a CONTACT_CREATED event."
+  createContact(
+    "The new contact's fields."
+    input: CreateContactInput!
+  ): CreateContactPayload
+  "Changes the fields given in ` + "`" + `input` + "`" + `; omitted fields keep their value, null clears them. Sends a CONTACT_UPDATED event."
+  updateContact(
+    "The contact's id. A merged-away id is NOT_FOUND: use the id of the contact it was merged into."
+    id: ID!
+    "The fields to change."
+    input: UpdateContactInput!
+  ): UpdateContactPayload
+  "Deletes a contact and everything it owns (conversations, messages, records). Sends a CONTACT_DELETED event."
+  deleteContact(
+    "The contact's id. A merged-away id is NOT_FOUND: use the id of the contact it was merged into."
+    id: ID!
+  ): DeleteContactPayload
   "Records a contact's identity in an inbox."
-  createContactInbox(input: CreateContactInboxInput!): CreateContactInboxPayload
+  createContactInbox(
+    "The contact, the inbox and the contact's id there."
+    input: CreateContactInboxInput!
+  ): CreateContactInboxPayload
   "Opens a conversation with a contact in an inbox."
-  createConversation(input: CreateConversationInput!): CreateConversationPayload
+  createConversation(
+    "The contact, the inbox and the conversation's fields."
+    input: CreateConversationInput!
+  ): CreateConversationPayload
   "Changes a conversation's subject, status, channel or assignees."
-  updateConversation(id: ID!, input: UpdateConversationInput!): UpdateConversationPayload
+  updateConversation(
+    "The conversation's id; NOT_FOUND when unknown."
+    id: ID!
+    "The fields to change."
+    input: UpdateConversationInput!
+  ): UpdateConversationPayload
   "Adds a message to a conversation. A USER message is sent by the caller."
-  createMessage(input: CreateMessageInput!): CreateMessagePayload
+  createMessage(
+    "The conversation, the text and who sent it."
+    input: CreateMessageInput!
+  ): CreateMessagePayload
   "Records a job application of a contact."
-  createApplication(input: CreateApplicationInput!): CreateApplicationPayload
+  createApplication(
+    "The contact and the application's fields."
+    input: CreateApplicationInput!
+  ): CreateApplicationPayload
   "Adds a note to a contact, authored by the caller."
-  createContactNote(input: CreateContactNoteInput!): CreateContactNotePayload
+  createContactNote(
+    "The contact and the note's text."
+    input: CreateContactNoteInput!
+  ): CreateContactNotePayload
   "Adds a reminder about a contact."
-  createReminder(input: CreateReminderInput!): CreateReminderPayload
+  createReminder(
+    "The contact, the title and the due time."
+    input: CreateReminderInput!
+  ): CreateReminderPayload
   "Stores a training snapshot for a contact."
-  createTrainingSnapshot(input: CreateTrainingSnapshotInput!): CreateTrainingSnapshotPayload
+  createTrainingSnapshot(
+    "The contact and the snapshot's data."
+    input: CreateTrainingSnapshotInput!
+  ): CreateTrainingSnapshotPayload
   """
   Folds one to twenty contacts into a base contact in one transaction: every child
   record moves to the base, field values are combined (see MergeContactsInput), the
-  mergees leave redirects so their ids keep resolving. Journaled for undo.
+  mergees leave redirects so their ids keep resolving. Journaled for undo. Any user may
+  merge. A request may run only one mergeContacts, separateContact or
+  undoContactOperation (` + "`" + `LIMIT_EXCEEDED` + "`" + ` otherwise).
   """
-  mergeContacts(input: MergeContactsInput!): MergeContactsPayload
+  mergeContacts(
+    "The base, the mergees and how fields combine."
+    input: MergeContactsInput!
+  ): MergeContactsPayload
   """
   Splits a contact into two: the original and a new contact, dividing fields, child
-  records and conversation timelines as the input says. Administrators only.
-  Journaled for undo.
+  records and conversation timelines as the input says. Administrators only
+  (` + "`" + `FORBIDDEN` + "`" + ` otherwise). Journaled for undo. A request may run only one
+  mergeContacts, separateContact or undoContactOperation (` + "`" + `LIMIT_EXCEEDED` + "`" + ` otherwise).
   """
-  separateContact(id: ID!, input: SeparateContactInput!): SeparateContactPayload
+  separateContact(
+    "The id of the contact to split (the original); NOT_FOUND when unknown or merged away."
+    id: ID!
+    "How fields, records and conversations are divided."
+    input: SeparateContactInput!
+  ): SeparateContactPayload
   """
   Undoes a merge or separation exactly (its contacts, fields, addresses, records,
   messages, senders and redirects as they were), or undoes an undo, which applies the
   operation again. Only when nothing the undo would overwrite changed since: otherwise
   ` + "`" + `CONFLICT` + "`" + ` user errors, one per blocker, and nothing is written. Operations are undone
-  newest first. The operation's actor or an administrator may undo.
+  newest first. The operation's actor or an administrator may undo (` + "`" + `FORBIDDEN` + "`" + `
+  otherwise). A request may run only one mergeContacts, separateContact or
+  undoContactOperation (` + "`" + `LIMIT_EXCEEDED` + "`" + ` otherwise).
   """
-  undoContactOperation(id: ID!, input: UndoContactOperationInput): UndoContactOperationPayload
+  undoContactOperation(
+    "The operation's id (` + "`" + `ContactOperation.id` + "`" + `); NOT_FOUND when unknown."
+    id: ID!
+    "Options; may be omitted."
+    input: UndoContactOperationInput
+  ): UndoContactOperationPayload
 }
 
 """
 Live changes to the caller's account's contacts. Over WebSocket (` + "`" + `graphql-transport-ws` + "`" + `
 or the legacy ` + "`" + `graphql-ws` + "`" + ` subprotocol, with the token in the connection-init payload as
 ` + "`" + `{"Authorization": "Bearer <token>"}` + "`" + ` or ` + "`" + `{"api_access_token": "<token>"}` + "`" + `) or over
-Server-Sent Events (POST with ` + "`" + `Accept: text/event-stream` + "`" + `).
+Server-Sent Events (POST with ` + "`" + `Accept: text/event-stream` + "`" + `). A plain POST or GET is refused
+with ` + "`" + `BAD_REQUEST` + "`" + `.
 """
 type Subscription {
   """
   Every committed change, in commit order. ` + "`" + `contactIds` + "`" + ` keeps the events that involve one
   of those contacts or a contact merged into one; ` + "`" + `after` + "`" + ` (an event id) first replays the
   events committed after that one (kept 7 days), so a client that reconnects misses nothing.
+  Only contact changes are events: creating conversations, messages or other records is not.
   """
-  contactEvents(contactIds: [ID!], after: ID): ContactEvent!
+  contactEvents(
+    """
+    Only events involving one of these contacts, or a contact merged into one (including
+    merges made while subscribed). Omit or null for every event of the account.
+    """
+    contactIds: [ID!]
+    """
+    An event id (` + "`" + `ContactEvent.id` + "`" + `): replay the events committed after it, then continue
+    live. NOT_FOUND error when the account has no such event (events are kept 7 days).
+    Omit to start with the next change.
+    """
+    after: ID
+  ): ContactEvent!
 }
 
+"What kind of change a ContactEvent reports."
 enum ContactEventKind {
+  "A contact was created (` + "`" + `createContact` + "`" + `)."
   CONTACT_CREATED
+  "A contact's fields were changed (` + "`" + `updateContact` + "`" + `)."
   CONTACT_UPDATED
+  "A contact was deleted (` + "`" + `deleteContact` + "`" + `); ` + "`" + `contact` + "`" + ` is null."
   CONTACT_DELETED
+  "Contacts were merged: the first id is the survivor, the rest were merged away."
   CONTACTS_MERGED
+  "A contact was separated: the first id is the original, the second the new contact."
   CONTACT_SEPARATED
+  "A merge, separation or undo was undone; ` + "`" + `operationId` + "`" + ` is the new UNDO entry."
   CONTACT_OPERATION_UNDONE
 }
 
@@ -2491,18 +2615,21 @@ enum ContactEventKind {
 One committed change. The same JSON, without ` + "`" + `contact` + "`" + `, is the body of a webhook delivery.
 """
 type ContactEvent {
+  "The event's id (opaque); pass it as ` + "`" + `after` + "`" + ` to resume a subscription after this event."
   id: ID!
   "The event's number in its account, in commit order."
   sequence: Int!
+  "What changed."
   kind: ContactEventKind!
+  "When the change was made."
   occurredAt: Time!
   "The user who made the change; null when that user is gone."
   actor: User
   "Every contact involved: the survivor or original first, then the merged-away or new contacts."
   contactIds: [ID!]!
-  "The journal entry of a merge, separation or undo (see ` + "`" + `undoContactOperation` + "`" + `)."
+  "The journal entry of a merge, separation or undo (see ` + "`" + `undoContactOperation` + "`" + `); null for other kinds."
   operationId: ID
-  "The operation's summary, where there is one."
+  "The operation's summary (as in ContactOperation.summary); null for other kinds."
   summary: JSON
   "The first contact as it is now; null once deleted or merged away."
   contact: Contact
@@ -2512,245 +2639,426 @@ type ContactEvent {
 type UserError {
   "Path to the offending input, e.g. [\"input\", \"emails\", \"1\"]."
   field: [String!]!
+  "A readable English explanation; match on ` + "`" + `code` + "`" + `, not on this text."
   message: String!
+  "The kind of failure."
   code: UserErrorCode!
 }
 
+"The kinds of expected failure a mutation reports in its ` + "`" + `userErrors` + "`" + `."
 enum UserErrorCode {
+  "A value is malformed, blank where required, too long, repeated, or inconsistent with other input."
   INVALID
+  "An id names nothing in the caller's account: unknown, malformed, deleted or merged away."
   NOT_FOUND
+  "A value that must be unique (an email, phone number, identifier, inbox source id or user email) belongs to another record."
   TAKEN
+  "The data changed since it was read: a stale ` + "`" + `expectedVersion` + "`" + `, or a blocker of an undo."
   CONFLICT
 }
 
+"Where a page ends and whether more follow."
 type PageInfo {
+  "Whether more items follow this page."
   hasNextPage: Boolean!
   "Pass as ` + "`" + `after` + "`" + ` to get the next page; null on an empty page."
   endCursor: String
 }
 
+"What a user may do in the account."
 enum Role {
+  "Everything, including creating users, separating contacts, managing webhooks and undoing anyone's operations."
   ADMINISTRATOR
+  "Everything except those administrator actions; may undo only their own operations."
   AGENT
 }
 
+"A person with API access to the account."
 type User {
+  "The user's id (opaque)."
   id: ID!
+  "The user's name."
   name: String!
+  "The user's email, lower case; unique within the account."
   email: String!
+  "What the user may do."
   role: Role!
+  "When the user was created."
   createdAt: Time!
 }
 
+"A channel through which conversations arrive, e.g. a website chat."
 type Inbox {
+  "The inbox's id (opaque)."
   id: ID!
+  "The inbox's display name."
   name: String!
+  "Free text naming the channel, e.g. ` + "`" + `web_widget` + "`" + `; new conversations in the inbox default to it."
   channelType: String!
+  "When the inbox was created."
   createdAt: Time!
 }
 
+"A named link attached to a contact."
 type Document {
+  "The document's name."
   name: String!
+  "The document's URL, as given; the server does not fetch it."
   url: String!
 }
 
+"A person known to the account."
 type Contact {
+  "The contact's id (opaque). After a merge into another contact, ` + "`" + `contact(id:)` + "`" + ` still resolves it to the survivor."
   id: ID!
+  "Null when not set."
   firstName: String
+  "Null when not set."
   lastName: String
   "First and last name joined by a space; empty when both are blank."
   name: String!
-  "All emails, primary first."
+  "All emails, lower case, primary first; each belongs to one contact of the account."
   emails: [String!]!
-  "The primary email."
+  "The primary email; null when the contact has none."
   email: String
-  "All phone numbers in E.164, primary first."
+  "All phone numbers in E.164, primary first; each belongs to one contact of the account."
   phoneNumbers: [String!]!
-  "The primary phone number."
+  "The primary phone number; null when the contact has none."
   phoneNumber: String
-  "An external id (e.g. from another system), unique within the account."
+  "An external id (e.g. from another system), unique within the account. Null when not set."
   identifier: String
+  "Free text, e.g. a lead status; null when not set."
   status: String
+  "Free-text id of a pipeline in another system; null when not set."
   pipelineId: String
+  "Free-text stage within the pipeline; null when not set."
   pipelineStage: String
+  "The users assigned to the contact."
   assignees: [User!]!
+  "Free-text id of an outreach configuration in another system; null when not set."
   outreachConfigId: String
+  "Labels, trimmed and without repeats, in the order given."
   labels: [String!]!
+  "Client-defined attributes; {} when none."
   customAttributes: JSON!
+  "More client-defined attributes; {} when none."
   additionalAttributes: JSON!
+  "Attached documents, in the order given."
   documents: [Document!]!
+  "Any other client data; {} when none."
   misc: JSON!
+  "Whether the contact is blocked; false unless set. The server attaches no behaviour to it."
   blocked: Boolean!
+  "URL of the contact's picture; null when not set."
   thumbnail: String
   "Incremented by every change; pass as ` + "`" + `expectedVersion` + "`" + ` for optimistic concurrency."
   version: Int!
+  "When the contact was created."
   createdAt: Time!
+  "When the contact's fields last changed (update, merge, separation or undo)."
   updatedAt: Time!
+  "The time of the contact's latest message; null before its first."
   lastActivityAt: Time
   "Every contact id that was merged into this contact, directly or transitively."
   mergedContactIds: [ID!]!
-  conversations(first: Int, after: String): ConversationConnection!
-  applications(first: Int, after: String): ApplicationConnection!
-  notes(first: Int, after: String): ContactNoteConnection!
+  "The contact's conversations, oldest first."
+  conversations(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ConversationConnection!
+  "The contact's job applications, oldest first."
+  applications(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ApplicationConnection!
+  "The notes about the contact, oldest first."
+  notes(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactNoteConnection!
   "Merges, separations and undos that involved this contact or a contact merged into it, newest first."
-  operations(first: Int, after: String): ContactOperationConnection!
-  reminders(first: Int, after: String): ReminderConnection!
-  trainingSnapshots(first: Int, after: String): TrainingSnapshotConnection!
-  contactInboxes(first: Int, after: String): ContactInboxConnection!
+  operations(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactOperationConnection!
+  "The reminders about the contact, oldest first."
+  reminders(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ReminderConnection!
+  "The contact's training snapshots, oldest first."
+  trainingSnapshots(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): TrainingSnapshotConnection!
+  "The contact's identities in inboxes, oldest first."
+  contactInboxes(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactInboxConnection!
 }
 
+"A contact's identity in one inbox: the id the inbox's channel knows the contact by."
 type ContactInbox {
+  "The identity's id (opaque)."
   id: ID!
+  "The contact's id in the inbox's channel; unique within the inbox."
   sourceId: String!
+  "The inbox."
   inbox: Inbox!
+  "The contact that owns this identity."
   contact: Contact!
+  "When the identity was recorded."
   createdAt: Time!
 }
 
+"The state of a conversation. The server attaches no behaviour to it."
 enum ConversationStatus {
+  "Being handled; the default for a new conversation."
   OPEN
+  "Waiting, e.g. on the contact."
   PENDING
+  "Done."
   RESOLVED
 }
 
+"A thread of messages with one contact in one inbox."
 type Conversation {
+  "The conversation's id (opaque)."
   id: ID!
+  "Free text naming the channel; defaults to the inbox's channelType."
   channel: String!
+  "Null when not set."
   subject: String
+  "The conversation's state."
   status: ConversationStatus!
+  "The contact the conversation is with (after a merge or separation, its current owner)."
   contact: Contact!
+  "The inbox the conversation arrived through."
   inbox: Inbox!
+  "The users assigned to the conversation."
   assignees: [User!]!
   "Messages in timeline order (createdAt, then id)."
-  messages(first: Int, after: String): MessageConnection!
+  messages(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): MessageConnection!
+  "When the conversation was opened."
   createdAt: Time!
+  "When the conversation's fields last changed; new messages do not change it."
   updatedAt: Time!
 }
 
+"Who sent a message."
 enum SenderType {
+  "The conversation's contact."
   CONTACT
+  "A user of the account."
   USER
+  "The system; such a message has no sender."
   SYSTEM
 }
 
 "Who sent a message."
 union Sender = Contact | User
 
+"One entry of a conversation's timeline."
 type Message {
+  "The message's id (opaque)."
   id: ID!
+  "The message text, as given."
   content: String!
+  "What kind of sender sent it."
   senderType: SenderType!
   "The sending contact or user; null for SYSTEM messages and deleted senders."
   sender: Sender
+  "The conversation the message belongs to."
   conversation: Conversation!
+  "When the message was sent; it sets the message's place in the timeline."
   createdAt: Time!
 }
 
+"A job application of a contact."
 type Application {
+  "The application's id (opaque)."
   id: ID!
+  "Null when not set."
   jobTitle: String
+  "Free text, e.g. ` + "`" + `applied` + "`" + `; null when not set."
   status: String
+  "When the application was recorded."
   createdAt: Time!
 }
 
+"A note about a contact, written by a user."
 type ContactNote {
+  "The note's id (opaque)."
   id: ID!
+  "The note's text, trimmed."
   content: String!
+  "The user who wrote it; null when that user is gone."
   author: User
+  "When the note was written."
   createdAt: Time!
 }
 
+"A to-do about a contact."
 type Reminder {
+  "The reminder's id (opaque)."
   id: ID!
+  "What to do, trimmed."
   title: String!
+  "When it is due; null when it has no due time."
   dueAt: Time
+  "Whether it has been done; false for a new reminder."
   done: Boolean!
+  "When the reminder was created."
   createdAt: Time!
 }
 
+"A JSON object captured for a contact."
 type TrainingSnapshot {
+  "The snapshot's id (opaque)."
   id: ID!
+  "The captured object; {} when created without data."
   data: JSON!
+  "When the snapshot was stored."
   createdAt: Time!
 }
 
+"A page of contacts."
 type ContactConnection {
+  "The contacts of this page."
   nodes: [Contact!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many contacts match in all, across every page. Counting scans the account, so it adds to the operation's cost."
   totalCount: Int!
 }
 
+"A page of conversations."
 type ConversationConnection {
+  "The conversations of this page."
   nodes: [Conversation!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many conversations there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of messages."
 type MessageConnection {
+  "The messages of this page."
   nodes: [Message!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many messages there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of job applications."
 type ApplicationConnection {
+  "The applications of this page."
   nodes: [Application!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many applications there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of notes."
 type ContactNoteConnection {
+  "The notes of this page."
   nodes: [ContactNote!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many notes there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of reminders."
 type ReminderConnection {
+  "The reminders of this page."
   nodes: [Reminder!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many reminders there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of training snapshots."
 type TrainingSnapshotConnection {
+  "The snapshots of this page."
   nodes: [TrainingSnapshot!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many snapshots there are in all, across every page."
   totalCount: Int!
 }
 
+"A page of inbox identities."
 type ContactInboxConnection {
+  "The identities of this page."
   nodes: [ContactInbox!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
+  "How many identities there are in all, across every page."
   totalCount: Int!
 }
 
-"Role defaults to AGENT."
+"A new user. Role defaults to AGENT."
 input CreateUserInput {
-  "At most 255 characters."
+  "Required, not blank; trimmed. At most 255 characters."
   name: String!
-  "At most 254 bytes once trimmed and normalised (lower case, Unicode NFC)."
+  "A valid address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC). One another user of the account has is TAKEN."
   email: String!
+  "What the user may do; defaults to AGENT."
   role: Role
 }
 
+"The answer of ` + "`" + `createUser` + "`" + `."
 type CreateUserPayload {
+  "The new user; null when there are user errors."
   user: User
-  "The new user's API token. Shown only here, once."
+  "The new user's API token. Shown only here, once; null when there are user errors."
   token: String
+  "Why the user was not created; empty on success."
   userErrors: [UserError!]!
 }
 
 "An inbox: a channel contacts write in."
 input CreateInboxInput {
-  "At most 255 characters."
+  "Required, not blank. At most 255 characters."
   name: String!
-  "At most 255 characters."
+  "Free text naming the channel, e.g. ` + "`" + `web_widget` + "`" + `. Required, not blank. At most 255 characters."
   channelType: String!
 }
 
+"The answer of ` + "`" + `createInbox` + "`" + `."
 type CreateInboxPayload {
+  "The new inbox; null when there are user errors."
   inbox: Inbox
+  "Why the inbox was not created; empty on success."
   userErrors: [UserError!]!
 }
 
+"A document to attach; a blank name or url is INVALID."
 input DocumentInput {
   "At most 255 characters."
   name: String!
@@ -2762,6 +3070,7 @@ input DocumentInput {
 Fields of a new contact. ` + "`" + `email` + "`" + ` and ` + "`" + `phoneNumber` + "`" + ` are shortcuts for a one-element
 ` + "`" + `emails` + "`" + ` / ` + "`" + `phoneNumbers` + "`" + `; giving both forms of one is INVALID. Phone numbers need a
 leading + and country code and may contain spaces, dashes, dots and parentheses.
+Text is trimmed; blank text is stored as null.
 """
 input CreateContactInput {
   "At most 255 characters."
@@ -2770,13 +3079,13 @@ input CreateContactInput {
   lastName: String
   "An external id, unique within the account: one another contact has is TAKEN. At most 255 characters."
   identifier: String
-  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
+  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID. One another contact has is TAKEN."
   email: String
-  "Email addresses, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
+  "Email addresses, primary first, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters and repeats are INVALID, one another contact has is TAKEN."
   emails: [String!]
-  "At most 64 characters as given, separators included; control and invisible characters are INVALID."
+  "At most 64 characters as given, separators included; control and invisible characters are INVALID. One another contact has is TAKEN."
   phoneNumber: String
-  "Each at most 64 characters as given, separators included; control and invisible characters are INVALID."
+  "Phone numbers, primary first, each at most 64 characters as given, separators included; control and invisible characters and repeats are INVALID, one another contact has is TAKEN."
   phoneNumbers: [String!]
   "At most 255 characters."
   status: String
@@ -2784,26 +3093,34 @@ input CreateContactInput {
   pipelineId: String
   "At most 255 characters."
   pipelineStage: String
+  "Users to assign; repeats are dropped, an unknown id is NOT_FOUND."
   assigneeIds: [ID!]
   "At most 255 characters."
   outreachConfigId: String
-  "Each label at most 255 characters once trimmed."
+  "Each label at most 255 characters once trimmed; blanks and repeats are dropped."
   labels: [String!]
+  "A JSON object; omitted or null stores {}."
   customAttributes: JSON
+  "A JSON object; omitted or null stores {}."
   additionalAttributes: JSON
+  "Documents to attach, in order."
   documents: [DocumentInput!]
+  "A JSON object; omitted or null stores {}."
   misc: JSON
+  "Defaults to false."
   blocked: Boolean
   "A URL, at most 2,048 characters."
   thumbnail: String
 }
 
 """
-Changes to a contact: omitted fields are kept, null clears. ` + "`" + `email` + "`" + ` / ` + "`" + `phoneNumber` + "`" + `
-replace the primary value (null removes it); ` + "`" + `emails` + "`" + ` / ` + "`" + `phoneNumbers` + "`" + ` replace the
-whole list. A stale ` + "`" + `expectedVersion` + "`" + ` is a CONFLICT.
+Changes to a contact: omitted fields are kept, null clears (lists become empty, JSON
+objects {}, ` + "`" + `blocked` + "`" + ` false). ` + "`" + `email` + "`" + ` / ` + "`" + `phoneNumber` + "`" + ` replace the primary value (null
+removes it); ` + "`" + `emails` + "`" + ` / ` + "`" + `phoneNumbers` + "`" + ` replace the whole list. A stale ` + "`" + `expectedVersion` + "`" + `
+is a CONFLICT. Text is trimmed; blank text clears the field.
 """
 input UpdateContactInput {
+  "The ` + "`" + `version` + "`" + ` last read; when the contact is at another version nothing changes (CONFLICT). Omit to write regardless."
   expectedVersion: Int
   "At most 255 characters."
   firstName: String
@@ -2811,13 +3128,13 @@ input UpdateContactInput {
   lastName: String
   "An external id, unique within the account: one another contact has is TAKEN. At most 255 characters."
   identifier: String
-  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
+  "An email address, at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID. One another contact has is TAKEN."
   email: String
-  "Email addresses, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters are INVALID."
+  "Email addresses, primary first, each at most 254 bytes once trimmed and normalised (lower case, Unicode NFC); control and invisible characters and repeats are INVALID, one another contact has is TAKEN."
   emails: [String!]
-  "At most 64 characters as given, separators included; control and invisible characters are INVALID."
+  "At most 64 characters as given, separators included; control and invisible characters are INVALID. One another contact has is TAKEN."
   phoneNumber: String
-  "Each at most 64 characters as given, separators included; control and invisible characters are INVALID."
+  "Phone numbers, primary first, each at most 64 characters as given, separators included; control and invisible characters and repeats are INVALID, one another contact has is TAKEN."
   phoneNumbers: [String!]
   "At most 255 characters."
   status: String
@@ -2825,138 +3142,197 @@ input UpdateContactInput {
   pipelineId: String
   "At most 255 characters."
   pipelineStage: String
+  "Replaces the assigned users; repeats are dropped, an unknown id is NOT_FOUND."
   assigneeIds: [ID!]
   "At most 255 characters."
   outreachConfigId: String
-  "Each label at most 255 characters once trimmed."
+  "Replaces the labels. Each label at most 255 characters once trimmed; blanks and repeats are dropped."
   labels: [String!]
+  "Replaces the object (no deep merge)."
   customAttributes: JSON
+  "Replaces the object (no deep merge)."
   additionalAttributes: JSON
+  "Replaces the documents."
   documents: [DocumentInput!]
+  "Replaces the object (no deep merge)."
   misc: JSON
+  "Whether the contact is blocked."
   blocked: Boolean
   "A URL, at most 2,048 characters."
   thumbnail: String
 }
 
+"The answer of ` + "`" + `createContact` + "`" + `."
 type CreateContactPayload {
+  "The new contact; null when there are user errors."
   contact: Contact
+  "Why the contact was not created; empty on success."
   userErrors: [UserError!]!
 }
 
+"The answer of ` + "`" + `updateContact` + "`" + `."
 type UpdateContactPayload {
+  "The contact as updated; null when there are user errors."
   contact: Contact
+  "Why nothing changed; empty on success."
   userErrors: [UserError!]!
 }
 
+"The answer of ` + "`" + `deleteContact` + "`" + `."
 type DeleteContactPayload {
+  "The id of the deleted contact; null when there are user errors."
   deletedContactId: ID
+  "Why nothing was deleted (NOT_FOUND for an unknown id); empty on success."
   userErrors: [UserError!]!
 }
 
+"A contact's identity in an inbox."
 input CreateContactInboxInput {
+  "The contact; NOT_FOUND when unknown."
   contactId: ID!
+  "The inbox; NOT_FOUND when unknown."
   inboxId: ID!
-  "The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters."
+  "The contact's id in the inbox's channel; required, unique per inbox (TAKEN otherwise). At most 255 characters."
   sourceId: String!
 }
 
+"The answer of ` + "`" + `createContactInbox` + "`" + `."
 type CreateContactInboxPayload {
+  "The new identity; null when there are user errors."
   contactInbox: ContactInbox
+  "Why the identity was not recorded; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new conversation."
 input CreateConversationInput {
+  "The contact the conversation is with; NOT_FOUND when unknown."
   contactId: ID!
+  "The inbox it arrives through; NOT_FOUND when unknown."
   inboxId: ID!
   "Defaults to the inbox's channelType. At most 255 characters."
   channel: String
-  "At most 1,000 characters."
+  "At most 1,000 characters; blank means none."
   subject: String
   "Defaults to OPEN."
   status: ConversationStatus
+  "Users to assign; repeats are dropped, an unknown id is NOT_FOUND."
   assigneeIds: [ID!]
 }
 
+"The answer of ` + "`" + `createConversation` + "`" + `."
 type CreateConversationPayload {
+  "The new conversation; null when there are user errors."
   conversation: Conversation
+  "Why the conversation was not created; empty on success."
   userErrors: [UserError!]!
 }
 
 "Omitted or null fields are kept; an empty ` + "`" + `subject` + "`" + ` clears it."
 input UpdateConversationInput {
-  "At most 255 characters."
+  "At most 255 characters; blank is INVALID."
   channel: String
   "At most 1,000 characters."
   subject: String
+  "The new state."
   status: ConversationStatus
+  "Replaces the assigned users ([] removes all); repeats are dropped, an unknown id is NOT_FOUND."
   assigneeIds: [ID!]
 }
 
+"The answer of ` + "`" + `updateConversation` + "`" + `."
 type UpdateConversationPayload {
+  "The conversation as updated; null when there are user errors."
   conversation: Conversation
+  "Why nothing changed; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new message."
 input CreateMessageInput {
+  "The conversation; NOT_FOUND when unknown."
   conversationId: ID!
   "Required, not blank. At most 65,536 characters."
   content: String!
-  "Defaults to USER (the caller)."
+  "Defaults to USER (the caller). CONTACT: the conversation's contact; SYSTEM: no sender."
   senderType: SenderType
-  "When the message was sent; defaults to now. Set it to import history."
+  "When the message was sent; defaults to now. Set it to import history. It moves the contact's lastActivityAt forward, never back."
   createdAt: Time
 }
 
+"The answer of ` + "`" + `createMessage` + "`" + `."
 type CreateMessagePayload {
+  "The new message; null when there are user errors."
   message: Message
+  "Why the message was not added; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new job application."
 input CreateApplicationInput {
+  "The contact who applied; NOT_FOUND when unknown."
   contactId: ID!
-  "At most 255 characters."
+  "At most 255 characters; blank means none."
   jobTitle: String
-  "At most 255 characters."
+  "At most 255 characters; blank means none."
   status: String
 }
 
+"The answer of ` + "`" + `createApplication` + "`" + `."
 type CreateApplicationPayload {
+  "The new application; null when there are user errors."
   application: Application
+  "Why the application was not recorded; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new note, authored by the caller."
 input CreateContactNoteInput {
+  "The contact the note is about; NOT_FOUND when unknown."
   contactId: ID!
   "Required, not blank. At most 65,536 characters."
   content: String!
 }
 
+"The answer of ` + "`" + `createContactNote` + "`" + `."
 type CreateContactNotePayload {
+  "The new note; null when there are user errors."
   contactNote: ContactNote
+  "Why the note was not added; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new reminder."
 input CreateReminderInput {
+  "The contact the reminder is about; NOT_FOUND when unknown."
   contactId: ID!
   "Required, not blank. At most 1,000 characters."
   title: String!
+  "When it is due; null or omitted for no due time."
   dueAt: Time
 }
 
+"The answer of ` + "`" + `createReminder` + "`" + `."
 type CreateReminderPayload {
+  "The new reminder; null when there are user errors."
   reminder: Reminder
+  "Why the reminder was not added; empty on success."
   userErrors: [UserError!]!
 }
 
+"A new training snapshot."
 input CreateTrainingSnapshotInput {
+  "The contact the snapshot is for; NOT_FOUND when unknown."
   contactId: ID!
   "Defaults to an empty object."
   data: JSON
 }
 
+"The answer of ` + "`" + `createTrainingSnapshot` + "`" + `."
 type CreateTrainingSnapshotPayload {
+  "The new snapshot; null when there are user errors."
   trainingSnapshot: TrainingSnapshot
+  "Why the snapshot was not stored; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -2971,16 +3347,21 @@ customAttributes, additionalAttributes and misc are deep-merged with the base wi
 ` + "`" + `dryRun` + "`" + ` previews without writing.
 """
 input MergeContactsInput {
+  "The contact that survives; NOT_FOUND when unknown or merged away."
   baseContactId: ID!
-  "1 to 20 contacts; the base id, if listed, is ignored."
+  "1 to 20 contacts; the base id, if listed, is ignored. Each must be a live contact (NOT_FOUND otherwise); a repeat is INVALID."
   mergeeContactIds: [ID!]!
+  "Which contact's value survives, per field; each field at most once (INVALID otherwise)."
   fieldChoices: [MergeFieldChoice!]
+  "Preview the merge: the payload shows the result, nothing is stored and no event is sent."
   dryRun: Boolean = false
 }
 
-"Take ` + "`" + `field` + "`" + ` from the named contact (the base or one of the mergees)."
+"Take ` + "`" + `field` + "`" + ` from the named contact (the base or one of the mergees), even when it has no value there."
 input MergeFieldChoice {
+  "The field whose value to take."
   field: MergeableField!
+  "The base or one of the mergees (INVALID otherwise)."
   contactId: ID!
 }
 
@@ -2991,41 +3372,58 @@ both name parts at once; a ` + "`" + `FIRST_NAME` + "`" + ` or ` + "`" + `LAST_N
 enum MergeableField {
   "First and last name, both from the chosen contact (a part it lacks stays empty)."
   NAME
+  "The first name alone."
   FIRST_NAME
+  "The last name alone."
   LAST_NAME
+  "The external identifier."
   IDENTIFIER
+  "The status."
   STATUS
+  "The pipeline id."
   PIPELINE_ID
+  "The pipeline stage."
   PIPELINE_STAGE
+  "The outreach configuration id."
   OUTREACH_CONFIG_ID
+  "The thumbnail URL."
   THUMBNAIL
+  "The blocked flag; without a choice the base's is kept."
   BLOCKED
 }
 
+"Options of ` + "`" + `undoContactOperation` + "`" + `."
 input UndoContactOperationInput {
   "Preview the undo; nothing is stored."
   dryRun: Boolean = false
   """
   Undoing a merge splits the survivor apart again: records created on it after the
   merge block the undo unless this names the contact (the survivor or a merged
-  contact) that keeps them.
+  contact) that keeps them. Naming another contact is INVALID, as is giving it when
+  undoing or redoing a separation.
   """
   keepNewRecordsOn: ID
 }
 
+"The answer of ` + "`" + `undoContactOperation` + "`" + `."
 type UndoContactOperationPayload {
-  "The operation undone, now with ` + "`" + `undone: true` + "`" + ` (unchanged on a dry run)."
+  "The operation undone, now with ` + "`" + `undone: true` + "`" + ` (unchanged on a dry run); null when there are user errors."
   operation: ContactOperation
   "The new journal entry of kind UNDO; null on a dry run."
   undo: ContactOperation
   "Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be)."
   contacts: [Contact!]!
+  "Whether this was a dry run."
   dryRun: Boolean!
+  "Why nothing was undone: NOT_FOUND for an unknown operation, CONFLICT (one per blocker), INVALID for a bad ` + "`" + `keepNewRecordsOn` + "`" + `; empty on success."
   userErrors: [UserError!]!
 }
 
+"The kind of a journal entry."
 enum ContactOperationKind {
+  "A ` + "`" + `mergeContacts` + "`" + `."
   MERGE
+  "A ` + "`" + `separateContact` + "`" + `."
   SEPARATE
   "An undo of another operation (an undo of an undo applies the operation again)."
   UNDO
@@ -3033,20 +3431,29 @@ enum ContactOperationKind {
 
 "One entry of the operation journal: a merge, separation or undo."
 type ContactOperation {
+  "The entry's id (opaque); pass it to ` + "`" + `undoContactOperation` + "`" + `."
   id: ID!
+  "What the operation did."
   kind: ContactOperationKind!
   "The user who ran it; null when that user is gone."
   actor: User
+  "When the operation ran."
   createdAt: Time!
   "Every contact involved: the survivor or original first, then the merged-away or new contacts."
   contactIds: [ID!]!
-  "The summary the operation's payload returned, with the payload's field names."
+  """
+  The summary the operation's payload returned, with the payload's field names (a
+  MergeSummary or SeparationSummary); an UNDO's has contactsRestored, contactsRemoved and
+  recordsMoved. {} when none was kept.
+  """
   summary: JSON!
+  "Whether a later UNDO entry undid it (see ` + "`" + `undoneBy` + "`" + `)."
   undone: Boolean!
+  "The UNDO entry that undid it; null while it stands."
   undoneBy: ContactOperation
   "For an UNDO, the operation it undid."
   undoes: ContactOperation
-  "Whether undoContactOperation would succeed now."
+  "Whether undoBlockers is empty, so an undo without ` + "`" + `keepNewRecordsOn` + "`" + ` would succeed now; the caller's role is not checked."
   canUndo: Boolean!
   "Why it cannot be undone now, in a stable order; empty when it can."
   undoBlockers: [UndoBlocker!]!
@@ -3058,37 +3465,52 @@ type UndoBlocker {
   contactId: ID
   "What changed: ` + "`" + `version` + "`" + `, ` + "`" + `contact` + "`" + `, ` + "`" + `operation` + "`" + `, ` + "`" + `identifier` + "`" + `, or a record kind such as ` + "`" + `conversations` + "`" + `."
   field: String!
+  "A readable English explanation, naming the contact or operation concerned."
   message: String!
 }
 
+"A page of journal entries, newest first."
 type ContactOperationConnection {
+  "The entries of this page."
   nodes: [ContactOperation!]!
+  "Whether more follow, and the cursor to get them."
   pageInfo: PageInfo!
 }
 
+"The answer of ` + "`" + `mergeContacts` + "`" + `."
 type MergeContactsPayload {
   """
   The survivor as it is after the merge. For a dry run, as it would be, nested
-  connections included; nothing is stored.
+  connections included; nothing is stored. Null when there are user errors.
   """
   contact: Contact
-  "The ids this call merged away."
+  "The ids this call merged away (on a dry run, would merge away)."
   mergedContactIds: [ID!]!
+  "Counts of what moved (on a dry run, of what would); null when there are user errors."
   summary: MergeSummary
   "The journal entry of the merge, for undo; null on a dry run."
   operation: ContactOperation
+  "Whether this was a dry run."
   dryRun: Boolean!
+  "Why nothing was merged; empty on success."
   userErrors: [UserError!]!
 }
 
+"Counts of what a merge moved from the mergees to the base."
 type MergeSummary {
+  "Conversations moved to the base."
   conversationsMoved: Int!
   "Messages whose sender was a mergee."
   messagesReassigned: Int!
+  "Inbox identities moved to the base."
   contactInboxesMoved: Int!
+  "Job applications moved to the base."
   applicationsMoved: Int!
+  "Notes moved to the base."
   notesMoved: Int!
+  "Reminders moved to the base."
   remindersMoved: Int!
+  "Training snapshots moved to the base."
   trainingSnapshotsMoved: Int!
   "Labels the base did not have before."
   labelsAdded: Int!
@@ -3099,9 +3521,13 @@ A separation must give the new contact something: at least one field value, one 
 assigned NEW or one message divider. One that gives it nothing is INVALID.
 """
 input SeparateContactInput {
+  "How the contact's fields are divided."
   fieldSplit: ContactFieldSplit!
+  "Which child records go to which side."
   childRecordAssignment: ChildRecordAssignment!
+  "Conversations to cut in two; at most one divider per conversation."
   messageDividers: [MessageDivider!]
+  "Fields of the conversations the dividers create; at most one entry per divided conversation."
   newConversationMeta: [NewConversationMeta!]
   "Return the payload the real call would, and change nothing."
   dryRun: Boolean = false
@@ -3133,21 +3559,33 @@ input ContactFieldSplit {
   phoneNumbers: StringListSplit
   "Each label at most 255 characters once trimmed."
   labels: StringListSplit
+  "Where the status goes."
   status: FieldPlacement
+  "Where the pipeline id goes."
   pipelineId: FieldPlacement
+  "Where the pipeline stage goes."
   pipelineStage: FieldPlacement
+  "Where the assigned users go."
   assignees: FieldPlacement
+  "Where the outreach configuration id goes."
   outreachConfigId: FieldPlacement
+  "Where the custom attributes go."
   customAttributes: FieldPlacement
+  "Where the additional attributes go."
   additionalAttributes: FieldPlacement
+  "Where the documents go."
   documents: FieldPlacement
+  "Where the misc object goes."
   misc: FieldPlacement
+  "Where the thumbnail goes."
   thumbnail: FieldPlacement
 }
 
 "Values for both sides; a side left out or null has no value."
 input StringSplit {
+  "The original's value."
   original: String
+  "The new contact's value."
   new: String
 }
 
@@ -3156,7 +3594,9 @@ Values for both sides; a side left out or null gets no value from the list. Valu
 the original listed on neither side stay on the original, after the ones listed for it.
 """
 input StringListSplit {
+  "Values for the original, in order."
   original: [String!]
+  "Values for the new contact, in order."
   new: [String!]
 }
 
@@ -3165,28 +3605,46 @@ ORIGINAL: the value stays on the original, the new contact starts without it.
 NEW: it moves to the new contact and is cleared on the original. BOTH: both have it.
 """
 enum FieldPlacement {
+  "The value stays on the original; the new contact starts without it."
   ORIGINAL
+  "The value moves to the new contact and is cleared on the original."
   NEW
+  "Both contacts have the value."
   BOTH
 }
 
-"Which side each listed record goes to; records not listed stay on the original."
+"""
+Which side each listed record goes to; records not listed stay on the original. An id
+that is not a record of this contact is NOT_FOUND; listing one twice is INVALID.
+"""
 input ChildRecordAssignment {
+  "The contact's conversations, with their messages."
   conversations: [RecordAssignment!]
+  "The contact's job applications."
   applications: [RecordAssignment!]
+  "The notes about the contact."
   contactNotes: [RecordAssignment!]
+  "The reminders about the contact."
   reminders: [RecordAssignment!]
+  "The contact's training snapshots."
   trainingSnapshots: [RecordAssignment!]
+  "The contact's inbox identities."
   contactInboxes: [RecordAssignment!]
 }
 
+"One record and the side it goes to."
 input RecordAssignment {
+  "The record's id."
   id: ID!
+  "The contact that gets the record."
   side: SplitSide!
 }
 
+"One of the two contacts of a separation."
 enum SplitSide {
+  "The contact being separated, which keeps its id."
   ORIGINAL
+  "The contact the separation creates."
   NEW
 }
 
@@ -3195,45 +3653,64 @@ Cuts a conversation's timeline: ` + "`" + `firstMessageId` + "`" + ` and every l
 conversation owned by the side the conversation is not assigned to.
 """
 input MessageDivider {
+  "A conversation of the contact (NOT_FOUND otherwise)."
   conversationId: ID!
+  "The first message of the new conversation: one of this conversation (NOT_FOUND otherwise) but not its first (INVALID: assign the whole conversation instead)."
   firstMessageId: ID!
 }
 
 "Fields of the conversation made from the tail of ` + "`" + `conversationId` + "`" + `; omitted ones are copied."
 input NewConversationMeta {
+  "A conversation cut by one of ` + "`" + `messageDividers` + "`" + ` (INVALID otherwise)."
   conversationId: ID!
   "At most 255 characters."
   channel: String
+  "The new conversation's inbox; NOT_FOUND when unknown."
   inboxId: ID
   "At most 1,000 characters."
   subject: String
+  "The new conversation's state."
   status: ConversationStatus
+  "The new conversation's assigned users; an unknown id is NOT_FOUND."
   assigneeIds: [ID!]
 }
 
+"The answer of ` + "`" + `separateContact` + "`" + `."
 type SeparateContactPayload {
+  "The id of the contact separated; null when there are user errors."
   originalContactId: ID
-  "Null for a dry run."
+  "The new contact's id. Null for a dry run and when there are user errors."
   newContactId: ID
+  "The original as it is after the separation (on a dry run, as it would be); null when there are user errors."
   originalContact: Contact
   """
   For a dry run, a preview (nested connections included) whose id is a placeholder
-  that is never stored.
+  that is never stored. Null when there are user errors.
   """
   newContact: Contact
+  "Counts of what moved (on a dry run, of what would); null when there are user errors."
   summary: SeparationSummary
   "The journal entry of the separation, for undo; null on a dry run."
   operation: ContactOperation
+  "Whether this was a dry run."
   dryRun: Boolean!
+  "Why nothing was separated; empty on success."
   userErrors: [UserError!]!
 }
 
+"Counts of what a separation moved to the new contact."
 type SeparationSummary {
+  "Conversations moved to the new contact."
   conversationsMoved: Int!
+  "Job applications moved to the new contact."
   applicationsMoved: Int!
+  "Notes moved to the new contact."
   notesMoved: Int!
+  "Reminders moved to the new contact."
   remindersMoved: Int!
+  "Training snapshots moved to the new contact."
   trainingSnapshotsMoved: Int!
+  "Inbox identities moved to the new contact."
   contactInboxesMoved: Int!
   """
   Messages whose owning contact changed: the messages of conversations that moved to
@@ -3255,19 +3732,26 @@ extend type Mutation {
   Adds a webhook: every contact event committed afterwards whose kind it subscribes to
   is POSTed to ` + "`" + `url` + "`" + ` as the JSON of a ` + "`" + `ContactEvent` + "`" + ` without ` + "`" + `contact` + "`" + `, signed per
   Standard Webhooks (` + "`" + `webhook-id` + "`" + `, ` + "`" + `webhook-timestamp` + "`" + `, ` + "`" + `webhook-signature` + "`" + `) with the
-  secret returned here once. Administrators only.
+  secret returned here once. Administrators only (` + "`" + `FORBIDDEN` + "`" + ` otherwise).
   """
-  createWebhook(input: CreateWebhookInput!): CreateWebhookPayload
-  "Deletes a webhook and its delivery history; nothing more is sent to it. Administrators only."
-  deleteWebhook(id: ID!): DeleteWebhookPayload
+  createWebhook(
+    "The URL, the event kinds and a description."
+    input: CreateWebhookInput!
+  ): CreateWebhookPayload
+  "Deletes a webhook and its delivery history; nothing more is sent to it. Administrators only (` + "`" + `FORBIDDEN` + "`" + ` otherwise)."
+  deleteWebhook(
+    "The webhook's id; NOT_FOUND when unknown."
+    id: ID!
+  ): DeleteWebhookPayload
 }
 
 "What ` + "`" + `createWebhook` + "`" + ` takes."
 input CreateWebhookInput {
   """
-  Where events are POSTed: an http or https URL, at most 2,048 characters. Its host must
-  not resolve to a loopback, link-local, private or unspecified address unless the
-  server allows private networks (` + "`" + `WEBHOOK_ALLOW_PRIVATE_NETWORKS` + "`" + `).
+  Where events are POSTed: an http or https URL without user credentials, at most 2,048
+  characters. Its host must not resolve to a loopback, link-local, private or unspecified
+  address unless the server allows private networks (` + "`" + `WEBHOOK_ALLOW_PRIVATE_NETWORKS` + "`" + `).
+  Anything else is INVALID.
   """
   url: String!
   "The kinds of events to send; null or empty sends every kind."
@@ -3282,9 +3766,10 @@ type CreateWebhookPayload {
   webhook: Webhook
   """
   The signing secret, ` + "`" + `whsec_` + "`" + ` and the base64 of 32 random bytes: the HMAC-SHA256 key is
-  the decoded bytes. Shown only here, once.
+  the decoded bytes. Shown only here, once; null when there are user errors.
   """
   secret: String
+  "Why the webhook was not added (INVALID url or description); empty on success."
   userErrors: [UserError!]!
 }
 
@@ -3292,6 +3777,7 @@ type CreateWebhookPayload {
 type DeleteWebhookPayload {
   "The id of the deleted webhook; null when there are user errors."
   deletedWebhookId: ID
+  "Why nothing was deleted (NOT_FOUND for an unknown id); empty on success."
   userErrors: [UserError!]!
 }
 
@@ -3308,7 +3794,12 @@ type Webhook {
   "When it was created; it receives the events committed after that."
   createdAt: Time!
   "Its deliveries, newest event first, at most 100 a page (default 20)."
-  deliveries(first: Int, after: String): WebhookDeliveryConnection!
+  deliveries(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): WebhookDeliveryConnection!
 }
 
 "A page of a webhook's deliveries."

@@ -12,132 +12,198 @@ import (
 	"time"
 )
 
+// A page of job applications.
 type ApplicationConnection struct {
-	Nodes      []contact.Application `json:"nodes"`
-	PageInfo   *db.PageInfo          `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The applications of this page.
+	Nodes []contact.Application `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many applications there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// A page of contacts.
 type ContactConnection struct {
-	Nodes      []contact.Contact `json:"nodes"`
-	PageInfo   *db.PageInfo      `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The contacts of this page.
+	Nodes []contact.Contact `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many contacts match in all, across every page. Counting scans the account, so it adds to the operation's cost.
+	TotalCount int `json:"totalCount"`
 }
 
+// A page of inbox identities.
 type ContactInboxConnection struct {
-	Nodes      []contact.ContactInbox `json:"nodes"`
-	PageInfo   *db.PageInfo           `json:"pageInfo"`
-	TotalCount int                    `json:"totalCount"`
+	// The identities of this page.
+	Nodes []contact.ContactInbox `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many identities there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// A page of notes.
 type ContactNoteConnection struct {
-	Nodes      []contact.ContactNote `json:"nodes"`
-	PageInfo   *db.PageInfo          `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The notes of this page.
+	Nodes []contact.ContactNote `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many notes there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// A page of journal entries, newest first.
 type ContactOperationConnection struct {
-	Nodes    []contact.Operation `json:"nodes"`
-	PageInfo *db.PageInfo        `json:"pageInfo"`
+	// The entries of this page.
+	Nodes []contact.Operation `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
 }
 
+// A page of conversations.
 type ConversationConnection struct {
-	Nodes      []contact.Conversation `json:"nodes"`
-	PageInfo   *db.PageInfo           `json:"pageInfo"`
-	TotalCount int                    `json:"totalCount"`
+	// The conversations of this page.
+	Nodes []contact.Conversation `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many conversations there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// A new job application.
 type CreateApplicationInput struct {
+	// The contact who applied; NOT_FOUND when unknown.
 	ContactID string `json:"contactId"`
-	// At most 255 characters.
+	// At most 255 characters; blank means none.
 	JobTitle *string `json:"jobTitle,omitempty"`
-	// At most 255 characters.
+	// At most 255 characters; blank means none.
 	Status *string `json:"status,omitempty"`
 }
 
+// The answer of `createApplication`.
 type CreateApplicationPayload struct {
+	// The new application; null when there are user errors.
 	Application *contact.Application `json:"application,omitempty"`
-	UserErrors  []contact.UserError  `json:"userErrors"`
+	// Why the application was not recorded; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// A contact's identity in an inbox.
 type CreateContactInboxInput struct {
+	// The contact; NOT_FOUND when unknown.
 	ContactID string `json:"contactId"`
-	InboxID   string `json:"inboxId"`
-	// The contact's id in the inbox's channel; required, unique per inbox. At most 255 characters.
+	// The inbox; NOT_FOUND when unknown.
+	InboxID string `json:"inboxId"`
+	// The contact's id in the inbox's channel; required, unique per inbox (TAKEN otherwise). At most 255 characters.
 	SourceID string `json:"sourceId"`
 }
 
+// The answer of `createContactInbox`.
 type CreateContactInboxPayload struct {
+	// The new identity; null when there are user errors.
 	ContactInbox *contact.ContactInbox `json:"contactInbox,omitempty"`
-	UserErrors   []contact.UserError   `json:"userErrors"`
+	// Why the identity was not recorded; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// A new note, authored by the caller.
 type CreateContactNoteInput struct {
+	// The contact the note is about; NOT_FOUND when unknown.
 	ContactID string `json:"contactId"`
 	// Required, not blank. At most 65,536 characters.
 	Content string `json:"content"`
 }
 
+// The answer of `createContactNote`.
 type CreateContactNotePayload struct {
+	// The new note; null when there are user errors.
 	ContactNote *contact.ContactNote `json:"contactNote,omitempty"`
-	UserErrors  []contact.UserError  `json:"userErrors"`
+	// Why the note was not added; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `createContact`.
 type CreateContactPayload struct {
-	Contact    *contact.Contact    `json:"contact,omitempty"`
+	// The new contact; null when there are user errors.
+	Contact *contact.Contact `json:"contact,omitempty"`
+	// Why the contact was not created; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `createConversation`.
 type CreateConversationPayload struct {
+	// The new conversation; null when there are user errors.
 	Conversation *contact.Conversation `json:"conversation,omitempty"`
-	UserErrors   []contact.UserError   `json:"userErrors"`
+	// Why the conversation was not created; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `createInbox`.
 type CreateInboxPayload struct {
-	Inbox      *contact.Inbox      `json:"inbox,omitempty"`
+	// The new inbox; null when there are user errors.
+	Inbox *contact.Inbox `json:"inbox,omitempty"`
+	// Why the inbox was not created; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `createMessage`.
 type CreateMessagePayload struct {
-	Message    *contact.Message    `json:"message,omitempty"`
+	// The new message; null when there are user errors.
+	Message *contact.Message `json:"message,omitempty"`
+	// Why the message was not added; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// A new reminder.
 type CreateReminderInput struct {
+	// The contact the reminder is about; NOT_FOUND when unknown.
 	ContactID string `json:"contactId"`
 	// Required, not blank. At most 1,000 characters.
-	Title string     `json:"title"`
+	Title string `json:"title"`
+	// When it is due; null or omitted for no due time.
 	DueAt *time.Time `json:"dueAt,omitempty"`
 }
 
+// The answer of `createReminder`.
 type CreateReminderPayload struct {
-	Reminder   *contact.Reminder   `json:"reminder,omitempty"`
+	// The new reminder; null when there are user errors.
+	Reminder *contact.Reminder `json:"reminder,omitempty"`
+	// Why the reminder was not added; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// A new training snapshot.
 type CreateTrainingSnapshotInput struct {
+	// The contact the snapshot is for; NOT_FOUND when unknown.
 	ContactID string `json:"contactId"`
 	// Defaults to an empty object.
 	Data contact.JSONObject `json:"data,omitempty"`
 }
 
+// The answer of `createTrainingSnapshot`.
 type CreateTrainingSnapshotPayload struct {
+	// The new snapshot; null when there are user errors.
 	TrainingSnapshot *contact.TrainingSnapshot `json:"trainingSnapshot,omitempty"`
-	UserErrors       []contact.UserError       `json:"userErrors"`
+	// Why the snapshot was not stored; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `createUser`.
 type CreateUserPayload struct {
+	// The new user; null when there are user errors.
 	User *contact.User `json:"user,omitempty"`
-	// The new user's API token. Shown only here, once.
-	Token      *string             `json:"token,omitempty"`
+	// The new user's API token. Shown only here, once; null when there are user errors.
+	Token *string `json:"token,omitempty"`
+	// Why the user was not created; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 // What `createWebhook` takes.
 type CreateWebhookInput struct {
-	// Where events are POSTed: an http or https URL, at most 2,048 characters. Its host must
-	// not resolve to a loopback, link-local, private or unspecified address unless the
-	// server allows private networks (`WEBHOOK_ALLOW_PRIVATE_NETWORKS`).
+	// Where events are POSTed: an http or https URL without user credentials, at most 2,048
+	// characters. Its host must not resolve to a loopback, link-local, private or unspecified
+	// address unless the server allows private networks (`WEBHOOK_ALLOW_PRIVATE_NETWORKS`).
+	// Anything else is INVALID.
 	URL string `json:"url"`
 	// The kinds of events to send; null or empty sends every kind.
 	EventKinds []ContactEventKind `json:"eventKinds,omitempty"`
@@ -150,40 +216,53 @@ type CreateWebhookPayload struct {
 	// The new webhook; null when there are user errors.
 	Webhook *contact.Webhook `json:"webhook,omitempty"`
 	// The signing secret, `whsec_` and the base64 of 32 random bytes: the HMAC-SHA256 key is
-	// the decoded bytes. Shown only here, once.
-	Secret     *string             `json:"secret,omitempty"`
+	// the decoded bytes. Shown only here, once; null when there are user errors.
+	Secret *string `json:"secret,omitempty"`
+	// Why the webhook was not added (INVALID url or description); empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `deleteContact`.
 type DeleteContactPayload struct {
-	DeletedContactID *string             `json:"deletedContactId,omitempty"`
-	UserErrors       []contact.UserError `json:"userErrors"`
+	// The id of the deleted contact; null when there are user errors.
+	DeletedContactID *string `json:"deletedContactId,omitempty"`
+	// Why nothing was deleted (NOT_FOUND for an unknown id); empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 // The answer of `deleteWebhook`.
 type DeleteWebhookPayload struct {
 	// The id of the deleted webhook; null when there are user errors.
-	DeletedWebhookID *string             `json:"deletedWebhookId,omitempty"`
-	UserErrors       []contact.UserError `json:"userErrors"`
-}
-
-type MergeContactsPayload struct {
-	// The survivor as it is after the merge. For a dry run, as it would be, nested
-	// connections included; nothing is stored.
-	Contact *contact.Contact `json:"contact,omitempty"`
-	// The ids this call merged away.
-	MergedContactIds []string              `json:"mergedContactIds"`
-	Summary          *contact.MergeSummary `json:"summary,omitempty"`
-	// The journal entry of the merge, for undo; null on a dry run.
-	Operation  *contact.Operation  `json:"operation,omitempty"`
-	DryRun     bool                `json:"dryRun"`
+	DeletedWebhookID *string `json:"deletedWebhookId,omitempty"`
+	// Why nothing was deleted (NOT_FOUND for an unknown id); empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `mergeContacts`.
+type MergeContactsPayload struct {
+	// The survivor as it is after the merge. For a dry run, as it would be, nested
+	// connections included; nothing is stored. Null when there are user errors.
+	Contact *contact.Contact `json:"contact,omitempty"`
+	// The ids this call merged away (on a dry run, would merge away).
+	MergedContactIds []string `json:"mergedContactIds"`
+	// Counts of what moved (on a dry run, of what would); null when there are user errors.
+	Summary *contact.MergeSummary `json:"summary,omitempty"`
+	// The journal entry of the merge, for undo; null on a dry run.
+	Operation *contact.Operation `json:"operation,omitempty"`
+	// Whether this was a dry run.
+	DryRun bool `json:"dryRun"`
+	// Why nothing was merged; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
+}
+
+// A page of messages.
 type MessageConnection struct {
-	Nodes      []contact.Message `json:"nodes"`
-	PageInfo   *db.PageInfo      `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The messages of this page.
+	Nodes []contact.Message `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many messages there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
 // Every mutation returns a payload: expected failures are its `userErrors`. A payload is
@@ -192,62 +271,87 @@ type MessageConnection struct {
 type Mutation struct {
 }
 
+// Reads. Every field needs an API token and sees only that token's account.
 type Query struct {
 }
 
+// A page of reminders.
 type ReminderConnection struct {
-	Nodes      []contact.Reminder `json:"nodes"`
-	PageInfo   *db.PageInfo       `json:"pageInfo"`
-	TotalCount int                `json:"totalCount"`
+	// The reminders of this page.
+	Nodes []contact.Reminder `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many reminders there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// The answer of `separateContact`.
 type SeparateContactPayload struct {
+	// The id of the contact separated; null when there are user errors.
 	OriginalContactID *string `json:"originalContactId,omitempty"`
-	// Null for a dry run.
-	NewContactID    *string          `json:"newContactId,omitempty"`
+	// The new contact's id. Null for a dry run and when there are user errors.
+	NewContactID *string `json:"newContactId,omitempty"`
+	// The original as it is after the separation (on a dry run, as it would be); null when there are user errors.
 	OriginalContact *contact.Contact `json:"originalContact,omitempty"`
 	// For a dry run, a preview (nested connections included) whose id is a placeholder
-	// that is never stored.
-	NewContact *contact.Contact           `json:"newContact,omitempty"`
-	Summary    *contact.SeparationSummary `json:"summary,omitempty"`
+	// that is never stored. Null when there are user errors.
+	NewContact *contact.Contact `json:"newContact,omitempty"`
+	// Counts of what moved (on a dry run, of what would); null when there are user errors.
+	Summary *contact.SeparationSummary `json:"summary,omitempty"`
 	// The journal entry of the separation, for undo; null on a dry run.
-	Operation  *contact.Operation  `json:"operation,omitempty"`
-	DryRun     bool                `json:"dryRun"`
+	Operation *contact.Operation `json:"operation,omitempty"`
+	// Whether this was a dry run.
+	DryRun bool `json:"dryRun"`
+	// Why nothing was separated; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 // Live changes to the caller's account's contacts. Over WebSocket (`graphql-transport-ws`
 // or the legacy `graphql-ws` subprotocol, with the token in the connection-init payload as
 // `{"Authorization": "Bearer <token>"}` or `{"api_access_token": "<token>"}`) or over
-// Server-Sent Events (POST with `Accept: text/event-stream`).
+// Server-Sent Events (POST with `Accept: text/event-stream`). A plain POST or GET is refused
+// with `BAD_REQUEST`.
 type Subscription struct {
 }
 
+// A page of training snapshots.
 type TrainingSnapshotConnection struct {
-	Nodes      []contact.TrainingSnapshot `json:"nodes"`
-	PageInfo   *db.PageInfo               `json:"pageInfo"`
-	TotalCount int                        `json:"totalCount"`
+	// The snapshots of this page.
+	Nodes []contact.TrainingSnapshot `json:"nodes"`
+	// Whether more follow, and the cursor to get them.
+	PageInfo *db.PageInfo `json:"pageInfo"`
+	// How many snapshots there are in all, across every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// The answer of `undoContactOperation`.
 type UndoContactOperationPayload struct {
-	// The operation undone, now with `undone: true` (unchanged on a dry run).
+	// The operation undone, now with `undone: true` (unchanged on a dry run); null when there are user errors.
 	Operation *contact.Operation `json:"operation,omitempty"`
 	// The new journal entry of kind UNDO; null on a dry run.
 	Undo *contact.Operation `json:"undo,omitempty"`
 	// Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be).
-	Contacts   []contact.Contact   `json:"contacts"`
-	DryRun     bool                `json:"dryRun"`
+	Contacts []contact.Contact `json:"contacts"`
+	// Whether this was a dry run.
+	DryRun bool `json:"dryRun"`
+	// Why nothing was undone: NOT_FOUND for an unknown operation, CONFLICT (one per blocker), INVALID for a bad `keepNewRecordsOn`; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `updateContact`.
 type UpdateContactPayload struct {
-	Contact    *contact.Contact    `json:"contact,omitempty"`
+	// The contact as updated; null when there are user errors.
+	Contact *contact.Contact `json:"contact,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []contact.UserError `json:"userErrors"`
 }
 
+// The answer of `updateConversation`.
 type UpdateConversationPayload struct {
+	// The conversation as updated; null when there are user errors.
 	Conversation *contact.Conversation `json:"conversation,omitempty"`
-	UserErrors   []contact.UserError   `json:"userErrors"`
+	// Why nothing changed; empty on success.
+	UserErrors []contact.UserError `json:"userErrors"`
 }
 
 // A page of a webhook's deliveries.
@@ -258,14 +362,21 @@ type WebhookDeliveryConnection struct {
 	PageInfo *db.PageInfo `json:"pageInfo"`
 }
 
+// What kind of change a ContactEvent reports.
 type ContactEventKind string
 
 const (
-	ContactEventKindContactCreated         ContactEventKind = "CONTACT_CREATED"
-	ContactEventKindContactUpdated         ContactEventKind = "CONTACT_UPDATED"
-	ContactEventKindContactDeleted         ContactEventKind = "CONTACT_DELETED"
-	ContactEventKindContactsMerged         ContactEventKind = "CONTACTS_MERGED"
-	ContactEventKindContactSeparated       ContactEventKind = "CONTACT_SEPARATED"
+	// A contact was created (`createContact`).
+	ContactEventKindContactCreated ContactEventKind = "CONTACT_CREATED"
+	// A contact's fields were changed (`updateContact`).
+	ContactEventKindContactUpdated ContactEventKind = "CONTACT_UPDATED"
+	// A contact was deleted (`deleteContact`); `contact` is null.
+	ContactEventKindContactDeleted ContactEventKind = "CONTACT_DELETED"
+	// Contacts were merged: the first id is the survivor, the rest were merged away.
+	ContactEventKindContactsMerged ContactEventKind = "CONTACTS_MERGED"
+	// A contact was separated: the first id is the original, the second the new contact.
+	ContactEventKindContactSeparated ContactEventKind = "CONTACT_SEPARATED"
+	// A merge, separation or undo was undone; `operationId` is the new UNDO entry.
 	ContactEventKindContactOperationUndone ContactEventKind = "CONTACT_OPERATION_UNDONE"
 )
 
@@ -321,10 +432,13 @@ func (e ContactEventKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of a journal entry.
 type ContactOperationKind string
 
 const (
-	ContactOperationKindMerge    ContactOperationKind = "MERGE"
+	// A `mergeContacts`.
+	ContactOperationKindMerge ContactOperationKind = "MERGE"
+	// A `separateContact`.
 	ContactOperationKindSeparate ContactOperationKind = "SEPARATE"
 	// An undo of another operation (an undo of an undo applies the operation again).
 	ContactOperationKindUndo ContactOperationKind = "UNDO"
