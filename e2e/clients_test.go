@@ -54,3 +54,11 @@ func TestBrowserAppOnAnotherOrigin(t *testing.T) {
 		t.Fatalf("the survivor has %d emails, want 2", n)
 	}
 }
+
+// TestTypeScriptClientCompiles generates a TypeScript client from
+// schema.graphqls with GraphQL Codegen's client preset (e2e/clients/
+// codegen.ts, with the scalar bindings) and compiles the documents and
+// their uses in e2e/clients/src with tsc --strict.
+func TestTypeScriptClientCompiles(t *testing.T) {
+	runNodeTool(t, "clients", "typescript", "typed.mjs")
+}

@@ -9,14 +9,21 @@ import (
 	"github.com/Khan/genqlient/graphql"
 )
 
-// Which side each listed record goes to; records not listed stay on the original.
+// Which side each listed record goes to; records not listed stay on the original. An id
+// that is not a record of this contact is NOT_FOUND; listing one twice is INVALID.
 type ChildRecordAssignment struct {
-	Conversations     []RecordAssignment `json:"conversations"`
-	Applications      []RecordAssignment `json:"applications"`
-	ContactNotes      []RecordAssignment `json:"contactNotes"`
-	Reminders         []RecordAssignment `json:"reminders"`
+	// The contact's conversations, with their messages.
+	Conversations []RecordAssignment `json:"conversations"`
+	// The contact's job applications.
+	Applications []RecordAssignment `json:"applications"`
+	// The notes about the contact.
+	ContactNotes []RecordAssignment `json:"contactNotes"`
+	// The reminders about the contact.
+	Reminders []RecordAssignment `json:"reminders"`
+	// The contact's training snapshots.
 	TrainingSnapshots []RecordAssignment `json:"trainingSnapshots"`
-	ContactInboxes    []RecordAssignment `json:"contactInboxes"`
+	// The contact's inbox identities.
+	ContactInboxes []RecordAssignment `json:"contactInboxes"`
 }
 
 // GetConversations returns ChildRecordAssignment.Conversations, and is useful for accessing the field via an interface.
@@ -60,17 +67,27 @@ type ContactFieldSplit struct {
 	// Each number at most 64 characters as given, separators included; control and invisible characters are INVALID.
 	PhoneNumbers *StringListSplit `json:"phoneNumbers"`
 	// Each label at most 255 characters once trimmed.
-	Labels               *StringListSplit `json:"labels"`
-	Status               *FieldPlacement  `json:"status"`
-	PipelineId           *FieldPlacement  `json:"pipelineId"`
-	PipelineStage        *FieldPlacement  `json:"pipelineStage"`
-	Assignees            *FieldPlacement  `json:"assignees"`
-	OutreachConfigId     *FieldPlacement  `json:"outreachConfigId"`
-	CustomAttributes     *FieldPlacement  `json:"customAttributes"`
-	AdditionalAttributes *FieldPlacement  `json:"additionalAttributes"`
-	Documents            *FieldPlacement  `json:"documents"`
-	Misc                 *FieldPlacement  `json:"misc"`
-	Thumbnail            *FieldPlacement  `json:"thumbnail"`
+	Labels *StringListSplit `json:"labels"`
+	// Where the status goes.
+	Status *FieldPlacement `json:"status"`
+	// Where the pipeline id goes.
+	PipelineId *FieldPlacement `json:"pipelineId"`
+	// Where the pipeline stage goes.
+	PipelineStage *FieldPlacement `json:"pipelineStage"`
+	// Where the assigned users go.
+	Assignees *FieldPlacement `json:"assignees"`
+	// Where the outreach configuration id goes.
+	OutreachConfigId *FieldPlacement `json:"outreachConfigId"`
+	// Where the custom attributes go.
+	CustomAttributes *FieldPlacement `json:"customAttributes"`
+	// Where the additional attributes go.
+	AdditionalAttributes *FieldPlacement `json:"additionalAttributes"`
+	// Where the documents go.
+	Documents *FieldPlacement `json:"documents"`
+	// Where the misc object goes.
+	Misc *FieldPlacement `json:"misc"`
+	// Where the thumbnail goes.
+	Thumbnail *FieldPlacement `json:"thumbnail"`
 }
 
 // GetFirstName returns ContactFieldSplit.FirstName, and is useful for accessing the field via an interface.
@@ -127,11 +144,15 @@ func (v *ContactFieldSplit) GetMisc() *FieldPlacement { return v.Misc }
 // GetThumbnail returns ContactFieldSplit.Thumbnail, and is useful for accessing the field via an interface.
 func (v *ContactFieldSplit) GetThumbnail() *FieldPlacement { return v.Thumbnail }
 
+// The state of a conversation. The server attaches no behaviour to it.
 type ConversationStatus string
 
 const (
-	ConversationStatusOpen     ConversationStatus = "OPEN"
-	ConversationStatusPending  ConversationStatus = "PENDING"
+	// Being handled; the default for a new conversation.
+	ConversationStatusOpen ConversationStatus = "OPEN"
+	// Waiting, e.g. on the contact.
+	ConversationStatusPending ConversationStatus = "PENDING"
+	// Done.
 	ConversationStatusResolved ConversationStatus = "RESOLVED"
 )
 
@@ -146,9 +167,12 @@ var AllConversationStatus = []ConversationStatus{
 type FieldPlacement string
 
 const (
+	// The value stays on the original; the new contact starts without it.
 	FieldPlacementOriginal FieldPlacement = "ORIGINAL"
-	FieldPlacementNew      FieldPlacement = "NEW"
-	FieldPlacementBoth     FieldPlacement = "BOTH"
+	// The value moves to the new contact and is cleared on the original.
+	FieldPlacementNew FieldPlacement = "NEW"
+	// Both contacts have the value.
+	FieldPlacementBoth FieldPlacement = "BOTH"
 )
 
 var AllFieldPlacement = []FieldPlacement{
@@ -166,11 +190,14 @@ var AllFieldPlacement = []FieldPlacement{
 // customAttributes, additionalAttributes and misc are deep-merged with the base winning.
 // `dryRun` previews without writing.
 type MergeContactsInput struct {
+	// The contact that survives; NOT_FOUND when unknown or merged away.
 	BaseContactId string `json:"baseContactId"`
-	// 1 to 20 contacts; the base id, if listed, is ignored.
-	MergeeContactIds []string           `json:"mergeeContactIds"`
-	FieldChoices     []MergeFieldChoice `json:"fieldChoices"`
-	DryRun           *bool              `json:"dryRun"`
+	// 1 to 20 contacts; the base id, if listed, is ignored. Each must be a live contact (NOT_FOUND otherwise); a repeat is INVALID.
+	MergeeContactIds []string `json:"mergeeContactIds"`
+	// Which contact's value survives, per field; each field at most once (INVALID otherwise).
+	FieldChoices []MergeFieldChoice `json:"fieldChoices"`
+	// Preview the merge: the payload shows the result, nothing is stored and no event is sent.
+	DryRun *bool `json:"dryRun"`
 }
 
 // GetBaseContactId returns MergeContactsInput.BaseContactId, and is useful for accessing the field via an interface.
@@ -186,17 +213,23 @@ func (v *MergeContactsInput) GetFieldChoices() []MergeFieldChoice { return v.Fie
 func (v *MergeContactsInput) GetDryRun() *bool { return v.DryRun }
 
 // MergeContactsMergeContactsMergeContactsPayload includes the requested fields of the GraphQL type MergeContactsPayload.
+// The GraphQL type's documentation follows.
+//
+// The answer of `mergeContacts`.
 type MergeContactsMergeContactsMergeContactsPayload struct {
 	// The survivor as it is after the merge. For a dry run, as it would be, nested
-	// connections included; nothing is stored.
+	// connections included; nothing is stored. Null when there are user errors.
 	Contact *MergeContactsMergeContactsMergeContactsPayloadContact `json:"contact"`
-	// The ids this call merged away.
-	MergedContactIds []string                                                           `json:"mergedContactIds"`
-	Summary          *MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary `json:"summary"`
+	// The ids this call merged away (on a dry run, would merge away).
+	MergedContactIds []string `json:"mergedContactIds"`
+	// Counts of what moved (on a dry run, of what would); null when there are user errors.
+	Summary *MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary `json:"summary"`
 	// The journal entry of the merge, for undo; null on a dry run.
-	Operation  *MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation `json:"operation"`
-	DryRun     bool                                                                     `json:"dryRun"`
-	UserErrors []MergeContactsMergeContactsMergeContactsPayloadUserErrorsUserError      `json:"userErrors"`
+	Operation *MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation `json:"operation"`
+	// Whether this was a dry run.
+	DryRun bool `json:"dryRun"`
+	// Why nothing was merged; empty on success.
+	UserErrors []MergeContactsMergeContactsMergeContactsPayloadUserErrorsUserError `json:"userErrors"`
 }
 
 // GetContact returns MergeContactsMergeContactsMergeContactsPayload.Contact, and is useful for accessing the field via an interface.
@@ -228,22 +261,34 @@ func (v *MergeContactsMergeContactsMergeContactsPayload) GetUserErrors() []Merge
 }
 
 // MergeContactsMergeContactsMergeContactsPayloadContact includes the requested fields of the GraphQL type Contact.
+// The GraphQL type's documentation follows.
+//
+// A person known to the account.
 type MergeContactsMergeContactsMergeContactsPayloadContact struct {
-	Id        string  `json:"id"`
+	// The contact's id (opaque). After a merge into another contact, `contact(id:)` still resolves it to the survivor.
+	Id string `json:"id"`
+	// Null when not set.
 	FirstName *string `json:"firstName"`
-	LastName  *string `json:"lastName"`
-	// An external id (e.g. from another system), unique within the account.
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// An external id (e.g. from another system), unique within the account. Null when not set.
 	Identifier *string `json:"identifier"`
-	Status     *string `json:"status"`
-	Blocked    bool    `json:"blocked"`
-	// All emails, primary first.
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Whether the contact is blocked; false unless set. The server attaches no behaviour to it.
+	Blocked bool `json:"blocked"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
 	Emails []string `json:"emails"`
-	// All phone numbers in E.164, primary first.
-	PhoneNumbers     []string                                                                 `json:"phoneNumbers"`
-	Labels           []string                                                                 `json:"labels"`
-	CustomAttributes json.RawMessage                                                          `json:"customAttributes"`
-	Misc             json.RawMessage                                                          `json:"misc"`
-	Documents        []MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument `json:"documents"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Client-defined attributes; {} when none.
+	CustomAttributes json.RawMessage `json:"customAttributes"`
+	// Any other client data; {} when none.
+	Misc json.RawMessage `json:"misc"`
+	// Attached documents, in the order given.
+	Documents []MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument `json:"documents"`
 	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
 	Version int `json:"version"`
 	// Every contact id that was merged into this contact, directly or transitively.
@@ -309,9 +354,14 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadContact) GetMergedContact
 }
 
 // MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument includes the requested fields of the GraphQL type Document.
+// The GraphQL type's documentation follows.
+//
+// A named link attached to a contact.
 type MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument struct {
+	// The document's name.
 	Name string `json:"name"`
-	Url  string `json:"url"`
+	// The document's URL, as given; the server does not fetch it.
+	Url string `json:"url"`
 }
 
 // GetName returns MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument.Name, and is useful for accessing the field via an interface.
@@ -329,6 +379,7 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadContactDocumentsDocument)
 //
 // One entry of the operation journal: a merge, separation or undo.
 type MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation struct {
+	// The entry's id (opaque); pass it to `undoContactOperation`.
 	Id string `json:"id"`
 }
 
@@ -338,14 +389,23 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation
 }
 
 // MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary includes the requested fields of the GraphQL type MergeSummary.
+// The GraphQL type's documentation follows.
+//
+// Counts of what a merge moved from the mergees to the base.
 type MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary struct {
+	// Conversations moved to the base.
 	ConversationsMoved int `json:"conversationsMoved"`
 	// Messages whose sender was a mergee.
-	MessagesReassigned     int `json:"messagesReassigned"`
-	ContactInboxesMoved    int `json:"contactInboxesMoved"`
-	ApplicationsMoved      int `json:"applicationsMoved"`
-	NotesMoved             int `json:"notesMoved"`
-	RemindersMoved         int `json:"remindersMoved"`
+	MessagesReassigned int `json:"messagesReassigned"`
+	// Inbox identities moved to the base.
+	ContactInboxesMoved int `json:"contactInboxesMoved"`
+	// Job applications moved to the base.
+	ApplicationsMoved int `json:"applicationsMoved"`
+	// Notes moved to the base.
+	NotesMoved int `json:"notesMoved"`
+	// Reminders moved to the base.
+	RemindersMoved int `json:"remindersMoved"`
+	// Training snapshots moved to the base.
 	TrainingSnapshotsMoved int `json:"trainingSnapshotsMoved"`
 	// Labels the base did not have before.
 	LabelsAdded int `json:"labelsAdded"`
@@ -397,9 +457,11 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary) GetL
 // Why a mutation did not apply. Nothing is written when a payload has user errors.
 type MergeContactsMergeContactsMergeContactsPayloadUserErrorsUserError struct {
 	// Path to the offending input, e.g. ["input", "emails", "1"].
-	Field   []string      `json:"field"`
-	Message string        `json:"message"`
-	Code    UserErrorCode `json:"code"`
+	Field []string `json:"field"`
+	// A readable English explanation; match on `code`, not on this text.
+	Message string `json:"message"`
+	// The kind of failure.
+	Code UserErrorCode `json:"code"`
 }
 
 // GetField returns MergeContactsMergeContactsMergeContactsPayloadUserErrorsUserError.Field, and is useful for accessing the field via an interface.
@@ -421,7 +483,9 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadUserErrorsUserError) GetC
 type MergeContactsResponse struct {
 	// Folds one to twenty contacts into a base contact in one transaction: every child
 	// record moves to the base, field values are combined (see MergeContactsInput), the
-	// mergees leave redirects so their ids keep resolving. Journaled for undo.
+	// mergees leave redirects so their ids keep resolving. Journaled for undo. Any user may
+	// merge. A request may run only one mergeContacts, separateContact or
+	// undoContactOperation (`LIMIT_EXCEEDED` otherwise).
 	MergeContacts *MergeContactsMergeContactsMergeContactsPayload `json:"mergeContacts"`
 }
 
@@ -430,10 +494,12 @@ func (v *MergeContactsResponse) GetMergeContacts() *MergeContactsMergeContactsMe
 	return v.MergeContacts
 }
 
-// Take `field` from the named contact (the base or one of the mergees).
+// Take `field` from the named contact (the base or one of the mergees), even when it has no value there.
 type MergeFieldChoice struct {
-	Field     MergeableField `json:"field"`
-	ContactId string         `json:"contactId"`
+	// The field whose value to take.
+	Field MergeableField `json:"field"`
+	// The base or one of the mergees (INVALID otherwise).
+	ContactId string `json:"contactId"`
 }
 
 // GetField returns MergeFieldChoice.Field, and is useful for accessing the field via an interface.
@@ -448,16 +514,25 @@ type MergeableField string
 
 const (
 	// First and last name, both from the chosen contact (a part it lacks stays empty).
-	MergeableFieldName             MergeableField = "NAME"
-	MergeableFieldFirstName        MergeableField = "FIRST_NAME"
-	MergeableFieldLastName         MergeableField = "LAST_NAME"
-	MergeableFieldIdentifier       MergeableField = "IDENTIFIER"
-	MergeableFieldStatus           MergeableField = "STATUS"
-	MergeableFieldPipelineId       MergeableField = "PIPELINE_ID"
-	MergeableFieldPipelineStage    MergeableField = "PIPELINE_STAGE"
+	MergeableFieldName MergeableField = "NAME"
+	// The first name alone.
+	MergeableFieldFirstName MergeableField = "FIRST_NAME"
+	// The last name alone.
+	MergeableFieldLastName MergeableField = "LAST_NAME"
+	// The external identifier.
+	MergeableFieldIdentifier MergeableField = "IDENTIFIER"
+	// The status.
+	MergeableFieldStatus MergeableField = "STATUS"
+	// The pipeline id.
+	MergeableFieldPipelineId MergeableField = "PIPELINE_ID"
+	// The pipeline stage.
+	MergeableFieldPipelineStage MergeableField = "PIPELINE_STAGE"
+	// The outreach configuration id.
 	MergeableFieldOutreachConfigId MergeableField = "OUTREACH_CONFIG_ID"
-	MergeableFieldThumbnail        MergeableField = "THUMBNAIL"
-	MergeableFieldBlocked          MergeableField = "BLOCKED"
+	// The thumbnail URL.
+	MergeableFieldThumbnail MergeableField = "THUMBNAIL"
+	// The blocked flag; without a choice the base's is kept.
+	MergeableFieldBlocked MergeableField = "BLOCKED"
 )
 
 var AllMergeableField = []MergeableField{
@@ -476,7 +551,9 @@ var AllMergeableField = []MergeableField{
 // Cuts a conversation's timeline: `firstMessageId` and every later message become a new
 // conversation owned by the side the conversation is not assigned to.
 type MessageDivider struct {
+	// A conversation of the contact (NOT_FOUND otherwise).
 	ConversationId string `json:"conversationId"`
+	// The first message of the new conversation: one of this conversation (NOT_FOUND otherwise) but not its first (INVALID: assign the whole conversation instead).
 	FirstMessageId string `json:"firstMessageId"`
 }
 
@@ -488,14 +565,18 @@ func (v *MessageDivider) GetFirstMessageId() string { return v.FirstMessageId }
 
 // Fields of the conversation made from the tail of `conversationId`; omitted ones are copied.
 type NewConversationMeta struct {
+	// A conversation cut by one of `messageDividers` (INVALID otherwise).
 	ConversationId string `json:"conversationId"`
 	// At most 255 characters.
 	Channel *string `json:"channel"`
+	// The new conversation's inbox; NOT_FOUND when unknown.
 	InboxId *string `json:"inboxId"`
 	// At most 1,000 characters.
-	Subject     *string             `json:"subject"`
-	Status      *ConversationStatus `json:"status"`
-	AssigneeIds []string            `json:"assigneeIds"`
+	Subject *string `json:"subject"`
+	// The new conversation's state.
+	Status *ConversationStatus `json:"status"`
+	// The new conversation's assigned users; an unknown id is NOT_FOUND.
+	AssigneeIds []string `json:"assigneeIds"`
 }
 
 // GetConversationId returns NewConversationMeta.ConversationId, and is useful for accessing the field via an interface.
@@ -516,8 +597,11 @@ func (v *NewConversationMeta) GetStatus() *ConversationStatus { return v.Status 
 // GetAssigneeIds returns NewConversationMeta.AssigneeIds, and is useful for accessing the field via an interface.
 func (v *NewConversationMeta) GetAssigneeIds() []string { return v.AssigneeIds }
 
+// One record and the side it goes to.
 type RecordAssignment struct {
-	Id   string    `json:"id"`
+	// The record's id.
+	Id string `json:"id"`
+	// The contact that gets the record.
 	Side SplitSide `json:"side"`
 }
 
@@ -530,10 +614,14 @@ func (v *RecordAssignment) GetSide() SplitSide { return v.Side }
 // A separation must give the new contact something: at least one field value, one record
 // assigned NEW or one message divider. One that gives it nothing is INVALID.
 type SeparateContactInput struct {
-	FieldSplit            ContactFieldSplit     `json:"fieldSplit"`
+	// How the contact's fields are divided.
+	FieldSplit ContactFieldSplit `json:"fieldSplit"`
+	// Which child records go to which side.
 	ChildRecordAssignment ChildRecordAssignment `json:"childRecordAssignment"`
-	MessageDividers       []MessageDivider      `json:"messageDividers"`
-	NewConversationMeta   []NewConversationMeta `json:"newConversationMeta"`
+	// Conversations to cut in two; at most one divider per conversation.
+	MessageDividers []MessageDivider `json:"messageDividers"`
+	// Fields of the conversations the dividers create; at most one entry per divided conversation.
+	NewConversationMeta []NewConversationMeta `json:"newConversationMeta"`
 	// Return the payload the real call would, and change nothing.
 	DryRun *bool `json:"dryRun"`
 }
@@ -560,8 +648,9 @@ func (v *SeparateContactInput) GetDryRun() *bool { return v.DryRun }
 // SeparateContactResponse is returned by SeparateContact on success.
 type SeparateContactResponse struct {
 	// Splits a contact into two: the original and a new contact, dividing fields, child
-	// records and conversation timelines as the input says. Administrators only.
-	// Journaled for undo.
+	// records and conversation timelines as the input says. Administrators only
+	// (`FORBIDDEN` otherwise). Journaled for undo. A request may run only one
+	// mergeContacts, separateContact or undoContactOperation (`LIMIT_EXCEEDED` otherwise).
 	SeparateContact *SeparateContactSeparateContactSeparateContactPayload `json:"separateContact"`
 }
 
@@ -571,19 +660,27 @@ func (v *SeparateContactResponse) GetSeparateContact() *SeparateContactSeparateC
 }
 
 // SeparateContactSeparateContactSeparateContactPayload includes the requested fields of the GraphQL type SeparateContactPayload.
+// The GraphQL type's documentation follows.
+//
+// The answer of `separateContact`.
 type SeparateContactSeparateContactSeparateContactPayload struct {
+	// The id of the contact separated; null when there are user errors.
 	OriginalContactId *string `json:"originalContactId"`
-	// Null for a dry run.
-	NewContactId    *string                                                              `json:"newContactId"`
+	// The new contact's id. Null for a dry run and when there are user errors.
+	NewContactId *string `json:"newContactId"`
+	// The original as it is after the separation (on a dry run, as it would be); null when there are user errors.
 	OriginalContact *SeparateContactSeparateContactSeparateContactPayloadOriginalContact `json:"originalContact"`
 	// For a dry run, a preview (nested connections included) whose id is a placeholder
-	// that is never stored.
-	NewContact *SeparateContactSeparateContactSeparateContactPayloadNewContact               `json:"newContact"`
-	Summary    *SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSummary `json:"summary"`
+	// that is never stored. Null when there are user errors.
+	NewContact *SeparateContactSeparateContactSeparateContactPayloadNewContact `json:"newContact"`
+	// Counts of what moved (on a dry run, of what would); null when there are user errors.
+	Summary *SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSummary `json:"summary"`
 	// The journal entry of the separation, for undo; null on a dry run.
-	Operation  *SeparateContactSeparateContactSeparateContactPayloadOperationContactOperation `json:"operation"`
-	DryRun     bool                                                                           `json:"dryRun"`
-	UserErrors []SeparateContactSeparateContactSeparateContactPayloadUserErrorsUserError      `json:"userErrors"`
+	Operation *SeparateContactSeparateContactSeparateContactPayloadOperationContactOperation `json:"operation"`
+	// Whether this was a dry run.
+	DryRun bool `json:"dryRun"`
+	// Why nothing was separated; empty on success.
+	UserErrors []SeparateContactSeparateContactSeparateContactPayloadUserErrorsUserError `json:"userErrors"`
 }
 
 // GetOriginalContactId returns SeparateContactSeparateContactSeparateContactPayload.OriginalContactId, and is useful for accessing the field via an interface.
@@ -625,16 +722,25 @@ func (v *SeparateContactSeparateContactSeparateContactPayload) GetUserErrors() [
 }
 
 // SeparateContactSeparateContactSeparateContactPayloadNewContact includes the requested fields of the GraphQL type Contact.
+// The GraphQL type's documentation follows.
+//
+// A person known to the account.
 type SeparateContactSeparateContactSeparateContactPayloadNewContact struct {
-	Id        string  `json:"id"`
+	// The contact's id (opaque). After a merge into another contact, `contact(id:)` still resolves it to the survivor.
+	Id string `json:"id"`
+	// Null when not set.
 	FirstName *string `json:"firstName"`
-	LastName  *string `json:"lastName"`
-	// All emails, primary first.
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
 	Emails []string `json:"emails"`
-	// All phone numbers in E.164, primary first.
-	PhoneNumbers     []string        `json:"phoneNumbers"`
-	Labels           []string        `json:"labels"`
-	Status           *string         `json:"status"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Client-defined attributes; {} when none.
 	CustomAttributes json.RawMessage `json:"customAttributes"`
 	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
 	Version int `json:"version"`
@@ -688,6 +794,7 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadNewContact) GetVers
 //
 // One entry of the operation journal: a merge, separation or undo.
 type SeparateContactSeparateContactSeparateContactPayloadOperationContactOperation struct {
+	// The entry's id (opaque); pass it to `undoContactOperation`.
 	Id string `json:"id"`
 }
 
@@ -697,16 +804,25 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadOperationContactOpe
 }
 
 // SeparateContactSeparateContactSeparateContactPayloadOriginalContact includes the requested fields of the GraphQL type Contact.
+// The GraphQL type's documentation follows.
+//
+// A person known to the account.
 type SeparateContactSeparateContactSeparateContactPayloadOriginalContact struct {
-	Id        string  `json:"id"`
+	// The contact's id (opaque). After a merge into another contact, `contact(id:)` still resolves it to the survivor.
+	Id string `json:"id"`
+	// Null when not set.
 	FirstName *string `json:"firstName"`
-	LastName  *string `json:"lastName"`
-	// All emails, primary first.
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
 	Emails []string `json:"emails"`
-	// All phone numbers in E.164, primary first.
-	PhoneNumbers     []string        `json:"phoneNumbers"`
-	Labels           []string        `json:"labels"`
-	Status           *string         `json:"status"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Client-defined attributes; {} when none.
 	CustomAttributes json.RawMessage `json:"customAttributes"`
 	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
 	Version int `json:"version"`
@@ -758,13 +874,22 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalContact) Ge
 }
 
 // SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSummary includes the requested fields of the GraphQL type SeparationSummary.
+// The GraphQL type's documentation follows.
+//
+// Counts of what a separation moved to the new contact.
 type SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSummary struct {
-	ConversationsMoved     int `json:"conversationsMoved"`
-	ApplicationsMoved      int `json:"applicationsMoved"`
-	NotesMoved             int `json:"notesMoved"`
-	RemindersMoved         int `json:"remindersMoved"`
+	// Conversations moved to the new contact.
+	ConversationsMoved int `json:"conversationsMoved"`
+	// Job applications moved to the new contact.
+	ApplicationsMoved int `json:"applicationsMoved"`
+	// Notes moved to the new contact.
+	NotesMoved int `json:"notesMoved"`
+	// Reminders moved to the new contact.
+	RemindersMoved int `json:"remindersMoved"`
+	// Training snapshots moved to the new contact.
 	TrainingSnapshotsMoved int `json:"trainingSnapshotsMoved"`
-	ContactInboxesMoved    int `json:"contactInboxesMoved"`
+	// Inbox identities moved to the new contact.
+	ContactInboxesMoved int `json:"contactInboxesMoved"`
 	// Messages whose owning contact changed: the messages of conversations that moved to
 	// the new contact, plus tails cut from the original's conversations. The tail of a
 	// moved conversation goes back to the original and is not counted.
@@ -819,9 +944,11 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSu
 // Why a mutation did not apply. Nothing is written when a payload has user errors.
 type SeparateContactSeparateContactSeparateContactPayloadUserErrorsUserError struct {
 	// Path to the offending input, e.g. ["input", "emails", "1"].
-	Field   []string      `json:"field"`
-	Message string        `json:"message"`
-	Code    UserErrorCode `json:"code"`
+	Field []string `json:"field"`
+	// A readable English explanation; match on `code`, not on this text.
+	Message string `json:"message"`
+	// The kind of failure.
+	Code UserErrorCode `json:"code"`
 }
 
 // GetField returns SeparateContactSeparateContactSeparateContactPayloadUserErrorsUserError.Field, and is useful for accessing the field via an interface.
@@ -839,11 +966,14 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadUserErrorsUserError
 	return v.Code
 }
 
+// One of the two contacts of a separation.
 type SplitSide string
 
 const (
+	// The contact being separated, which keeps its id.
 	SplitSideOriginal SplitSide = "ORIGINAL"
-	SplitSideNew      SplitSide = "NEW"
+	// The contact the separation creates.
+	SplitSideNew SplitSide = "NEW"
 )
 
 var AllSplitSide = []SplitSide{
@@ -854,8 +984,10 @@ var AllSplitSide = []SplitSide{
 // Values for both sides; a side left out or null gets no value from the list. Values of
 // the original listed on neither side stay on the original, after the ones listed for it.
 type StringListSplit struct {
+	// Values for the original, in order.
 	Original []string `json:"original"`
-	New      []string `json:"new"`
+	// Values for the new contact, in order.
+	New []string `json:"new"`
 }
 
 // GetOriginal returns StringListSplit.Original, and is useful for accessing the field via an interface.
@@ -866,8 +998,10 @@ func (v *StringListSplit) GetNew() []string { return v.New }
 
 // Values for both sides; a side left out or null has no value.
 type StringSplit struct {
+	// The original's value.
 	Original *string `json:"original"`
-	New      *string `json:"new"`
+	// The new contact's value.
+	New *string `json:"new"`
 }
 
 // GetOriginal returns StringSplit.Original, and is useful for accessing the field via an interface.
@@ -876,12 +1010,17 @@ func (v *StringSplit) GetOriginal() *string { return v.Original }
 // GetNew returns StringSplit.New, and is useful for accessing the field via an interface.
 func (v *StringSplit) GetNew() *string { return v.New }
 
+// The kinds of expected failure a mutation reports in its `userErrors`.
 type UserErrorCode string
 
 const (
-	UserErrorCodeInvalid  UserErrorCode = "INVALID"
+	// A value is malformed, blank where required, too long, repeated, or inconsistent with other input.
+	UserErrorCodeInvalid UserErrorCode = "INVALID"
+	// An id names nothing in the caller's account: unknown, malformed, deleted or merged away.
 	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
-	UserErrorCodeTaken    UserErrorCode = "TAKEN"
+	// A value that must be unique (an email, phone number, identifier, inbox source id or user email) belongs to another record.
+	UserErrorCodeTaken UserErrorCode = "TAKEN"
+	// The data changed since it was read: a stale `expectedVersion`, or a blocker of an undo.
 	UserErrorCodeConflict UserErrorCode = "CONFLICT"
 )
 
