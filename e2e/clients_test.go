@@ -62,3 +62,18 @@ func TestBrowserAppOnAnotherOrigin(t *testing.T) {
 func TestTypeScriptClientCompiles(t *testing.T) {
 	runNodeTool(t, "clients", "typescript", "typed.mjs")
 }
+
+// TestApolloCacheAfterMerge runs Apollo Client's InMemoryCache against the
+// server (e2e/clients/apollo-cache.mjs): a merge dry run leaves the cached
+// contacts unchanged, and the real merge, with the README's eviction
+// recipe, updates the survivor and evicts the merged-away contact.
+func TestApolloCacheAfterMerge(t *testing.T) {
+	s := MustServer(t)
+	acct := s.MustAccount(t, "Apollo")
+	base := s.MustContact(t, acct.Token, map[string]any{"firstName": "Grace", "email": "grace@example.com"})
+	mergee := s.MustContact(t, acct.Token, map[string]any{"firstName": "Grace", "email": "grace@navy.example"})
+	runNodeTool(t, "clients", "@apollo/client", "apollo-cache.mjs", s.URL+"/graphql", acct.Token, base.ID, mergee.ID)
+	if n := s.Count(t, `SELECT count(*) FROM contacts WHERE id = $1`, mergee.ID); n != 0 {
+		t.Fatalf("the mergee is still stored (%d)", n)
+	}
+}

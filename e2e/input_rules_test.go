@@ -228,7 +228,11 @@ func TestInputRulesIdentifierUnique(t *testing.T) {
 		m := f.MustContact(t, contact.ContactFields{Identifier: contact.Some(sp("from-mergee"))})
 		for _, dry := range []bool{true, false} {
 			res := f.Merge(t, f.Acct.Token, map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": dry})
-			if len(res.UserErrors) > 0 || res.Contact == nil || res.Contact.Identifier == nil || *res.Contact.Identifier != "from-mergee" {
+			survivor := res.Contact
+			if dry {
+				survivor = res.Preview
+			}
+			if len(res.UserErrors) > 0 || survivor == nil || survivor.Identifier == nil || *survivor.Identifier != "from-mergee" {
 				t.Fatalf("dryRun %v: %+v", dry, res)
 			}
 		}
@@ -328,7 +332,7 @@ func TestInputRulesEmptySeparation(t *testing.T) {
 	} {
 		t.Run(tc.name+" is enough", func(t *testing.T) {
 			tc.input["dryRun"] = true
-			if res := f.Separate(t, f.Acct.Token, jane.ID, tc.input); len(res.UserErrors) > 0 || res.NewContact == nil {
+			if res := f.Separate(t, f.Acct.Token, jane.ID, tc.input); len(res.UserErrors) > 0 || res.NewPreview == nil || res.NewContact != nil {
 				t.Fatalf("%+v", res)
 			}
 		})

@@ -35,6 +35,7 @@ const mergeDoc = `mutation($input: MergeContactsInput!) { mergeContacts(input: $
 // mergeContact is the survivor as mergeDoc selects it.
 type mergeContact struct {
 	ID               string           `json:"id"`
+	ContactID        *string          `json:"contactId"` // of a preview
 	FirstName        *string          `json:"firstName"`
 	LastName         *string          `json:"lastName"`
 	Identifier       *string          `json:"identifier"`
@@ -59,6 +60,7 @@ type mergeSummary struct {
 // mergePayload is mergeContacts' payload as mergeDoc selects it.
 type mergePayload struct {
 	Contact          *mergeContact `json:"contact"`
+	Preview          *mergeContact `json:"preview"`
 	MergedContactIDs []string      `json:"mergedContactIds"`
 	DryRun           bool          `json:"dryRun"`
 	Summary          *mergeSummary `json:"summary"`
@@ -244,9 +246,14 @@ func TestMergeDryRun(t *testing.T) {
 	f.MustUnchanged(t, before)
 	input["dryRun"] = false
 	real := f.Merge(t, f.Acct.Token, input)
-	if !dry.DryRun || real.DryRun || *dry.Summary != *real.Summary || *dry.Contact.FirstName != "M" ||
-		!reflect.DeepEqual(dry.Contact.Labels, real.Contact.Labels) || dry.Summary.MessagesReassigned != 2 {
-		t.Fatalf("dry %+v %+v real %+v %+v", dry.Contact, dry.Summary, real.Contact, real.Summary)
+	if !dry.DryRun || real.DryRun || *dry.Summary != *real.Summary || *dry.Preview.FirstName != "M" ||
+		!reflect.DeepEqual(dry.Preview.Labels, real.Contact.Labels) || dry.Summary.MessagesReassigned != 2 {
+		t.Fatalf("dry %+v %+v real %+v %+v", dry.Preview, dry.Summary, real.Contact, real.Summary)
+	}
+	// The preview has no id of its own (caches cannot take it for the
+	// contact), names the contact it previews, and the real fields are null.
+	if dry.Contact != nil || dry.Preview.ID != "" || *dry.Preview.ContactID != base.ID || real.Preview != nil || real.Contact.ID != base.ID {
+		t.Fatalf("dry contact %+v preview %+v; real preview %+v", dry.Contact, dry.Preview, real.Preview)
 	}
 }
 
@@ -500,16 +507,19 @@ func TestDryRunPreviewsNestedFields(t *testing.T) {
 	conv := f.MustConversation(t, m.ID)
 	f.MustMessages(t, conv.ID, 2, time.Now())
 	f.MustRecords(t, m.ID, "m-src")
-	const nested = `id firstName mergedContactIds conversations { totalCount nodes { id messages { totalCount } } }
+	// The dry run selects the previews, the real call the contacts, under
+	// the same aliases: both answers must be the same.
+	const nested = `firstName conversations { totalCount nodes { id messages { totalCount } } }
 		notes { totalCount } applications { totalCount } contactInboxes { totalCount nodes { sourceId } }`
-	mergeDoc := `mutation($in: MergeContactsInput!, $base: ID!) {
-		mergeContacts(input: $in) { contact { ` + nested + ` } }
-		after: updateContact(id: $base, input: {}) { contact { conversations { totalCount } } userErrors { code } } }`
+	docs := map[bool]string{true: `preview { id: contactId `, false: `contact { id `}
 	run := func(dry bool) (json.RawMessage, json.RawMessage) {
 		var out struct {
 			MergeContacts json.RawMessage `json:"mergeContacts"`
 			After         json.RawMessage `json:"after"`
 		}
+		mergeDoc := `mutation($in: MergeContactsInput!, $base: ID!) {
+			mergeContacts(input: $in) { survivor: ` + docs[dry] + nested + ` } }
+			after: updateContact(id: $base, input: {}) { contact { conversations { totalCount } } userErrors { code } } }`
 		f.Do(t, f.Acct.Token, mergeDoc, map[string]any{"base": base.ID,
 			"in": map[string]any{"baseContactId": base.ID, "mergeeContactIds": []any{m.ID}, "dryRun": dry}}, &out)
 		return out.MergeContacts, out.After
@@ -526,9 +536,15 @@ func TestDryRunPreviewsNestedFields(t *testing.T) {
 	t.Run("separate", func(t *testing.T) {
 		conv2 := f.MustConversation(t, base.ID)
 		msgs := f.MustMessages(t, conv2.ID, 3, time.Now())
-		doc := `mutation($id: ID!, $in: SeparateContactInput!) { separateContact(id: $id, input: $in) {
-			originalContact { ` + nested + ` } newContact { firstName conversations { totalCount nodes { messages { totalCount } } }
+		doc := func(dry bool) string {
+			original, created := `o: originalContact { id `, `n: newContact {`
+			if dry {
+				original, created = `o: originalPreview { id: contactId `, `n: newPreview {`
+			}
+			return `mutation($id: ID!, $in: SeparateContactInput!) { separateContact(id: $id, input: $in) {
+			` + original + nested + ` } ` + created + ` firstName conversations { totalCount nodes { messages { totalCount } } }
 			notes { totalCount } } summary { conversationsMoved messagesReassigned conversationsCreated } } }`
+		}
 		in := map[string]any{"fieldSplit": map[string]any{"firstName": map[string]any{"original": "Base", "new": "Other"}},
 			"childRecordAssignment": map[string]any{"conversations": []any{map[string]any{"id": conv.ID, "side": "NEW"}}},
 			"messageDividers":       []any{map[string]any{"conversationId": conv2.ID, "firstMessageId": msgs[1].ID}}}
@@ -536,9 +552,9 @@ func TestDryRunPreviewsNestedFields(t *testing.T) {
 			SeparateContact json.RawMessage `json:"separateContact"`
 		}
 		in["dryRun"] = true
-		f.Do(t, f.Acct.Token, doc, map[string]any{"id": base.ID, "in": in}, &dry)
+		f.Do(t, f.Acct.Token, doc(true), map[string]any{"id": base.ID, "in": in}, &dry)
 		in["dryRun"] = false
-		f.Do(t, f.Acct.Token, doc, map[string]any{"id": base.ID, "in": in}, &real)
+		f.Do(t, f.Acct.Token, doc(false), map[string]any{"id": base.ID, "in": in}, &real)
 		if string(dry.SeparateContact) != string(real.SeparateContact) {
 			t.Fatalf("dry run payload\n%s\ndiffers from the real one\n%s", dry.SeparateContact, real.SeparateContact)
 		}

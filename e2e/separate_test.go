@@ -23,6 +23,7 @@ const separateDoc = `mutation($id: ID!, $input: SeparateContactInput!) { separat
 // sepContact is a contact as separateDoc selects it.
 type sepContact struct {
 	ID               string         `json:"id"`
+	ContactID        *string        `json:"contactId"` // of a preview
 	FirstName        *string        `json:"firstName"`
 	LastName         *string        `json:"lastName"`
 	Emails           []string       `json:"emails"`
@@ -40,6 +41,8 @@ type sepPayload struct {
 	DryRun            bool        `json:"dryRun"`
 	OriginalContact   *sepContact `json:"originalContact"`
 	NewContact        *sepContact `json:"newContact"`
+	OriginalPreview   *sepContact `json:"originalPreview"`
+	NewPreview        *sepContact `json:"newPreview"`
 	Summary           *struct {
 		ConversationsMoved, ApplicationsMoved, NotesMoved, RemindersMoved, TrainingSnapshotsMoved int
 		ContactInboxesMoved, MessagesReassigned, ConversationsCreated                             int
@@ -263,14 +266,16 @@ func TestSeparateDryRun(t *testing.T) {
 	before := f.Snapshot(t)
 	dry := f.Separate(t, f.Acct.Token, jane.ID, input)
 	f.MustUnchanged(t, before)
-	if !dry.DryRun || dry.NewContactID != nil || dry.NewContact == nil || dry.NewContact.ID != contact.DryRunContactID ||
-		*dry.NewContact.FirstName != "Janet" {
+	// The would-be contacts are previews: no id of their own, and the real
+	// contact fields are null.
+	if !dry.DryRun || dry.NewContactID != nil || dry.NewContact != nil || dry.OriginalContact != nil || dry.NewPreview == nil ||
+		dry.NewPreview.ContactID != nil || *dry.OriginalPreview.ContactID != jane.ID || *dry.NewPreview.FirstName != "Janet" {
 		t.Fatalf("dry run payload %+v", dry)
 	}
 	input["dryRun"] = false
 	real := f.Separate(t, f.Acct.Token, jane.ID, input)
-	if *real.Summary != *dry.Summary || *real.NewContact.FirstName != *dry.NewContact.FirstName ||
-		real.OriginalContact.Version != dry.OriginalContact.Version {
+	if *real.Summary != *dry.Summary || *real.NewContact.FirstName != *dry.NewPreview.FirstName ||
+		real.OriginalContact.Version != dry.OriginalPreview.Version || real.OriginalPreview != nil || real.NewPreview != nil {
 		t.Fatalf("dry run %+v differs from real %+v", dry.Summary, real.Summary)
 	}
 }

@@ -13,6 +13,7 @@ const undoDoc = `mutation($id: ID!, $input: UndoContactOperationInput) { undoCon
 	operation { id kind undone undoneBy { id } contactIds summary canUndo }
 	undo { id kind undoes { id } contactIds canUndo }
 	contacts { id firstName emails version }
+	previews { contactId firstName emails version }
 	dryRun userErrors { field message code } } }`
 
 // undoPayload is undoContactOperation's payload as undoDoc selects it.
@@ -38,6 +39,11 @@ type undoPayload struct {
 		FirstName *string  `json:"firstName"`
 		Emails    []string `json:"emails"`
 	} `json:"contacts"`
+	Previews []struct {
+		ContactID *string  `json:"contactId"`
+		FirstName *string  `json:"firstName"`
+		Emails    []string `json:"emails"`
+	} `json:"previews"`
 	DryRun     bool        `json:"dryRun"`
 	UserErrors []userError `json:"userErrors"`
 }
@@ -187,7 +193,7 @@ func TestUndoMergeRoundTrip(t *testing.T) {
 	}
 
 	dry := f.Undo(t, f.Acct.Token, op, map[string]any{"dryRun": true})
-	if len(dry.UserErrors) > 0 || !dry.DryRun || dry.Undo != nil || len(dry.Contacts) != 3 {
+	if len(dry.UserErrors) > 0 || !dry.DryRun || dry.Undo != nil || len(dry.Previews) != 3 || len(dry.Contacts) != 0 {
 		t.Fatalf("dry run: %+v", dry)
 	}
 	mustSameDump(t, "after a dry run", merged, f.dataDump(t))

@@ -39,6 +39,12 @@ func newComplexity() ComplexityRoot {
 	c.Contact.Notes = pageCost
 	c.Contact.Reminders = pageCost
 	c.Contact.TrainingSnapshots = pageCost
+	c.ContactPreview.Applications = pageCost
+	c.ContactPreview.ContactInboxes = pageCost
+	c.ContactPreview.Conversations = pageCost
+	c.ContactPreview.Notes = pageCost
+	c.ContactPreview.Reminders = pageCost
+	c.ContactPreview.TrainingSnapshots = pageCost
 	c.Conversation.Messages = pageCost
 	c.Query.Contacts = func(childComplexity int, first *int, after *string, search, label *string) int {
 		cost := pageCost(childComplexity, first, after)

@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	ContactInbox() ContactInboxResolver
 	ContactNote() ContactNoteResolver
 	ContactOperation() ContactOperationResolver
+	ContactPreview() ContactPreviewResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
 	Mutation() MutationResolver
@@ -162,6 +163,40 @@ type ComplexityRoot struct {
 		PageInfo func(childComplexity int) int
 	}
 
+	ContactPreview struct {
+		AdditionalAttributes func(childComplexity int) int
+		Applications         func(childComplexity int, first *int, after *string) int
+		Assignees            func(childComplexity int) int
+		Blocked              func(childComplexity int) int
+		ContactID            func(childComplexity int) int
+		ContactInboxes       func(childComplexity int, first *int, after *string) int
+		Conversations        func(childComplexity int, first *int, after *string) int
+		CreatedAt            func(childComplexity int) int
+		CustomAttributes     func(childComplexity int) int
+		DocumentList         func(childComplexity int) int
+		Email                func(childComplexity int) int
+		EmailList            func(childComplexity int) int
+		FirstName            func(childComplexity int) int
+		Identifier           func(childComplexity int) int
+		LabelList            func(childComplexity int) int
+		LastActivityAt       func(childComplexity int) int
+		LastName             func(childComplexity int) int
+		Misc                 func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Notes                func(childComplexity int, first *int, after *string) int
+		OutreachConfigID     func(childComplexity int) int
+		PhoneNumber          func(childComplexity int) int
+		PhoneNumberList      func(childComplexity int) int
+		PipelineID           func(childComplexity int) int
+		PipelineStage        func(childComplexity int) int
+		Reminders            func(childComplexity int, first *int, after *string) int
+		Status               func(childComplexity int) int
+		Thumbnail            func(childComplexity int) int
+		TrainingSnapshots    func(childComplexity int, first *int, after *string) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
+	}
+
 	Conversation struct {
 		Assignees func(childComplexity int) int
 		Channel   func(childComplexity int) int
@@ -265,6 +300,7 @@ type ComplexityRoot struct {
 		DryRun           func(childComplexity int) int
 		MergedContactIds func(childComplexity int) int
 		Operation        func(childComplexity int) int
+		Preview          func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
 	}
@@ -349,9 +385,11 @@ type ComplexityRoot struct {
 		DryRun            func(childComplexity int) int
 		NewContact        func(childComplexity int) int
 		NewContactID      func(childComplexity int) int
+		NewPreview        func(childComplexity int) int
 		Operation         func(childComplexity int) int
 		OriginalContact   func(childComplexity int) int
 		OriginalContactID func(childComplexity int) int
+		OriginalPreview   func(childComplexity int) int
 		Summary           func(childComplexity int) int
 		UserErrors        func(childComplexity int) int
 	}
@@ -393,6 +431,7 @@ type ComplexityRoot struct {
 		Contacts   func(childComplexity int) int
 		DryRun     func(childComplexity int) int
 		Operation  func(childComplexity int) int
+		Previews   func(childComplexity int) int
 		Undo       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
@@ -490,6 +529,18 @@ type ContactOperationResolver interface {
 	Undoes(ctx context.Context, obj *contact.Operation) (*contact.Operation, error)
 	CanUndo(ctx context.Context, obj *contact.Operation) (bool, error)
 	UndoBlockers(ctx context.Context, obj *contact.Operation) ([]contact.UndoBlocker, error)
+}
+type ContactPreviewResolver interface {
+	ContactID(ctx context.Context, obj *contact.Contact) (*string, error)
+
+	Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error)
+
+	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
+	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error)
+	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
+	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error)
+	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
+	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
 }
 type ConversationResolver interface {
 	Contact(ctx context.Context, obj *contact.Conversation) (*contact.Contact, error)
@@ -1086,6 +1137,223 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactOperationConnection.PageInfo(childComplexity), true
 
+	case "ContactPreview.additionalAttributes":
+		if e.ComplexityRoot.ContactPreview.AdditionalAttributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.AdditionalAttributes(childComplexity), true
+	case "ContactPreview.applications":
+		if e.ComplexityRoot.ContactPreview.Applications == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_applications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.Applications(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.assignees":
+		if e.ComplexityRoot.ContactPreview.Assignees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Assignees(childComplexity), true
+	case "ContactPreview.blocked":
+		if e.ComplexityRoot.ContactPreview.Blocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Blocked(childComplexity), true
+	case "ContactPreview.contactId":
+		if e.ComplexityRoot.ContactPreview.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.ContactID(childComplexity), true
+	case "ContactPreview.contactInboxes":
+		if e.ComplexityRoot.ContactPreview.ContactInboxes == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_contactInboxes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.ContactInboxes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.conversations":
+		if e.ComplexityRoot.ContactPreview.Conversations == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_conversations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.Conversations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.createdAt":
+		if e.ComplexityRoot.ContactPreview.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.CreatedAt(childComplexity), true
+	case "ContactPreview.customAttributes":
+		if e.ComplexityRoot.ContactPreview.CustomAttributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.CustomAttributes(childComplexity), true
+	case "ContactPreview.documents":
+		if e.ComplexityRoot.ContactPreview.DocumentList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.DocumentList(childComplexity), true
+	case "ContactPreview.email":
+		if e.ComplexityRoot.ContactPreview.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Email(childComplexity), true
+	case "ContactPreview.emails":
+		if e.ComplexityRoot.ContactPreview.EmailList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.EmailList(childComplexity), true
+	case "ContactPreview.firstName":
+		if e.ComplexityRoot.ContactPreview.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.FirstName(childComplexity), true
+	case "ContactPreview.identifier":
+		if e.ComplexityRoot.ContactPreview.Identifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Identifier(childComplexity), true
+	case "ContactPreview.labels":
+		if e.ComplexityRoot.ContactPreview.LabelList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.LabelList(childComplexity), true
+	case "ContactPreview.lastActivityAt":
+		if e.ComplexityRoot.ContactPreview.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.LastActivityAt(childComplexity), true
+	case "ContactPreview.lastName":
+		if e.ComplexityRoot.ContactPreview.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.LastName(childComplexity), true
+	case "ContactPreview.misc":
+		if e.ComplexityRoot.ContactPreview.Misc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Misc(childComplexity), true
+	case "ContactPreview.name":
+		if e.ComplexityRoot.ContactPreview.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Name(childComplexity), true
+	case "ContactPreview.notes":
+		if e.ComplexityRoot.ContactPreview.Notes == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_notes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.Notes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.outreachConfigId":
+		if e.ComplexityRoot.ContactPreview.OutreachConfigID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.OutreachConfigID(childComplexity), true
+	case "ContactPreview.phoneNumber":
+		if e.ComplexityRoot.ContactPreview.PhoneNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.PhoneNumber(childComplexity), true
+	case "ContactPreview.phoneNumbers":
+		if e.ComplexityRoot.ContactPreview.PhoneNumberList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.PhoneNumberList(childComplexity), true
+	case "ContactPreview.pipelineId":
+		if e.ComplexityRoot.ContactPreview.PipelineID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.PipelineID(childComplexity), true
+	case "ContactPreview.pipelineStage":
+		if e.ComplexityRoot.ContactPreview.PipelineStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.PipelineStage(childComplexity), true
+	case "ContactPreview.reminders":
+		if e.ComplexityRoot.ContactPreview.Reminders == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_reminders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.Reminders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.status":
+		if e.ComplexityRoot.ContactPreview.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Status(childComplexity), true
+	case "ContactPreview.thumbnail":
+		if e.ComplexityRoot.ContactPreview.Thumbnail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Thumbnail(childComplexity), true
+	case "ContactPreview.trainingSnapshots":
+		if e.ComplexityRoot.ContactPreview.TrainingSnapshots == nil {
+			break
+		}
+
+		args, err := ec.field_ContactPreview_trainingSnapshots_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactPreview.TrainingSnapshots(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ContactPreview.updatedAt":
+		if e.ComplexityRoot.ContactPreview.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.UpdatedAt(childComplexity), true
+	case "ContactPreview.version":
+		if e.ComplexityRoot.ContactPreview.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPreview.Version(childComplexity), true
+
 	case "Conversation.assignees":
 		if e.ComplexityRoot.Conversation.Assignees == nil {
 			break
@@ -1414,6 +1682,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MergeContactsPayload.Operation(childComplexity), true
+	case "MergeContactsPayload.preview":
+		if e.ComplexityRoot.MergeContactsPayload.Preview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.Preview(childComplexity), true
 	case "MergeContactsPayload.summary":
 		if e.ComplexityRoot.MergeContactsPayload.Summary == nil {
 			break
@@ -1876,6 +2150,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeparateContactPayload.NewContactID(childComplexity), true
+	case "SeparateContactPayload.newPreview":
+		if e.ComplexityRoot.SeparateContactPayload.NewPreview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.NewPreview(childComplexity), true
 	case "SeparateContactPayload.operation":
 		if e.ComplexityRoot.SeparateContactPayload.Operation == nil {
 			break
@@ -1894,6 +2174,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeparateContactPayload.OriginalContactID(childComplexity), true
+	case "SeparateContactPayload.originalPreview":
+		if e.ComplexityRoot.SeparateContactPayload.OriginalPreview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeparateContactPayload.OriginalPreview(childComplexity), true
 	case "SeparateContactPayload.summary":
 		if e.ComplexityRoot.SeparateContactPayload.Summary == nil {
 			break
@@ -2043,6 +2329,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UndoContactOperationPayload.Operation(childComplexity), true
+	case "UndoContactOperationPayload.previews":
+		if e.ComplexityRoot.UndoContactOperationPayload.Previews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoContactOperationPayload.Previews(childComplexity), true
 	case "UndoContactOperationPayload.undo":
 		if e.ComplexityRoot.UndoContactOperationPayload.Undo == nil {
 			break
@@ -2812,6 +3104,106 @@ type Contact {
   ): ContactInboxConnection!
 }
 
+"""
+A contact as a dry run would leave it: the contact's fields and connections, but no
+` + "`" + `id` + "`" + `, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
+it under, or confuse it with, a real contact. Nothing of it is stored.
+"""
+type ContactPreview {
+  "The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create."
+  contactId: ID
+  "Null when not set."
+  firstName: String
+  "Null when not set."
+  lastName: String
+  "First and last name joined by a space; empty when both are blank."
+  name: String!
+  "All emails, lower case, primary first; each belongs to one contact of the account."
+  emails: [String!]!
+  "The primary email; null when the contact has none."
+  email: String
+  "All phone numbers in E.164, primary first; each belongs to one contact of the account."
+  phoneNumbers: [String!]!
+  "The primary phone number; null when the contact has none."
+  phoneNumber: String
+  "An external id (e.g. from another system), unique within the account. Null when not set."
+  identifier: String
+  "Free text, e.g. a lead status; null when not set."
+  status: String
+  "Free-text id of a pipeline in another system; null when not set."
+  pipelineId: String
+  "Free-text stage within the pipeline; null when not set."
+  pipelineStage: String
+  "The users assigned to the contact."
+  assignees: [User!]!
+  "Free-text id of an outreach configuration in another system; null when not set."
+  outreachConfigId: String
+  "Labels, trimmed and without repeats, in the order given."
+  labels: [String!]!
+  "Client-defined attributes; {} when none."
+  customAttributes: JSON!
+  "More client-defined attributes; {} when none."
+  additionalAttributes: JSON!
+  "Attached documents, in the order given."
+  documents: [Document!]!
+  "Any other client data; {} when none."
+  misc: JSON!
+  "Whether the contact is blocked; false unless set. The server attaches no behaviour to it."
+  blocked: Boolean!
+  "URL of the contact's picture; null when not set."
+  thumbnail: String
+  "Incremented by every change; pass as ` + "`" + `expectedVersion` + "`" + ` for optimistic concurrency."
+  version: Int!
+  "When the contact was created."
+  createdAt: Time!
+  "When the contact's fields last changed (update, merge, separation or undo)."
+  updatedAt: Time!
+  "The time of the contact's latest message; null before its first."
+  lastActivityAt: Time
+  "The contact's conversations, oldest first."
+  conversations(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ConversationConnection!
+  "The contact's job applications, oldest first."
+  applications(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ApplicationConnection!
+  "The notes about the contact, oldest first."
+  notes(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactNoteConnection!
+  "The reminders about the contact, oldest first."
+  reminders(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ReminderConnection!
+  "The contact's training snapshots, oldest first."
+  trainingSnapshots(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): TrainingSnapshotConnection!
+  "The contact's identities in inboxes, oldest first."
+  contactInboxes(
+    "Page size: 20 when omitted; values above 100 give 100 and negative values 0."
+    first: Int
+    "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
+    after: String
+  ): ContactInboxConnection!
+}
+
 "A contact's identity in one inbox: the id the inbox's channel knows the contact by."
 type ContactInbox {
   "The identity's id (opaque)."
@@ -3411,8 +3803,10 @@ type UndoContactOperationPayload {
   operation: ContactOperation
   "The new journal entry of kind UNDO; null on a dry run."
   undo: ContactOperation
-  "Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be)."
+  "Every contact the undo restored or changed, as it is after the undo; empty on a dry run (see ` + "`" + `previews` + "`" + `)."
   contacts: [Contact!]!
+  "On a dry run, every contact the undo would restore or change, as it would be; empty on a real undo."
+  previews: [ContactPreview!]!
   "Whether this was a dry run."
   dryRun: Boolean!
   "Why nothing was undone: NOT_FOUND for an unknown operation, CONFLICT (one per blocker), INVALID for a bad ` + "`" + `keepNewRecordsOn` + "`" + `; empty on success."
@@ -3480,10 +3874,16 @@ type ContactOperationConnection {
 "The answer of ` + "`" + `mergeContacts` + "`" + `."
 type MergeContactsPayload {
   """
-  The survivor as it is after the merge. For a dry run, as it would be, nested
-  connections included; nothing is stored. Null when there are user errors.
+  The survivor as it is after the merge. Null on a dry run (see ` + "`" + `preview` + "`" + `) and when
+  there are user errors.
   """
   contact: Contact
+  """
+  On a dry run, the survivor as the merge would leave it, nested connections included;
+  nothing is stored. A ` + "`" + `ContactPreview` + "`" + ` has no ` + "`" + `id` + "`" + `, so client caches keep it apart
+  from the real contact. Null on a real merge.
+  """
+  preview: ContactPreview
   "The ids this call merged away (on a dry run, would merge away)."
   mergedContactIds: [ID!]!
   "Counts of what moved (on a dry run, of what would); null when there are user errors."
@@ -3681,13 +4081,20 @@ type SeparateContactPayload {
   originalContactId: ID
   "The new contact's id. Null for a dry run and when there are user errors."
   newContactId: ID
-  "The original as it is after the separation (on a dry run, as it would be); null when there are user errors."
+  "The original as it is after the separation. Null on a dry run (see ` + "`" + `originalPreview` + "`" + `) and when there are user errors."
   originalContact: Contact
-  """
-  For a dry run, a preview (nested connections included) whose id is a placeholder
-  that is never stored. Null when there are user errors.
-  """
+  "The new contact. Null on a dry run (see ` + "`" + `newPreview` + "`" + `) and when there are user errors."
   newContact: Contact
+  """
+  On a dry run, the original as the separation would leave it, nested connections
+  included; nothing is stored. Null on a real separation.
+  """
+  originalPreview: ContactPreview
+  """
+  On a dry run, the contact the separation would create, nested connections included;
+  nothing is stored. Null on a real separation.
+  """
+  newPreview: ContactPreview
   "Counts of what moved (on a dry run, of what would); null when there are user errors."
   summary: SeparationSummary
   "The journal entry of the separation, for undo; null on a dry run."
@@ -4077,6 +4484,74 @@ func (ec *executionContext) childFields_ContactOperationConnection(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type ContactOperationConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contactId":
+		return ec.fieldContext_ContactPreview_contactId(ctx, field)
+	case "firstName":
+		return ec.fieldContext_ContactPreview_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_ContactPreview_lastName(ctx, field)
+	case "name":
+		return ec.fieldContext_ContactPreview_name(ctx, field)
+	case "emails":
+		return ec.fieldContext_ContactPreview_emails(ctx, field)
+	case "email":
+		return ec.fieldContext_ContactPreview_email(ctx, field)
+	case "phoneNumbers":
+		return ec.fieldContext_ContactPreview_phoneNumbers(ctx, field)
+	case "phoneNumber":
+		return ec.fieldContext_ContactPreview_phoneNumber(ctx, field)
+	case "identifier":
+		return ec.fieldContext_ContactPreview_identifier(ctx, field)
+	case "status":
+		return ec.fieldContext_ContactPreview_status(ctx, field)
+	case "pipelineId":
+		return ec.fieldContext_ContactPreview_pipelineId(ctx, field)
+	case "pipelineStage":
+		return ec.fieldContext_ContactPreview_pipelineStage(ctx, field)
+	case "assignees":
+		return ec.fieldContext_ContactPreview_assignees(ctx, field)
+	case "outreachConfigId":
+		return ec.fieldContext_ContactPreview_outreachConfigId(ctx, field)
+	case "labels":
+		return ec.fieldContext_ContactPreview_labels(ctx, field)
+	case "customAttributes":
+		return ec.fieldContext_ContactPreview_customAttributes(ctx, field)
+	case "additionalAttributes":
+		return ec.fieldContext_ContactPreview_additionalAttributes(ctx, field)
+	case "documents":
+		return ec.fieldContext_ContactPreview_documents(ctx, field)
+	case "misc":
+		return ec.fieldContext_ContactPreview_misc(ctx, field)
+	case "blocked":
+		return ec.fieldContext_ContactPreview_blocked(ctx, field)
+	case "thumbnail":
+		return ec.fieldContext_ContactPreview_thumbnail(ctx, field)
+	case "version":
+		return ec.fieldContext_ContactPreview_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactPreview_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ContactPreview_updatedAt(ctx, field)
+	case "lastActivityAt":
+		return ec.fieldContext_ContactPreview_lastActivityAt(ctx, field)
+	case "conversations":
+		return ec.fieldContext_ContactPreview_conversations(ctx, field)
+	case "applications":
+		return ec.fieldContext_ContactPreview_applications(ctx, field)
+	case "notes":
+		return ec.fieldContext_ContactPreview_notes(ctx, field)
+	case "reminders":
+		return ec.fieldContext_ContactPreview_reminders(ctx, field)
+	case "trainingSnapshots":
+		return ec.fieldContext_ContactPreview_trainingSnapshots(ctx, field)
+	case "contactInboxes":
+		return ec.fieldContext_ContactPreview_contactInboxes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactPreview", field.Name)
+}
+
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4277,6 +4752,8 @@ func (ec *executionContext) childFields_MergeContactsPayload(ctx context.Context
 	switch field.Name {
 	case "contact":
 		return ec.fieldContext_MergeContactsPayload_contact(ctx, field)
+	case "preview":
+		return ec.fieldContext_MergeContactsPayload_preview(ctx, field)
 	case "mergedContactIds":
 		return ec.fieldContext_MergeContactsPayload_mergedContactIds(ctx, field)
 	case "summary":
@@ -4391,6 +4868,10 @@ func (ec *executionContext) childFields_SeparateContactPayload(ctx context.Conte
 		return ec.fieldContext_SeparateContactPayload_originalContact(ctx, field)
 	case "newContact":
 		return ec.fieldContext_SeparateContactPayload_newContact(ctx, field)
+	case "originalPreview":
+		return ec.fieldContext_SeparateContactPayload_originalPreview(ctx, field)
+	case "newPreview":
+		return ec.fieldContext_SeparateContactPayload_newPreview(ctx, field)
 	case "summary":
 		return ec.fieldContext_SeparateContactPayload_summary(ctx, field)
 	case "operation":
@@ -4469,6 +4950,8 @@ func (ec *executionContext) childFields_UndoContactOperationPayload(ctx context.
 		return ec.fieldContext_UndoContactOperationPayload_undo(ctx, field)
 	case "contacts":
 		return ec.fieldContext_UndoContactOperationPayload_contacts(ctx, field)
+	case "previews":
+		return ec.fieldContext_UndoContactOperationPayload_previews(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_UndoContactOperationPayload_dryRun(ctx, field)
 	case "userErrors":
@@ -4694,6 +5177,138 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_ContactPreview_applications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactPreview_contactInboxes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactPreview_conversations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactPreview_notes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactPreview_reminders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactPreview_trainingSnapshots_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Contact_applications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -7545,6 +8160,863 @@ func (ec *executionContext) fieldContext_ContactOperationConnection_pageInfo(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _ContactPreview_contactId(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_contactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactPreview().ContactID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_firstName(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_lastName(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_name(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_emails(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_emails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_email(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_phoneNumbers(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_phoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneNumberList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_phoneNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_phoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneNumber(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_phoneNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_identifier(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_identifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identifier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_identifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_status(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_pipelineId(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_pipelineId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PipelineID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_pipelineId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_pipelineStage(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_pipelineStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PipelineStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_pipelineStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_assignees(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_assignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactPreview().Assignees(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕcontactidᚋcontactᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_assignees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_outreachConfigId(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_outreachConfigId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutreachConfigID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_outreachConfigId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_labels(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_customAttributes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_customAttributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomAttributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_customAttributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_additionalAttributes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_additionalAttributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdditionalAttributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_additionalAttributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_documents(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕcontactidᚋcontactᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_misc(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_misc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Misc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contact.JSONObject) graphql.Marshaler {
+			return ec.marshalNJSON2contactidᚋcontactᚐJSONObject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_misc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_blocked(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_blocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_thumbnail(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_thumbnail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thumbnail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_thumbnail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_version(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_createdAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_updatedAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivityAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactPreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ContactPreview_conversations(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().Conversations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationConnection) graphql.Marshaler {
+			return ec.marshalNConversationConnection2ᚖcontactidᚋgraphᚋmodelᚐConversationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_conversations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_conversations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_applications(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_applications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().Applications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
+			return ec.marshalNApplicationConnection2ᚖcontactidᚋgraphᚋmodelᚐApplicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_applications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_notes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().Notes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactNoteConnection) graphql.Marshaler {
+			return ec.marshalNContactNoteConnection2ᚖcontactidᚋgraphᚋmodelᚐContactNoteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_notes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactNoteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_notes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_reminders(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_reminders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().Reminders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReminderConnection) graphql.Marshaler {
+			return ec.marshalNReminderConnection2ᚖcontactidᚋgraphᚋmodelᚐReminderConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_reminders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReminderConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_reminders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_trainingSnapshots(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_trainingSnapshots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().TrainingSnapshots(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainingSnapshotConnection) graphql.Marshaler {
+			return ec.marshalNTrainingSnapshotConnection2ᚖcontactidᚋgraphᚋmodelᚐTrainingSnapshotConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_trainingSnapshots(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingSnapshotConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_trainingSnapshots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactPreview_contactInboxes(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactPreview_contactInboxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactPreview().ContactInboxes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactInboxConnection) graphql.Marshaler {
+			return ec.marshalNContactInboxConnection2ᚖcontactidᚋgraphᚋmodelᚐContactInboxConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactPreview_contactInboxes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactPreview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactInboxConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactPreview_contactInboxes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *contact.Conversation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8935,6 +10407,38 @@ func (ec *executionContext) fieldContext_MergeContactsPayload_contact(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeContactsPayload_preview(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_preview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContactPreview2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_preview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactPreview(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10998,6 +12502,70 @@ func (ec *executionContext) fieldContext_SeparateContactPayload_newContact(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _SeparateContactPayload_originalPreview(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_originalPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginalPreview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContactPreview2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_originalPreview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactPreview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeparateContactPayload_newPreview(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeparateContactPayload_newPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewPreview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalOContactPreview2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeparateContactPayload_newPreview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeparateContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactPreview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SeparateContactPayload_summary(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11661,6 +13229,38 @@ func (ec *executionContext) fieldContext_UndoContactOperationPayload_contacts(_ 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoContactOperationPayload_previews(ctx context.Context, field graphql.CollectedField, obj *model.UndoContactOperationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoContactOperationPayload_previews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previews, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []contact.Contact) graphql.Marshaler {
+			return ec.marshalNContactPreview2ᚕcontactidᚋcontactᚐContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoContactOperationPayload_previews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoContactOperationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactPreview(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16611,6 +18211,458 @@ func (ec *executionContext) _ContactOperationConnection(ctx context.Context, sel
 	return out
 }
 
+var contactPreviewImplementors = []string{"ContactPreview"}
+
+func (ec *executionContext) _ContactPreview(ctx context.Context, sel ast.SelectionSet, obj *contact.Contact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactPreview")
+		case "contactId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_contactId(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "firstName":
+			out.Values[i] = ec._ContactPreview_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastName":
+			out.Values[i] = ec._ContactPreview_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ContactPreview_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "emails":
+			out.Values[i] = ec._ContactPreview_emails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._ContactPreview_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phoneNumbers":
+			out.Values[i] = ec._ContactPreview_phoneNumbers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phoneNumber":
+			out.Values[i] = ec._ContactPreview_phoneNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "identifier":
+			out.Values[i] = ec._ContactPreview_identifier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ContactPreview_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pipelineId":
+			out.Values[i] = ec._ContactPreview_pipelineId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pipelineStage":
+			out.Values[i] = ec._ContactPreview_pipelineStage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignees":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_assignees(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "outreachConfigId":
+			out.Values[i] = ec._ContactPreview_outreachConfigId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._ContactPreview_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customAttributes":
+			out.Values[i] = ec._ContactPreview_customAttributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalAttributes":
+			out.Values[i] = ec._ContactPreview_additionalAttributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documents":
+			out.Values[i] = ec._ContactPreview_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "misc":
+			out.Values[i] = ec._ContactPreview_misc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "blocked":
+			out.Values[i] = ec._ContactPreview_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "thumbnail":
+			out.Values[i] = ec._ContactPreview_thumbnail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ContactPreview_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ContactPreview_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ContactPreview_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastActivityAt":
+			out.Values[i] = ec._ContactPreview_lastActivityAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conversations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_conversations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "applications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_applications(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "notes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_notes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reminders":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_reminders(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "trainingSnapshots":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_trainingSnapshots(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contactInboxes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactPreview_contactInboxes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var conversationImplementors = []string{"Conversation"}
 
 func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *contact.Conversation) graphql.Marshaler {
@@ -17556,6 +19608,11 @@ func (ec *executionContext) _MergeContactsPayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "preview":
+			out.Values[i] = ec._MergeContactsPayload_preview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "mergedContactIds":
 			out.Values[i] = ec._MergeContactsPayload_mergedContactIds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18409,6 +20466,16 @@ func (ec *executionContext) _SeparateContactPayload(ctx context.Context, sel ast
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "originalPreview":
+			out.Values[i] = ec._SeparateContactPayload_originalPreview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newPreview":
+			out.Values[i] = ec._SeparateContactPayload_newPreview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "summary":
 			out.Values[i] = ec._SeparateContactPayload_summary(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18711,6 +20778,11 @@ func (ec *executionContext) _UndoContactOperationPayload(ctx context.Context, se
 			}
 		case "contacts":
 			out.Values[i] = ec._UndoContactOperationPayload_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previews":
+			out.Values[i] = ec._UndoContactOperationPayload_previews(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19863,6 +21935,26 @@ func (ec *executionContext) marshalNContactOperationKind2contactidᚋgraphᚋmod
 	return v
 }
 
+func (ec *executionContext) marshalNContactPreview2contactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v contact.Contact) graphql.Marshaler {
+	return ec._ContactPreview(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactPreview2ᚕcontactidᚋcontactᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []contact.Contact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactPreview2contactidᚋcontactᚐContact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNConversation2contactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v contact.Conversation) graphql.Marshaler {
 	return ec._Conversation(ctx, sel, &v)
 }
@@ -20807,6 +22899,13 @@ func (ec *executionContext) marshalOContactOperation2ᚖcontactidᚋcontactᚐOp
 		return graphql.Null
 	}
 	return ec._ContactOperation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContactPreview2ᚖcontactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContactPreview(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOConversation2ᚖcontactidᚋcontactᚐConversation(ctx context.Context, sel ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {

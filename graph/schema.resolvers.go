@@ -142,6 +142,46 @@ func (r *contactOperationResolver) UndoBlockers(ctx context.Context, obj *contac
 	return b, err
 }
 
+// ContactID is the resolver for the contactId field.
+func (r *contactPreviewResolver) ContactID(ctx context.Context, obj *contact.Contact) (*string, error) {
+	return previewedID(obj), nil
+}
+
+// Assignees is the resolver for the assignees field.
+func (r *contactPreviewResolver) Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error) {
+	return r.asContact().Assignees(ctx, obj)
+}
+
+// Conversations is the resolver for the conversations field.
+func (r *contactPreviewResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error) {
+	return r.asContact().Conversations(ctx, obj, first, after)
+}
+
+// Applications is the resolver for the applications field.
+func (r *contactPreviewResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error) {
+	return r.asContact().Applications(ctx, obj, first, after)
+}
+
+// Notes is the resolver for the notes field.
+func (r *contactPreviewResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error) {
+	return r.asContact().Notes(ctx, obj, first, after)
+}
+
+// Reminders is the resolver for the reminders field.
+func (r *contactPreviewResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error) {
+	return r.asContact().Reminders(ctx, obj, first, after)
+}
+
+// TrainingSnapshots is the resolver for the trainingSnapshots field.
+func (r *contactPreviewResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error) {
+	return r.asContact().TrainingSnapshots(ctx, obj, first, after)
+}
+
+// ContactInboxes is the resolver for the contactInboxes field.
+func (r *contactPreviewResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error) {
+	return r.asContact().ContactInboxes(ctx, obj, first, after)
+}
+
 // Contact is the resolver for the contact field.
 func (r *conversationResolver) Contact(ctx context.Context, obj *contact.Conversation) (*contact.Contact, error) {
 	return loadOne(ctx, loadersFrom(ctx).contact, obj.ContactID)
@@ -262,8 +302,14 @@ func (r *mutationResolver) MergeContacts(ctx context.Context, input contact.Merg
 		return &model.MergeContactsPayload{MergedContactIds: []string{}, DryRun: input.DryRun, UserErrors: ue}, err
 	}
 	op, err := journaled(ctx, r.Store, res.DryRun, res.JournalID)
-	return &model.MergeContactsPayload{Contact: res.Contact, MergedContactIds: res.MergedContactIDs, Summary: &res.Summary,
-		Operation: op, DryRun: res.DryRun, UserErrors: ue}, err
+	out := &model.MergeContactsPayload{MergedContactIds: res.MergedContactIDs, Summary: &res.Summary,
+		Operation: op, DryRun: res.DryRun, UserErrors: ue}
+	if res.DryRun {
+		out.Preview = res.Contact
+	} else {
+		out.Contact = res.Contact
+	}
+	return out, err
 }
 
 // SeparateContact is the resolver for the separateContact field.
@@ -273,8 +319,14 @@ func (r *mutationResolver) SeparateContact(ctx context.Context, id string, input
 		return &model.SeparateContactPayload{DryRun: input.DryRun, UserErrors: ue}, err
 	}
 	op, err := journaled(ctx, r.Store, res.DryRun, res.JournalID)
-	return &model.SeparateContactPayload{OriginalContactID: &res.Original.ID, NewContactID: res.NewContactID,
-		OriginalContact: res.Original, NewContact: res.New, Summary: &res.Summary, Operation: op, DryRun: res.DryRun, UserErrors: ue}, err
+	out := &model.SeparateContactPayload{OriginalContactID: &res.Original.ID, NewContactID: res.NewContactID,
+		Summary: &res.Summary, Operation: op, DryRun: res.DryRun, UserErrors: ue}
+	if res.DryRun {
+		out.OriginalPreview, out.NewPreview = res.Original, res.New
+	} else {
+		out.OriginalContact, out.NewContact = res.Original, res.New
+	}
+	return out, err
 }
 
 // UndoContactOperation is the resolver for the undoContactOperation field.
@@ -284,13 +336,17 @@ func (r *mutationResolver) UndoContactOperation(ctx context.Context, id string, 
 		in = *input
 	}
 	res, ue, err := payload(r.Store.UndoOperation(ctx, actor(ctx), id, in))
-	out := &model.UndoContactOperationPayload{Contacts: []contact.Contact{}, DryRun: in.DryRun, UserErrors: ue}
+	out := &model.UndoContactOperationPayload{Contacts: []contact.Contact{}, Previews: []contact.Contact{}, DryRun: in.DryRun, UserErrors: ue}
 	if res == nil {
 		return out, err
 	}
 	out.Operation, out.Undo = res.Operation, res.Undo
 	for _, c := range res.Contacts {
-		out.Contacts = append(out.Contacts, *c)
+		if in.DryRun {
+			out.Previews = append(out.Previews, *c)
+		} else {
+			out.Contacts = append(out.Contacts, *c)
+		}
 	}
 	return out, nil
 }
@@ -381,6 +437,9 @@ func (r *Resolver) ContactNote() ContactNoteResolver { return &contactNoteResolv
 // ContactOperation returns ContactOperationResolver implementation.
 func (r *Resolver) ContactOperation() ContactOperationResolver { return &contactOperationResolver{r} }
 
+// ContactPreview returns ContactPreviewResolver implementation.
+func (r *Resolver) ContactPreview() ContactPreviewResolver { return &contactPreviewResolver{r} }
+
 // Conversation returns ConversationResolver implementation.
 func (r *Resolver) Conversation() ConversationResolver { return &conversationResolver{r} }
 
@@ -408,6 +467,7 @@ type (
 	contactInboxResolver     struct{ *Resolver }
 	contactNoteResolver      struct{ *Resolver }
 	contactOperationResolver struct{ *Resolver }
+	contactPreviewResolver   struct{ *Resolver }
 	conversationResolver     struct{ *Resolver }
 	messageResolver          struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }

@@ -217,9 +217,13 @@ func (v *MergeContactsInput) GetDryRun() *bool { return v.DryRun }
 //
 // The answer of `mergeContacts`.
 type MergeContactsMergeContactsMergeContactsPayload struct {
-	// The survivor as it is after the merge. For a dry run, as it would be, nested
-	// connections included; nothing is stored. Null when there are user errors.
+	// The survivor as it is after the merge. Null on a dry run (see `preview`) and when
+	// there are user errors.
 	Contact *MergeContactsMergeContactsMergeContactsPayloadContact `json:"contact"`
+	// On a dry run, the survivor as the merge would leave it, nested connections included;
+	// nothing is stored. A `ContactPreview` has no `id`, so client caches keep it apart
+	// from the real contact. Null on a real merge.
+	Preview *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview `json:"preview"`
 	// The ids this call merged away (on a dry run, would merge away).
 	MergedContactIds []string `json:"mergedContactIds"`
 	// Counts of what moved (on a dry run, of what would); null when there are user errors.
@@ -235,6 +239,11 @@ type MergeContactsMergeContactsMergeContactsPayload struct {
 // GetContact returns MergeContactsMergeContactsMergeContactsPayload.Contact, and is useful for accessing the field via an interface.
 func (v *MergeContactsMergeContactsMergeContactsPayload) GetContact() *MergeContactsMergeContactsMergeContactsPayloadContact {
 	return v.Contact
+}
+
+// GetPreview returns MergeContactsMergeContactsMergeContactsPayload.Preview, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayload) GetPreview() *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview {
+	return v.Preview
 }
 
 // GetMergedContactIds returns MergeContactsMergeContactsMergeContactsPayload.MergedContactIds, and is useful for accessing the field via an interface.
@@ -386,6 +395,127 @@ type MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation str
 // GetId returns MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation.Id, and is useful for accessing the field via an interface.
 func (v *MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation) GetId() string {
 	return v.Id
+}
+
+// MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview includes the requested fields of the GraphQL type ContactPreview.
+// The GraphQL type's documentation follows.
+//
+// A contact as a dry run would leave it: the contact's fields and connections, but no
+// `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
+// it under, or confuse it with, a real contact. Nothing of it is stored.
+type MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview struct {
+	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
+	ContactId *string `json:"contactId"`
+	// Null when not set.
+	FirstName *string `json:"firstName"`
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// An external id (e.g. from another system), unique within the account. Null when not set.
+	Identifier *string `json:"identifier"`
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Whether the contact is blocked; false unless set. The server attaches no behaviour to it.
+	Blocked bool `json:"blocked"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
+	Emails []string `json:"emails"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Client-defined attributes; {} when none.
+	CustomAttributes json.RawMessage `json:"customAttributes"`
+	// Any other client data; {} when none.
+	Misc json.RawMessage `json:"misc"`
+	// Attached documents, in the order given.
+	Documents []MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument `json:"documents"`
+	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
+	Version int `json:"version"`
+}
+
+// GetContactId returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.ContactId, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetContactId() *string {
+	return v.ContactId
+}
+
+// GetFirstName returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.FirstName, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetFirstName() *string {
+	return v.FirstName
+}
+
+// GetLastName returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.LastName, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetLastName() *string {
+	return v.LastName
+}
+
+// GetIdentifier returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Identifier, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetIdentifier() *string {
+	return v.Identifier
+}
+
+// GetStatus returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Status, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetStatus() *string {
+	return v.Status
+}
+
+// GetBlocked returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Blocked, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetBlocked() bool {
+	return v.Blocked
+}
+
+// GetEmails returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Emails, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetEmails() []string {
+	return v.Emails
+}
+
+// GetPhoneNumbers returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.PhoneNumbers, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetPhoneNumbers() []string {
+	return v.PhoneNumbers
+}
+
+// GetLabels returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Labels, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetLabels() []string {
+	return v.Labels
+}
+
+// GetCustomAttributes returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.CustomAttributes, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetCustomAttributes() json.RawMessage {
+	return v.CustomAttributes
+}
+
+// GetMisc returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Misc, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetMisc() json.RawMessage {
+	return v.Misc
+}
+
+// GetDocuments returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Documents, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetDocuments() []MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument {
+	return v.Documents
+}
+
+// GetVersion returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview.Version, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview) GetVersion() int {
+	return v.Version
+}
+
+// MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument includes the requested fields of the GraphQL type Document.
+// The GraphQL type's documentation follows.
+//
+// A named link attached to a contact.
+type MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument struct {
+	// The document's name.
+	Name string `json:"name"`
+	// The document's URL, as given; the server does not fetch it.
+	Url string `json:"url"`
+}
+
+// GetName returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument.Name, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument) GetName() string {
+	return v.Name
+}
+
+// GetUrl returns MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument.Url, and is useful for accessing the field via an interface.
+func (v *MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreviewDocumentsDocument) GetUrl() string {
+	return v.Url
 }
 
 // MergeContactsMergeContactsMergeContactsPayloadSummaryMergeSummary includes the requested fields of the GraphQL type MergeSummary.
@@ -668,11 +798,16 @@ type SeparateContactSeparateContactSeparateContactPayload struct {
 	OriginalContactId *string `json:"originalContactId"`
 	// The new contact's id. Null for a dry run and when there are user errors.
 	NewContactId *string `json:"newContactId"`
-	// The original as it is after the separation (on a dry run, as it would be); null when there are user errors.
+	// The original as it is after the separation. Null on a dry run (see `originalPreview`) and when there are user errors.
 	OriginalContact *SeparateContactSeparateContactSeparateContactPayloadOriginalContact `json:"originalContact"`
-	// For a dry run, a preview (nested connections included) whose id is a placeholder
-	// that is never stored. Null when there are user errors.
+	// The new contact. Null on a dry run (see `newPreview`) and when there are user errors.
 	NewContact *SeparateContactSeparateContactSeparateContactPayloadNewContact `json:"newContact"`
+	// On a dry run, the original as the separation would leave it, nested connections
+	// included; nothing is stored. Null on a real separation.
+	OriginalPreview *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview `json:"originalPreview"`
+	// On a dry run, the contact the separation would create, nested connections included;
+	// nothing is stored. Null on a real separation.
+	NewPreview *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview `json:"newPreview"`
 	// Counts of what moved (on a dry run, of what would); null when there are user errors.
 	Summary *SeparateContactSeparateContactSeparateContactPayloadSummarySeparationSummary `json:"summary"`
 	// The journal entry of the separation, for undo; null on a dry run.
@@ -701,6 +836,16 @@ func (v *SeparateContactSeparateContactSeparateContactPayload) GetOriginalContac
 // GetNewContact returns SeparateContactSeparateContactSeparateContactPayload.NewContact, and is useful for accessing the field via an interface.
 func (v *SeparateContactSeparateContactSeparateContactPayload) GetNewContact() *SeparateContactSeparateContactSeparateContactPayloadNewContact {
 	return v.NewContact
+}
+
+// GetOriginalPreview returns SeparateContactSeparateContactSeparateContactPayload.OriginalPreview, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayload) GetOriginalPreview() *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview {
+	return v.OriginalPreview
+}
+
+// GetNewPreview returns SeparateContactSeparateContactSeparateContactPayload.NewPreview, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayload) GetNewPreview() *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview {
+	return v.NewPreview
 }
 
 // GetSummary returns SeparateContactSeparateContactSeparateContactPayload.Summary, and is useful for accessing the field via an interface.
@@ -789,6 +934,78 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadNewContact) GetVers
 	return v.Version
 }
 
+// SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview includes the requested fields of the GraphQL type ContactPreview.
+// The GraphQL type's documentation follows.
+//
+// A contact as a dry run would leave it: the contact's fields and connections, but no
+// `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
+// it under, or confuse it with, a real contact. Nothing of it is stored.
+type SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview struct {
+	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
+	ContactId *string `json:"contactId"`
+	// Null when not set.
+	FirstName *string `json:"firstName"`
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
+	Emails []string `json:"emails"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Client-defined attributes; {} when none.
+	CustomAttributes json.RawMessage `json:"customAttributes"`
+	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
+	Version int `json:"version"`
+}
+
+// GetContactId returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.ContactId, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetContactId() *string {
+	return v.ContactId
+}
+
+// GetFirstName returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.FirstName, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetFirstName() *string {
+	return v.FirstName
+}
+
+// GetLastName returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.LastName, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetLastName() *string {
+	return v.LastName
+}
+
+// GetEmails returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.Emails, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetEmails() []string {
+	return v.Emails
+}
+
+// GetPhoneNumbers returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.PhoneNumbers, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetPhoneNumbers() []string {
+	return v.PhoneNumbers
+}
+
+// GetLabels returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.Labels, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetLabels() []string {
+	return v.Labels
+}
+
+// GetStatus returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.Status, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetStatus() *string {
+	return v.Status
+}
+
+// GetCustomAttributes returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.CustomAttributes, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetCustomAttributes() json.RawMessage {
+	return v.CustomAttributes
+}
+
+// GetVersion returns SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview.Version, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview) GetVersion() int {
+	return v.Version
+}
+
 // SeparateContactSeparateContactSeparateContactPayloadOperationContactOperation includes the requested fields of the GraphQL type ContactOperation.
 // The GraphQL type's documentation follows.
 //
@@ -870,6 +1087,78 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalContact) Ge
 
 // GetVersion returns SeparateContactSeparateContactSeparateContactPayloadOriginalContact.Version, and is useful for accessing the field via an interface.
 func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalContact) GetVersion() int {
+	return v.Version
+}
+
+// SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview includes the requested fields of the GraphQL type ContactPreview.
+// The GraphQL type's documentation follows.
+//
+// A contact as a dry run would leave it: the contact's fields and connections, but no
+// `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
+// it under, or confuse it with, a real contact. Nothing of it is stored.
+type SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview struct {
+	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
+	ContactId *string `json:"contactId"`
+	// Null when not set.
+	FirstName *string `json:"firstName"`
+	// Null when not set.
+	LastName *string `json:"lastName"`
+	// All emails, lower case, primary first; each belongs to one contact of the account.
+	Emails []string `json:"emails"`
+	// All phone numbers in E.164, primary first; each belongs to one contact of the account.
+	PhoneNumbers []string `json:"phoneNumbers"`
+	// Labels, trimmed and without repeats, in the order given.
+	Labels []string `json:"labels"`
+	// Free text, e.g. a lead status; null when not set.
+	Status *string `json:"status"`
+	// Client-defined attributes; {} when none.
+	CustomAttributes json.RawMessage `json:"customAttributes"`
+	// Incremented by every change; pass as `expectedVersion` for optimistic concurrency.
+	Version int `json:"version"`
+}
+
+// GetContactId returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.ContactId, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetContactId() *string {
+	return v.ContactId
+}
+
+// GetFirstName returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.FirstName, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetFirstName() *string {
+	return v.FirstName
+}
+
+// GetLastName returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.LastName, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetLastName() *string {
+	return v.LastName
+}
+
+// GetEmails returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.Emails, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetEmails() []string {
+	return v.Emails
+}
+
+// GetPhoneNumbers returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.PhoneNumbers, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetPhoneNumbers() []string {
+	return v.PhoneNumbers
+}
+
+// GetLabels returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.Labels, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetLabels() []string {
+	return v.Labels
+}
+
+// GetStatus returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.Status, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetStatus() *string {
+	return v.Status
+}
+
+// GetCustomAttributes returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.CustomAttributes, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetCustomAttributes() json.RawMessage {
+	return v.CustomAttributes
+}
+
+// GetVersion returns SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview.Version, and is useful for accessing the field via an interface.
+func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview) GetVersion() int {
 	return v.Version
 }
 
@@ -1074,6 +1363,24 @@ mutation MergeContacts ($input: MergeContactsInput!) {
 			version
 			mergedContactIds
 		}
+		preview {
+			contactId
+			firstName
+			lastName
+			identifier
+			status
+			blocked
+			emails
+			phoneNumbers
+			labels
+			customAttributes
+			misc
+			documents {
+				name
+				url
+			}
+			version
+		}
 		mergedContactIds
 		summary {
 			conversationsMoved
@@ -1142,6 +1449,28 @@ mutation SeparateContact ($id: ID!, $input: SeparateContactInput!) {
 		}
 		newContact {
 			id
+			firstName
+			lastName
+			emails
+			phoneNumbers
+			labels
+			status
+			customAttributes
+			version
+		}
+		originalPreview {
+			contactId
+			firstName
+			lastName
+			emails
+			phoneNumbers
+			labels
+			status
+			customAttributes
+			version
+		}
+		newPreview {
+			contactId
 			firstName
 			lastName
 			emails

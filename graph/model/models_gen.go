@@ -240,9 +240,13 @@ type DeleteWebhookPayload struct {
 
 // The answer of `mergeContacts`.
 type MergeContactsPayload struct {
-	// The survivor as it is after the merge. For a dry run, as it would be, nested
-	// connections included; nothing is stored. Null when there are user errors.
+	// The survivor as it is after the merge. Null on a dry run (see `preview`) and when
+	// there are user errors.
 	Contact *contact.Contact `json:"contact,omitempty"`
+	// On a dry run, the survivor as the merge would leave it, nested connections included;
+	// nothing is stored. A `ContactPreview` has no `id`, so client caches keep it apart
+	// from the real contact. Null on a real merge.
+	Preview *contact.Contact `json:"preview,omitempty"`
 	// The ids this call merged away (on a dry run, would merge away).
 	MergedContactIds []string `json:"mergedContactIds"`
 	// Counts of what moved (on a dry run, of what would); null when there are user errors.
@@ -291,11 +295,16 @@ type SeparateContactPayload struct {
 	OriginalContactID *string `json:"originalContactId,omitempty"`
 	// The new contact's id. Null for a dry run and when there are user errors.
 	NewContactID *string `json:"newContactId,omitempty"`
-	// The original as it is after the separation (on a dry run, as it would be); null when there are user errors.
+	// The original as it is after the separation. Null on a dry run (see `originalPreview`) and when there are user errors.
 	OriginalContact *contact.Contact `json:"originalContact,omitempty"`
-	// For a dry run, a preview (nested connections included) whose id is a placeholder
-	// that is never stored. Null when there are user errors.
+	// The new contact. Null on a dry run (see `newPreview`) and when there are user errors.
 	NewContact *contact.Contact `json:"newContact,omitempty"`
+	// On a dry run, the original as the separation would leave it, nested connections
+	// included; nothing is stored. Null on a real separation.
+	OriginalPreview *contact.Contact `json:"originalPreview,omitempty"`
+	// On a dry run, the contact the separation would create, nested connections included;
+	// nothing is stored. Null on a real separation.
+	NewPreview *contact.Contact `json:"newPreview,omitempty"`
 	// Counts of what moved (on a dry run, of what would); null when there are user errors.
 	Summary *contact.SeparationSummary `json:"summary,omitempty"`
 	// The journal entry of the separation, for undo; null on a dry run.
@@ -330,8 +339,10 @@ type UndoContactOperationPayload struct {
 	Operation *contact.Operation `json:"operation,omitempty"`
 	// The new journal entry of kind UNDO; null on a dry run.
 	Undo *contact.Operation `json:"undo,omitempty"`
-	// Every contact the undo restored or changed, as it is after the undo (on a dry run, as it would be).
+	// Every contact the undo restored or changed, as it is after the undo; empty on a dry run (see `previews`).
 	Contacts []contact.Contact `json:"contacts"`
+	// On a dry run, every contact the undo would restore or change, as it would be; empty on a real undo.
+	Previews []contact.Contact `json:"previews"`
 	// Whether this was a dry run.
 	DryRun bool `json:"dryRun"`
 	// Why nothing was undone: NOT_FOUND for an unknown operation, CONFLICT (one per blocker), INVALID for a bad `keepNewRecordsOn`; empty on success.

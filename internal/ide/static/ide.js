@@ -69,7 +69,7 @@
     '# variables below to two contact ids from the query above.',
     'mutation PreviewMerge($base: ID!, $mergee: ID!) {',
     '  mergeContacts(input: {baseContactId: $base, mergeeContactIds: [$mergee], dryRun: true}) {',
-    '    contact { id name emails }',
+    '    preview { contactId name emails conversations { totalCount } }',
     '    mergedContactIds',
     '    summary { conversationsMoved messagesReassigned labelsAdded }',
     '    userErrors { field message code }',
