@@ -121,6 +121,8 @@ func (s *Store) MergedContactIDs(ctx context.Context, a contact.Actor, ids []str
 type ContactFilter struct {
 	Search string // substring of name, identifier, an email or a phone number
 	Label  string // exact label
+	// Order is the list's order; the zero value is DefaultContactOrder.
+	Order ContactOrder
 }
 
 // NewContactFilter builds a filter from optional search and label arguments.
@@ -128,47 +130,119 @@ func NewContactFilter(search, label *string) ContactFilter {
 	return ContactFilter{Search: contact.Deref(search), Label: contact.Deref(label)}
 }
 
-// Contacts lists the live contacts of the caller's account, newest first
-// (counting them unless args.SkipTotal). It returns an INVALID UserErrors for a malformed cursor or a NUL character
-// in the filter.
+// Contacts lists the live contacts of the caller's account in f.Order
+// (newest first by default), counting them unless args.SkipTotal. It
+// returns an INVALID UserErrors for a malformed cursor (or one of another
+// order), an unknown order or a NUL character in the filter.
 func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, args PageArgs) (Page[contact.Contact], error) {
 	if strings.ContainsRune(f.Search, 0) || strings.ContainsRune(f.Label, 0) {
 		return Page[contact.Contact]{}, contact.UserErrors{{Field: []string{"search"}, Code: contact.Invalid, Message: "text must not contain NUL characters"}}
 	}
-	c, err := decodeCursor(args.After)
+	if f.Order == (ContactOrder{}) || f.Order == DefaultContactOrder {
+		return s.contactsByCreation(ctx, a, f, args)
+	}
+	if !f.Order.valid() {
+		return Page[contact.Contact]{}, contact.UserErrors{{Field: []string{"orderBy"}, Code: contact.Invalid, Message: "unknown order"}}
+	}
+	after, err := f.Order.decode("after", args.After)
 	if err != nil {
 		return Page[contact.Contact]{}, err
 	}
-	var afterAt *time.Time
-	var afterID *string
-	if c != nil {
-		afterAt, afterID = &c.At, &c.ID
+	before, err := f.Order.decode("before", args.Before)
+	if err != nil {
+		return Page[contact.Contact]{}, err
 	}
+	key := contactOrderKeys[f.Order.Field]
+	later, earlier, dir := ">", "<", "ASC"
+	if f.Order.Direction == Desc {
+		later, earlier = "<", ">"
+	}
+	if (f.Order.Direction == Desc) != args.Backward {
+		dir = "DESC"
+	}
+	var afterKey, afterID, beforeKey, beforeID *string
+	if after != nil {
+		afterKey, afterID = &after.Key, &after.ID
+	}
+	if before != nil {
+		beforeKey, beforeID = &before.Key, &before.ID
+	}
+	where, params := contactFilterSQL(a, f)
+	var rows []struct {
+		contact.Contact
+		SortKey string `db:"sort_key"`
+	}
+	err = s.rd.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT `+contactColumns+`, (%[1]s)::text AS sort_key FROM contacts c WHERE `+where+`
+		AND ($4::text IS NULL OR (%[1]s, c.id) %[2]s ($4::%[3]s, $5::uuid))
+		AND ($6::text IS NULL OR (%[1]s, c.id) %[4]s ($6::%[3]s, $7::uuid))
+		ORDER BY %[1]s %[5]s, c.id %[5]s LIMIT $8`, key.expr, later, key.typ, earlier, dir),
+		append(params, afterKey, afterID, beforeKey, beforeID, args.limit())...)
+	if err != nil {
+		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
+	}
+	total, err := s.countContacts(ctx, a, f, args)
+	if err != nil {
+		return Page[contact.Contact]{}, err
+	}
+	keys := make(map[string]string, len(rows))
+	contacts := make([]contact.Contact, len(rows))
+	for i, r := range rows {
+		contacts[i], keys[r.ID] = r.Contact, r.SortKey
+	}
+	return pageWithCursors(contacts, args, total, func(c contact.Contact) string { return f.Order.encode(keys[c.ID], c.ID) }), nil
+}
+
+// contactsByCreation lists contacts newest first, with the timeline
+// cursors (creation time and id).
+func (s *Store) contactsByCreation(ctx context.Context, a contact.Actor, f ContactFilter, args PageArgs) (Page[contact.Contact], error) {
+	after, before, err := args.bounds()
+	if err != nil {
+		return Page[contact.Contact]{}, err
+	}
+	afterAt, afterID := after.at()
+	beforeAt, beforeID := before.at()
+	where, params := contactFilterSQL(a, f)
+	bounds, order := args.timeline("c.created_at", "c.id", true, 4)
+	var rows []contact.Contact
+	err = s.rd.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+where+` AND `+bounds+`
+		ORDER BY `+order+` LIMIT $8`, append(params, afterAt, afterID, beforeAt, beforeID, args.limit())...)
+	if err != nil {
+		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
+	}
+	total, err := s.countContacts(ctx, a, f, args)
+	if err != nil {
+		return Page[contact.Contact]{}, err
+	}
+	return pageOf(rows, args, total, func(c contact.Contact) (time.Time, string) { return c.CreatedAt, c.ID }), nil
+}
+
+// contactFilterSQL returns the WHERE condition of f over contacts c and its
+// parameters $1 to $3.
+func contactFilterSQL(a contact.Actor, f ContactFilter) (string, []any) {
 	pattern := ""
 	if s := strings.TrimSpace(f.Search); s != "" {
 		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 	}
-	filter := `c.account_id = $1
+	return `c.account_id = $1
 		AND ($2 = '' OR c.labels @> ARRAY[$2::text])
 		AND ($3 = '' OR concat_ws(' ', c.first_name, c.last_name) ILIKE $3 OR c.identifier ILIKE $3
 			OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.account_id = c.account_id AND e.contact_id = c.id AND e.email ILIKE $3)
-			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`
-	var rows []contact.Contact
-	err = s.rd.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c WHERE `+filter+`
-		AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid))
-		ORDER BY c.created_at DESC, c.id DESC LIMIT $6`,
-		a.AccountID, f.Label, pattern, afterAt, afterID, args.limit())
-	if err != nil {
-		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
-	}
+			OR EXISTS (SELECT 1 FROM contact_phone_numbers p WHERE p.account_id = c.account_id AND p.contact_id = c.id AND p.phone_number LIKE $3))`,
+		[]any{a.AccountID, f.Label, pattern}
+}
+
+// countContacts counts the contacts f matches (0 without a query when
+// args.SkipTotal).
+func (s *Store) countContacts(ctx context.Context, a contact.Actor, f ContactFilter, args PageArgs) (int, error) {
 	var total int
-	if !args.SkipTotal {
-		if err := s.rd.GetContext(ctx, &total, `SELECT count(*) FROM contacts c WHERE `+filter,
-			a.AccountID, f.Label, pattern); err != nil {
-			return Page[contact.Contact]{}, fmt.Errorf("count contacts: %w", err)
-		}
+	if args.SkipTotal {
+		return 0, nil
 	}
-	return pageOf(rows, args, total, func(c contact.Contact) (time.Time, string) { return c.CreatedAt, c.ID }), nil
+	where, params := contactFilterSQL(a, f)
+	if err := s.rd.GetContext(ctx, &total, `SELECT count(*) FROM contacts c WHERE `+where, params...); err != nil {
+		return 0, fmt.Errorf("count contacts: %w", err)
+	}
+	return total, nil
 }
 
 // CreateContact validates f and inserts a contact. It returns UserErrors with

@@ -87,6 +87,12 @@ type eventRow struct {
 	Summary     []byte         `db:"summary"` // NULL: nil (json.RawMessage cannot scan NULL)
 }
 
+// event returns the row as an Event.
+func (r eventRow) event() contact.Event {
+	return contact.Event{ID: r.ID, AccountID: r.AccountID, Seq: r.Seq, Kind: contact.EventKind(r.Kind), OccurredAt: r.OccurredAt,
+		ActorUserID: r.ActorUserID, ContactIDs: r.ContactIDs, OperationID: r.OperationID, Summary: r.Summary}
+}
+
 // EventsAfter returns up to limit events of the account with a number
 // above seq, in order, kept for contact.EventRetention.
 func (s *Store) EventsAfter(ctx context.Context, accountID string, seq int64, limit int) ([]contact.Event, error) {
@@ -98,8 +104,7 @@ func (s *Store) EventsAfter(ctx context.Context, accountID string, seq int64, li
 	}
 	out := make([]contact.Event, len(rows))
 	for i, r := range rows {
-		out[i] = contact.Event{ID: r.ID, AccountID: r.AccountID, Seq: r.Seq, Kind: contact.EventKind(r.Kind), OccurredAt: r.OccurredAt,
-			ActorUserID: r.ActorUserID, ContactIDs: r.ContactIDs, OperationID: r.OperationID, Summary: r.Summary}
+		out[i] = r.event()
 	}
 	return out, nil
 }

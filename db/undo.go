@@ -81,7 +81,14 @@ type OperationsPage struct {
 // Operations returns the account's operations newest first; with
 // contactID, those that involved the contact or any contact merged into it.
 func (s *Store) Operations(ctx context.Context, a contact.Actor, contactID *string, page PageArgs) (OperationsPage, error) {
-	args := []any{a.AccountID, page.First + 1}
+	after, before, err := page.bounds()
+	if err != nil {
+		return OperationsPage{}, err
+	}
+	afterAt, afterID := after.at()
+	beforeAt, beforeID := before.at()
+	bounds, order := page.timeline("created_at", "id", true, 3)
+	args := []any{a.AccountID, page.limit(), afterAt, afterID, beforeAt, beforeID}
 	where := ""
 	if contactID != nil {
 		id := contact.CanonicalID(*contactID)
@@ -89,34 +96,18 @@ func (s *Store) Operations(ctx context.Context, a contact.Actor, contactID *stri
 			return OperationsPage{Nodes: []contact.Operation{}}, nil
 		}
 		args = append(args, id)
-		where = ` AND contact_ids && (SELECT array_agg(x) FROM (SELECT $3::uuid AS x UNION
-			SELECT old_contact_id FROM contact_redirects WHERE account_id = $1 AND new_contact_id = $3::uuid) ids)`
-	}
-	if page.After != "" {
-		cur, err := decodeCursor(page.After)
-		if err != nil {
-			return OperationsPage{}, err
-		}
-		args = append(args, cur.At, cur.ID)
-		n := len(args)
-		where += fmt.Sprintf(` AND (created_at, id) < ($%d, $%d)`, n-1, n)
+		where = ` AND contact_ids && (SELECT array_agg(x) FROM (SELECT $7::uuid AS x UNION
+			SELECT old_contact_id FROM contact_redirects WHERE account_id = $1 AND new_contact_id = $7::uuid) ids)`
 	}
 	var rows []opRow
-	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+opColumns+` FROM operation_journal WHERE account_id = $1`+where+`
-		ORDER BY created_at DESC, id DESC LIMIT $2`, args...); err != nil {
+	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+opColumns+` FROM operation_journal WHERE account_id = $1 AND `+bounds+where+`
+		ORDER BY `+order+` LIMIT $2`, args...); err != nil {
 		return OperationsPage{}, wrapf("operations", err)
 	}
-	out := OperationsPage{Nodes: []contact.Operation{}}
-	if len(rows) > page.First {
-		out.HasNextPage, rows = true, rows[:page.First]
-	}
-	for _, r := range rows {
-		out.Nodes = append(out.Nodes, *r.operation())
-	}
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		c := encodeCursor(last.CreatedAt, last.ID)
-		out.EndCursor = &c
+	p := pageOf(rows, page, 0, func(r opRow) (time.Time, string) { return r.CreatedAt, r.ID })
+	out := OperationsPage{Nodes: make([]contact.Operation, len(p.Nodes)), PageInfo: p.PageInfo}
+	for i, r := range p.Nodes {
+		out.Nodes[i] = *r.operation()
 	}
 	return out, nil
 }

@@ -144,43 +144,46 @@ const deliveryColumns = `id, webhook_id, event_id, event_seq, event_kind, status
 // webhook, newest event first. INVALID at ["after"] for a malformed cursor.
 func (s *Store) WebhookDeliveries(ctx context.Context, a contact.Actor, webhookID string, page PageArgs) (Page[contact.WebhookDelivery], error) {
 	out := Page[contact.WebhookDelivery]{Nodes: []contact.WebhookDelivery{}}
-	before := int64(1<<63 - 1)
-	if page.After != "" {
-		seq, err := decodeDeliveryCursor(page.After)
-		if err != nil {
-			return out, err
-		}
-		before = seq
+	after, err := decodeDeliveryCursor("after", page.After)
+	if err != nil {
+		return out, err
+	}
+	before, err := decodeDeliveryCursor("before", page.Before)
+	if err != nil {
+		return out, err
+	}
+	dir := "DESC"
+	if page.Backward {
+		dir = "ASC"
 	}
 	var rows []contact.WebhookDelivery
 	if err := s.rd.SelectContext(ctx, &rows, `SELECT `+deliveryColumns+` FROM webhook_deliveries
-		WHERE account_id = $1 AND webhook_id = $2 AND event_seq < $3 ORDER BY event_seq DESC LIMIT $4`,
-		a.AccountID, contact.CanonicalID(webhookID), before, page.First+1); err != nil {
+		WHERE account_id = $1 AND webhook_id = $2 AND ($3::bigint IS NULL OR event_seq < $3) AND ($4::bigint IS NULL OR event_seq > $4)
+		ORDER BY event_seq `+dir+` LIMIT $5`,
+		a.AccountID, contact.CanonicalID(webhookID), after, before, page.limit()); err != nil {
 		return out, wrapf("webhook deliveries", err)
 	}
-	if len(rows) > page.First {
-		rows, out.PageInfo.HasNextPage = rows[:page.First], true
-	}
-	if len(rows) > 0 {
-		out.Nodes = rows
-		c := base64.RawURLEncoding.EncodeToString([]byte("delivery|" + strconv.FormatInt(rows[len(rows)-1].EventSeq, 10)))
-		out.PageInfo.EndCursor = &c
-	}
-	return out, nil
+	return pageWithCursors(rows, page, 0, func(d contact.WebhookDelivery) string {
+		return base64.RawURLEncoding.EncodeToString([]byte("delivery|" + strconv.FormatInt(d.EventSeq, 10)))
+	}), nil
 }
 
-// decodeDeliveryCursor returns the event number a deliveries cursor points
-// after; INVALID at ["after"] when it is not one WebhookDeliveries issued.
-func decodeDeliveryCursor(s string) (int64, error) {
-	bad := contact.UserErrors{{Field: []string{"after"}, Message: "malformed cursor", Code: contact.Invalid}}
+// decodeDeliveryCursor returns the event number a deliveries cursor given
+// as argument arg points at (nil for none); INVALID at [arg] when it is not
+// one WebhookDeliveries issued.
+func decodeDeliveryCursor(arg, s string) (*int64, error) {
+	if s == "" {
+		return nil, nil //nolint:nilnil // no cursor is a valid answer
+	}
+	bad := contact.UserErrors{{Field: []string{arg}, Message: "malformed cursor", Code: contact.Invalid}}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return 0, bad
+		return nil, bad
 	}
 	n, ok := strings.CutPrefix(string(raw), "delivery|")
 	seq, err := strconv.ParseInt(n, 10, 64)
 	if !ok || err != nil || seq < 0 {
-		return 0, bad
+		return nil, bad
 	}
-	return seq, nil
+	return &seq, nil
 }

@@ -570,7 +570,7 @@ func readCorpus(ids readIDs) []readCase {
 		{name: "with pageInfo on contacts", query: `{ contacts(first: 3) { pageInfo { hasNextPage endCursor } nodes { id } } }`},
 		{name: "with pageInfo on conversations", query: `{ contacts(first: 3) { nodes { id conversations(first: 1) { pageInfo { hasNextPage endCursor } nodes { id } } } } }`},
 		{name: "with pageInfo on messages", vars: full, query: `query($id: ID!) { contact(id: $id) { conversations(first: 12) { nodes { messages(first: 2) { pageInfo { hasNextPage } nodes { id } } } } } }`},
-		{name: "with edges (not in the schema)", errs: true, query: `{ contacts(first: 3) { edges { node { id } } } }`},
+		{name: "Relay edges", query: `{ contacts(first: 3) { edges { cursor node { id } } pageInfo { startCursor hasPreviousPage } } }`},
 		{name: "with after", query: `{ contacts(first: 2, after: null) { nodes { id } } }`},
 		{name: "with after on conversations", vars: full, query: `query($id: ID!) { contact(id: $id) { conversations(first: 2, after: null) { nodes { id } } } }`},
 		{name: "with a bad cursor", errs: true, query: `{ contacts(first: 2, after: "garbage") { nodes { id } } }`},

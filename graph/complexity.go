@@ -26,7 +26,10 @@ const (
 // may return, so nested connections multiply and the complexity limit bounds
 // the rows one request can ask for. An empty page (first: 0) still pays for
 // its selection once, so a totalCount under it is not free.
-func pageCost(childComplexity int, first *int, _ *string) int {
+func pageCost(childComplexity int, first *int, _ *string, last *int, _ *string) int {
+	if last != nil && first == nil {
+		first = last
+	}
 	return 1 + childComplexity*max(db.NewPageArgs(first, nil).First, 1)
 }
 
@@ -46,8 +49,8 @@ func newComplexity() ComplexityRoot {
 	c.ContactPreview.Reminders = pageCost
 	c.ContactPreview.TrainingSnapshots = pageCost
 	c.Conversation.Messages = pageCost
-	c.Query.Contacts = func(childComplexity int, first *int, after *string, search, label *string) int {
-		cost := pageCost(childComplexity, first, after)
+	c.Query.Contacts = func(childComplexity int, first *int, after *string, last *int, before *string, _ *db.ContactOrder, search, label *string) int {
+		cost := pageCost(childComplexity, first, after, last, before)
 		if search != nil && *search != "" {
 			cost += searchCost
 		}
@@ -55,6 +58,9 @@ func newComplexity() ComplexityRoot {
 			cost += labelFilterCost
 		}
 		return cost
+	}
+	c.Query.Nodes = func(childComplexity int, ids []string) int {
+		return 1 + childComplexity*max(len(ids), 1)
 	}
 	c.Mutation.MergeContacts = func(childComplexity int, _ contact.MergeInput) int {
 		return contactOperationCost + childComplexity

@@ -76,15 +76,20 @@ func countCost(oc *graphql.OperationContext, schema *ast.Schema, set ast.Selecti
 					total = min(total+price*mult, saturation)
 				}
 			}
-			childMult = min(mult*max(pageSize(f.ArgumentMap(oc.Variables)["first"]), 1), saturation)
+			args := f.ArgumentMap(oc.Variables)
+			size := args["first"]
+			if size == nil {
+				size = args["last"]
+			}
+			childMult = min(mult*max(pageSize(size), 1), saturation)
 		}
 		total = min(total+countCost(oc, schema, f.Selections, child, childMult, false), saturation)
 	}
 	return total
 }
 
-// pageSize returns the page size a `first` argument asks for, as the store
-// clamps it.
+// pageSize returns the page size a `first` (or `last`) argument asks for,
+// as the store clamps it.
 func pageSize(first any) int {
 	var p *int
 	if n, ok := first.(int64); ok {

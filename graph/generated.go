@@ -58,18 +58,24 @@ type ComplexityRoot struct {
 	}
 
 	ApplicationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
+	ApplicationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Contact struct {
 		AdditionalAttributes func(childComplexity int) int
-		Applications         func(childComplexity int, first *int, after *string) int
+		Applications         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Assignees            func(childComplexity int) int
 		Blocked              func(childComplexity int) int
-		ContactInboxes       func(childComplexity int, first *int, after *string) int
-		Conversations        func(childComplexity int, first *int, after *string) int
+		ContactInboxes       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Conversations        func(childComplexity int, first *int, after *string, last *int, before *string) int
 		CreatedAt            func(childComplexity int) int
 		CustomAttributes     func(childComplexity int) int
 		DocumentList         func(childComplexity int) int
@@ -84,25 +90,31 @@ type ComplexityRoot struct {
 		MergedContactIds     func(childComplexity int) int
 		Misc                 func(childComplexity int) int
 		Name                 func(childComplexity int) int
-		Notes                func(childComplexity int, first *int, after *string) int
-		Operations           func(childComplexity int, first *int, after *string) int
+		Notes                func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Operations           func(childComplexity int, first *int, after *string, last *int, before *string) int
 		OutreachConfigID     func(childComplexity int) int
 		PhoneNumber          func(childComplexity int) int
 		PhoneNumberList      func(childComplexity int) int
 		PipelineID           func(childComplexity int) int
 		PipelineStage        func(childComplexity int) int
-		Reminders            func(childComplexity int, first *int, after *string) int
+		Reminders            func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status               func(childComplexity int) int
 		Thumbnail            func(childComplexity int) int
-		TrainingSnapshots    func(childComplexity int, first *int, after *string) int
+		TrainingSnapshots    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		UpdatedAt            func(childComplexity int) int
 		Version              func(childComplexity int) int
 	}
 
 	ContactConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ContactEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ContactEvent struct {
@@ -126,9 +138,15 @@ type ComplexityRoot struct {
 	}
 
 	ContactInboxConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ContactInboxEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ContactNote struct {
@@ -139,9 +157,15 @@ type ComplexityRoot struct {
 	}
 
 	ContactNoteConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ContactNoteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ContactOperation struct {
@@ -159,18 +183,24 @@ type ComplexityRoot struct {
 	}
 
 	ContactOperationConnection struct {
+		Edges    func(childComplexity int) int
 		Nodes    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
 	}
 
+	ContactOperationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ContactPreview struct {
 		AdditionalAttributes func(childComplexity int) int
-		Applications         func(childComplexity int, first *int, after *string) int
+		Applications         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Assignees            func(childComplexity int) int
 		Blocked              func(childComplexity int) int
 		ContactID            func(childComplexity int) int
-		ContactInboxes       func(childComplexity int, first *int, after *string) int
-		Conversations        func(childComplexity int, first *int, after *string) int
+		ContactInboxes       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Conversations        func(childComplexity int, first *int, after *string, last *int, before *string) int
 		CreatedAt            func(childComplexity int) int
 		CustomAttributes     func(childComplexity int) int
 		DocumentList         func(childComplexity int) int
@@ -183,16 +213,16 @@ type ComplexityRoot struct {
 		LastName             func(childComplexity int) int
 		Misc                 func(childComplexity int) int
 		Name                 func(childComplexity int) int
-		Notes                func(childComplexity int, first *int, after *string) int
+		Notes                func(childComplexity int, first *int, after *string, last *int, before *string) int
 		OutreachConfigID     func(childComplexity int) int
 		PhoneNumber          func(childComplexity int) int
 		PhoneNumberList      func(childComplexity int) int
 		PipelineID           func(childComplexity int) int
 		PipelineStage        func(childComplexity int) int
-		Reminders            func(childComplexity int, first *int, after *string) int
+		Reminders            func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status               func(childComplexity int) int
 		Thumbnail            func(childComplexity int) int
-		TrainingSnapshots    func(childComplexity int, first *int, after *string) int
+		TrainingSnapshots    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		UpdatedAt            func(childComplexity int) int
 		Version              func(childComplexity int) int
 	}
@@ -204,16 +234,22 @@ type ComplexityRoot struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Inbox     func(childComplexity int) int
-		Messages  func(childComplexity int, first *int, after *string) int
+		Messages  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status    func(childComplexity int) int
 		Subject   func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 	}
 
 	ConversationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ConversationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CreateApplicationPayload struct {
@@ -326,9 +362,15 @@ type ComplexityRoot struct {
 	}
 
 	MessageConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	MessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -353,16 +395,20 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Query struct {
 		Contact           func(childComplexity int, id string) int
-		ContactOperations func(childComplexity int, contactID *string, first *int, after *string) int
-		Contacts          func(childComplexity int, first *int, after *string, search *string, label *string) int
+		ContactOperations func(childComplexity int, contactID *string, first *int, after *string, last *int, before *string) int
+		Contacts          func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *db.ContactOrder, search *string, label *string) int
 		Conversation      func(childComplexity int, id string) int
 		Inboxes           func(childComplexity int) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
 		Viewer            func(childComplexity int) int
 		Webhooks          func(childComplexity int) int
 	}
@@ -376,9 +422,15 @@ type ComplexityRoot struct {
 	}
 
 	ReminderConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ReminderEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SeparateContactPayload struct {
@@ -416,9 +468,15 @@ type ComplexityRoot struct {
 	}
 
 	TrainingSnapshotConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TrainingSnapshotEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	UndoBlocker struct {
@@ -462,7 +520,7 @@ type ComplexityRoot struct {
 
 	Webhook struct {
 		CreatedAt   func(childComplexity int) int
-		Deliveries  func(childComplexity int, first *int, after *string) int
+		Deliveries  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description func(childComplexity int) int
 		EventKinds  func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -483,8 +541,14 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDeliveryConnection struct {
+		Edges    func(childComplexity int) int
 		Nodes    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -496,13 +560,13 @@ type ContactResolver interface {
 	Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error)
 
 	MergedContactIds(ctx context.Context, obj *contact.Contact) ([]string, error)
-	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
-	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error)
-	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
-	Operations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactOperationConnection, error)
-	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error)
-	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
-	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
+	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ConversationConnection, error)
+	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ApplicationConnection, error)
+	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactNoteConnection, error)
+	Operations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactOperationConnection, error)
+	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ReminderConnection, error)
+	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.TrainingSnapshotConnection, error)
+	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactInboxConnection, error)
 }
 type ContactEventResolver interface {
 	Kind(ctx context.Context, obj *contact.Event) (model.ContactEventKind, error)
@@ -535,18 +599,18 @@ type ContactPreviewResolver interface {
 
 	Assignees(ctx context.Context, obj *contact.Contact) ([]contact.User, error)
 
-	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error)
-	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error)
-	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error)
-	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error)
-	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error)
-	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error)
+	Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ConversationConnection, error)
+	Applications(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ApplicationConnection, error)
+	Notes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactNoteConnection, error)
+	Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ReminderConnection, error)
+	TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.TrainingSnapshotConnection, error)
+	ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactInboxConnection, error)
 }
 type ConversationResolver interface {
 	Contact(ctx context.Context, obj *contact.Conversation) (*contact.Contact, error)
 	Inbox(ctx context.Context, obj *contact.Conversation) (*contact.Inbox, error)
 	Assignees(ctx context.Context, obj *contact.Conversation) ([]contact.User, error)
-	Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string) (*model.MessageConnection, error)
+	Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string, last *int, before *string) (*model.MessageConnection, error)
 }
 type MessageResolver interface {
 	Sender(ctx context.Context, obj *contact.Message) (model.Sender, error)
@@ -573,12 +637,14 @@ type MutationResolver interface {
 	DeleteWebhook(ctx context.Context, id string) (*model.DeleteWebhookPayload, error)
 }
 type QueryResolver interface {
+	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*contact.User, error)
 	Contact(ctx context.Context, id string) (*contact.Contact, error)
-	Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error)
+	Contacts(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *db.ContactOrder, search *string, label *string) (*model.ContactConnection, error)
 	Conversation(ctx context.Context, id string) (*contact.Conversation, error)
 	Inboxes(ctx context.Context) ([]contact.Inbox, error)
-	ContactOperations(ctx context.Context, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error)
+	ContactOperations(ctx context.Context, contactID *string, first *int, after *string, last *int, before *string) (*model.ContactOperationConnection, error)
 	Webhooks(ctx context.Context) ([]contact.Webhook, error)
 }
 type SubscriptionResolver interface {
@@ -587,7 +653,7 @@ type SubscriptionResolver interface {
 type WebhookResolver interface {
 	EventKinds(ctx context.Context, obj *contact.Webhook) ([]model.ContactEventKind, error)
 
-	Deliveries(ctx context.Context, obj *contact.Webhook, first *int, after *string) (*model.WebhookDeliveryConnection, error)
+	Deliveries(ctx context.Context, obj *contact.Webhook, first *int, after *string, last *int, before *string) (*model.WebhookDeliveryConnection, error)
 }
 type WebhookDeliveryResolver interface {
 	EventKind(ctx context.Context, obj *contact.WebhookDelivery) (model.ContactEventKind, error)
@@ -636,6 +702,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Application.Status(childComplexity), true
 
+	case "ApplicationConnection.edges":
+		if e.ComplexityRoot.ApplicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationConnection.Edges(childComplexity), true
 	case "ApplicationConnection.nodes":
 		if e.ComplexityRoot.ApplicationConnection.Nodes == nil {
 			break
@@ -655,6 +727,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApplicationConnection.TotalCount(childComplexity), true
 
+	case "ApplicationEdge.cursor":
+		if e.ComplexityRoot.ApplicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEdge.Cursor(childComplexity), true
+	case "ApplicationEdge.node":
+		if e.ComplexityRoot.ApplicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
 	case "Contact.additionalAttributes":
 		if e.ComplexityRoot.Contact.AdditionalAttributes == nil {
 			break
@@ -671,7 +756,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Applications(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Applications(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.assignees":
 		if e.ComplexityRoot.Contact.Assignees == nil {
 			break
@@ -694,7 +779,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.ContactInboxes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.ContactInboxes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.conversations":
 		if e.ComplexityRoot.Contact.Conversations == nil {
 			break
@@ -705,7 +790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Conversations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.createdAt":
 		if e.ComplexityRoot.Contact.CreatedAt == nil {
 			break
@@ -800,7 +885,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Notes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Notes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.operations":
 		if e.ComplexityRoot.Contact.Operations == nil {
 			break
@@ -811,7 +896,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Operations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Operations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.outreachConfigId":
 		if e.ComplexityRoot.Contact.OutreachConfigID == nil {
 			break
@@ -852,7 +937,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.Reminders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.Reminders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.status":
 		if e.ComplexityRoot.Contact.Status == nil {
 			break
@@ -875,7 +960,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Contact.TrainingSnapshots(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Contact.TrainingSnapshots(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Contact.updatedAt":
 		if e.ComplexityRoot.Contact.UpdatedAt == nil {
 			break
@@ -889,6 +974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Version(childComplexity), true
 
+	case "ContactConnection.edges":
+		if e.ComplexityRoot.ContactConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.Edges(childComplexity), true
 	case "ContactConnection.nodes":
 		if e.ComplexityRoot.ContactConnection.Nodes == nil {
 			break
@@ -907,6 +998,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+
+	case "ContactEdge.cursor":
+		if e.ComplexityRoot.ContactEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Cursor(childComplexity), true
+	case "ContactEdge.node":
+		if e.ComplexityRoot.ContactEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Node(childComplexity), true
 
 	case "ContactEvent.actor":
 		if e.ComplexityRoot.ContactEvent.Actor == nil {
@@ -994,6 +1098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactInbox.SourceID(childComplexity), true
 
+	case "ContactInboxConnection.edges":
+		if e.ComplexityRoot.ContactInboxConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactInboxConnection.Edges(childComplexity), true
 	case "ContactInboxConnection.nodes":
 		if e.ComplexityRoot.ContactInboxConnection.Nodes == nil {
 			break
@@ -1012,6 +1122,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactInboxConnection.TotalCount(childComplexity), true
+
+	case "ContactInboxEdge.cursor":
+		if e.ComplexityRoot.ContactInboxEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactInboxEdge.Cursor(childComplexity), true
+	case "ContactInboxEdge.node":
+		if e.ComplexityRoot.ContactInboxEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactInboxEdge.Node(childComplexity), true
 
 	case "ContactNote.author":
 		if e.ComplexityRoot.ContactNote.Author == nil {
@@ -1038,6 +1161,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactNote.ID(childComplexity), true
 
+	case "ContactNoteConnection.edges":
+		if e.ComplexityRoot.ContactNoteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactNoteConnection.Edges(childComplexity), true
 	case "ContactNoteConnection.nodes":
 		if e.ComplexityRoot.ContactNoteConnection.Nodes == nil {
 			break
@@ -1056,6 +1185,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactNoteConnection.TotalCount(childComplexity), true
+
+	case "ContactNoteEdge.cursor":
+		if e.ComplexityRoot.ContactNoteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactNoteEdge.Cursor(childComplexity), true
+	case "ContactNoteEdge.node":
+		if e.ComplexityRoot.ContactNoteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactNoteEdge.Node(childComplexity), true
 
 	case "ContactOperation.actor":
 		if e.ComplexityRoot.ContactOperation.Actor == nil {
@@ -1124,6 +1266,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactOperation.UndoneBy(childComplexity), true
 
+	case "ContactOperationConnection.edges":
+		if e.ComplexityRoot.ContactOperationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperationConnection.Edges(childComplexity), true
 	case "ContactOperationConnection.nodes":
 		if e.ComplexityRoot.ContactOperationConnection.Nodes == nil {
 			break
@@ -1136,6 +1284,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactOperationConnection.PageInfo(childComplexity), true
+
+	case "ContactOperationEdge.cursor":
+		if e.ComplexityRoot.ContactOperationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperationEdge.Cursor(childComplexity), true
+	case "ContactOperationEdge.node":
+		if e.ComplexityRoot.ContactOperationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactOperationEdge.Node(childComplexity), true
 
 	case "ContactPreview.additionalAttributes":
 		if e.ComplexityRoot.ContactPreview.AdditionalAttributes == nil {
@@ -1153,7 +1314,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.Applications(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.Applications(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.assignees":
 		if e.ComplexityRoot.ContactPreview.Assignees == nil {
 			break
@@ -1182,7 +1343,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.ContactInboxes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.ContactInboxes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.conversations":
 		if e.ComplexityRoot.ContactPreview.Conversations == nil {
 			break
@@ -1193,7 +1354,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.Conversations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.createdAt":
 		if e.ComplexityRoot.ContactPreview.CreatedAt == nil {
 			break
@@ -1276,7 +1437,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.Notes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.Notes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.outreachConfigId":
 		if e.ComplexityRoot.ContactPreview.OutreachConfigID == nil {
 			break
@@ -1317,7 +1478,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.Reminders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.Reminders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.status":
 		if e.ComplexityRoot.ContactPreview.Status == nil {
 			break
@@ -1340,7 +1501,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ContactPreview.TrainingSnapshots(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.ContactPreview.TrainingSnapshots(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "ContactPreview.updatedAt":
 		if e.ComplexityRoot.ContactPreview.UpdatedAt == nil {
 			break
@@ -1400,7 +1561,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Conversation.Messages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Conversation.Messages(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Conversation.status":
 		if e.ComplexityRoot.Conversation.Status == nil {
 			break
@@ -1420,6 +1581,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Conversation.UpdatedAt(childComplexity), true
 
+	case "ConversationConnection.edges":
+		if e.ComplexityRoot.ConversationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationConnection.Edges(childComplexity), true
 	case "ConversationConnection.nodes":
 		if e.ComplexityRoot.ConversationConnection.Nodes == nil {
 			break
@@ -1438,6 +1605,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConversationConnection.TotalCount(childComplexity), true
+
+	case "ConversationEdge.cursor":
+		if e.ComplexityRoot.ConversationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEdge.Cursor(childComplexity), true
+	case "ConversationEdge.node":
+		if e.ComplexityRoot.ConversationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEdge.Node(childComplexity), true
 
 	case "CreateApplicationPayload.application":
 		if e.ComplexityRoot.CreateApplicationPayload.Application == nil {
@@ -1787,6 +1967,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Message.SenderType(childComplexity), true
 
+	case "MessageConnection.edges":
+		if e.ComplexityRoot.MessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageConnection.Edges(childComplexity), true
 	case "MessageConnection.nodes":
 		if e.ComplexityRoot.MessageConnection.Nodes == nil {
 			break
@@ -1805,6 +1991,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessageConnection.TotalCount(childComplexity), true
+
+	case "MessageEdge.cursor":
+		if e.ComplexityRoot.MessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageEdge.Cursor(childComplexity), true
+	case "MessageEdge.node":
+		if e.ComplexityRoot.MessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageEdge.Node(childComplexity), true
 
 	case "Mutation.createApplication":
 		if e.ComplexityRoot.Mutation.CreateApplication == nil {
@@ -2017,6 +2216,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Query.contact":
 		if e.ComplexityRoot.Query.Contact == nil {
@@ -2039,7 +2250,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ContactOperations(childComplexity, args["contactId"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.ContactOperations(childComplexity, args["contactId"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.contacts":
 		if e.ComplexityRoot.Query.Contacts == nil {
 			break
@@ -2050,7 +2261,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["search"].(*string), args["label"].(*string)), true
+		return e.ComplexityRoot.Query.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*db.ContactOrder), args["search"].(*string), args["label"].(*string)), true
 	case "Query.conversation":
 		if e.ComplexityRoot.Query.Conversation == nil {
 			break
@@ -2069,6 +2280,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Inboxes(childComplexity), true
 
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2113,6 +2346,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reminder.Title(childComplexity), true
 
+	case "ReminderConnection.edges":
+		if e.ComplexityRoot.ReminderConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReminderConnection.Edges(childComplexity), true
 	case "ReminderConnection.nodes":
 		if e.ComplexityRoot.ReminderConnection.Nodes == nil {
 			break
@@ -2131,6 +2370,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReminderConnection.TotalCount(childComplexity), true
+
+	case "ReminderEdge.cursor":
+		if e.ComplexityRoot.ReminderEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReminderEdge.Cursor(childComplexity), true
+	case "ReminderEdge.node":
+		if e.ComplexityRoot.ReminderEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReminderEdge.Node(childComplexity), true
 
 	case "SeparateContactPayload.dryRun":
 		if e.ComplexityRoot.SeparateContactPayload.DryRun == nil {
@@ -2273,6 +2525,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrainingSnapshot.ID(childComplexity), true
 
+	case "TrainingSnapshotConnection.edges":
+		if e.ComplexityRoot.TrainingSnapshotConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingSnapshotConnection.Edges(childComplexity), true
 	case "TrainingSnapshotConnection.nodes":
 		if e.ComplexityRoot.TrainingSnapshotConnection.Nodes == nil {
 			break
@@ -2291,6 +2549,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrainingSnapshotConnection.TotalCount(childComplexity), true
+
+	case "TrainingSnapshotEdge.cursor":
+		if e.ComplexityRoot.TrainingSnapshotEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingSnapshotEdge.Cursor(childComplexity), true
+	case "TrainingSnapshotEdge.node":
+		if e.ComplexityRoot.TrainingSnapshotEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingSnapshotEdge.Node(childComplexity), true
 
 	case "UndoBlocker.contactId":
 		if e.ComplexityRoot.UndoBlocker.ContactID == nil {
@@ -2440,7 +2711,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Webhook.description":
 		if e.ComplexityRoot.Webhook.Description == nil {
 			break
@@ -2527,6 +2798,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
 
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
 	case "WebhookDeliveryConnection.nodes":
 		if e.ComplexityRoot.WebhookDeliveryConnection.Nodes == nil {
 			break
@@ -2540,6 +2817,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
 
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2550,6 +2840,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputChildRecordAssignment,
 		ec.unmarshalInputContactFieldSplit,
+		ec.unmarshalInputContactOrder,
 		ec.unmarshalInputCreateApplicationInput,
 		ec.unmarshalInputCreateContactInboxInput,
 		ec.unmarshalInputCreateContactInput,
@@ -2696,8 +2987,33 @@ else is an INVALID error.
 """
 scalar Time @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
+"""
+An object with a global id (Relay's object identification): every object with an
+` + "`" + `id` + "`" + ` implements it, and ` + "`" + `node(id:)` + "`" + ` finds any of them by id alone.
+"""
+interface Node {
+  "The object's id: opaque, unique across every type of the account."
+  id: ID!
+}
+
 "Reads. Every field needs an API token and sees only that token's account."
 type Query {
+  """
+  The object with this id, whatever its type (Relay's refetch); null when the id is
+  unknown, malformed, of another account, or of a contact merged away or deleted.
+  """
+  node(
+    "An id of any object of the account."
+    id: ID!
+  ): Node
+  """
+  The objects with these ids, in the order given, null for each id ` + "`" + `node` + "`" + ` would not
+  find. At most 100 ids (more is an INVALID error).
+  """
+  nodes(
+    "Ids of any objects of the account."
+    ids: [ID!]!
+  ): [Node]!
   "The user the API token belongs to."
   viewer: User!
   """
@@ -2714,6 +3030,12 @@ type Query {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
+    "The order of the list; newest first (` + "`" + `{field: CREATED_AT, direction: DESC}` + "`" + `) when omitted. A cursor is valid only for the order it came from (INVALID otherwise)."
+    orderBy: ContactOrder
     """
     Case-insensitive substring of the full name, identifier, an email or a phone number
     (phone numbers are stored as E.164, e.g. +14155550123). Blank matches every contact.
@@ -2740,6 +3062,10 @@ type Query {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactOperationConnection!
 }
 
@@ -2906,7 +3232,7 @@ enum ContactEventKind {
 """
 One committed change. The same JSON, without ` + "`" + `contact` + "`" + `, is the body of a webhook delivery.
 """
-type ContactEvent {
+type ContactEvent implements Node {
   "The event's id (opaque); pass it as ` + "`" + `after` + "`" + ` to resume a subscription after this event."
   id: ID!
   "The event's number in its account, in commit order."
@@ -2951,10 +3277,14 @@ enum UserErrorCode {
 
 "Where a page ends and whether more follow."
 type PageInfo {
-  "Whether more items follow this page."
+  "Whether more items follow this page. When paging back with ` + "`" + `last` + "`" + `, true when ` + "`" + `before` + "`" + ` was given."
   hasNextPage: Boolean!
   "Pass as ` + "`" + `after` + "`" + ` to get the next page; null on an empty page."
   endCursor: String
+  "Whether items come before this page. When paging forward with ` + "`" + `first` + "`" + `, true when ` + "`" + `after` + "`" + ` was given."
+  hasPreviousPage: Boolean!
+  "Pass as ` + "`" + `before` + "`" + ` (with ` + "`" + `last` + "`" + `) to get the previous page; null on an empty page."
+  startCursor: String
 }
 
 "What a user may do in the account."
@@ -2966,7 +3296,7 @@ enum Role {
 }
 
 "A person with API access to the account."
-type User {
+type User implements Node {
   "The user's id (opaque)."
   id: ID!
   "The user's name."
@@ -2980,7 +3310,7 @@ type User {
 }
 
 "A channel through which conversations arrive, e.g. a website chat."
-type Inbox {
+type Inbox implements Node {
   "The inbox's id (opaque)."
   id: ID!
   "The inbox's display name."
@@ -3000,7 +3330,7 @@ type Document {
 }
 
 "A person known to the account."
-type Contact {
+type Contact implements Node {
   "The contact's id (opaque). After a merge into another contact, ` + "`" + `contact(id:)` + "`" + ` still resolves it to the survivor."
   id: ID!
   "Null when not set."
@@ -3059,6 +3389,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ConversationConnection!
   "The contact's job applications, oldest first."
   applications(
@@ -3066,6 +3400,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ApplicationConnection!
   "The notes about the contact, oldest first."
   notes(
@@ -3073,6 +3411,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactNoteConnection!
   "Merges, separations and undos that involved this contact or a contact merged into it, newest first."
   operations(
@@ -3080,6 +3422,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactOperationConnection!
   "The reminders about the contact, oldest first."
   reminders(
@@ -3087,6 +3433,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ReminderConnection!
   "The contact's training snapshots, oldest first."
   trainingSnapshots(
@@ -3094,6 +3444,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): TrainingSnapshotConnection!
   "The contact's identities in inboxes, oldest first."
   contactInboxes(
@@ -3101,6 +3455,10 @@ type Contact {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactInboxConnection!
 }
 
@@ -3166,6 +3524,10 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ConversationConnection!
   "The contact's job applications, oldest first."
   applications(
@@ -3173,6 +3535,10 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ApplicationConnection!
   "The notes about the contact, oldest first."
   notes(
@@ -3180,6 +3546,10 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactNoteConnection!
   "The reminders about the contact, oldest first."
   reminders(
@@ -3187,6 +3557,10 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ReminderConnection!
   "The contact's training snapshots, oldest first."
   trainingSnapshots(
@@ -3194,6 +3568,10 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): TrainingSnapshotConnection!
   "The contact's identities in inboxes, oldest first."
   contactInboxes(
@@ -3201,11 +3579,15 @@ type ContactPreview {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): ContactInboxConnection!
 }
 
 "A contact's identity in one inbox: the id the inbox's channel knows the contact by."
-type ContactInbox {
+type ContactInbox implements Node {
   "The identity's id (opaque)."
   id: ID!
   "The contact's id in the inbox's channel; unique within the inbox."
@@ -3229,7 +3611,7 @@ enum ConversationStatus {
 }
 
 "A thread of messages with one contact in one inbox."
-type Conversation {
+type Conversation implements Node {
   "The conversation's id (opaque)."
   id: ID!
   "Free text naming the channel; defaults to the inbox's channelType."
@@ -3250,6 +3632,10 @@ type Conversation {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): MessageConnection!
   "When the conversation was opened."
   createdAt: Time!
@@ -3271,7 +3657,7 @@ enum SenderType {
 union Sender = Contact | User
 
 "One entry of a conversation's timeline."
-type Message {
+type Message implements Node {
   "The message's id (opaque)."
   id: ID!
   "The message text, as given."
@@ -3287,7 +3673,7 @@ type Message {
 }
 
 "A job application of a contact."
-type Application {
+type Application implements Node {
   "The application's id (opaque)."
   id: ID!
   "Null when not set."
@@ -3299,7 +3685,7 @@ type Application {
 }
 
 "A note about a contact, written by a user."
-type ContactNote {
+type ContactNote implements Node {
   "The note's id (opaque)."
   id: ID!
   "The note's text, trimmed."
@@ -3311,7 +3697,7 @@ type ContactNote {
 }
 
 "A to-do about a contact."
-type Reminder {
+type Reminder implements Node {
   "The reminder's id (opaque)."
   id: ID!
   "What to do, trimmed."
@@ -3325,7 +3711,7 @@ type Reminder {
 }
 
 "A JSON object captured for a contact."
-type TrainingSnapshot {
+type TrainingSnapshot implements Node {
   "The snapshot's id (opaque)."
   id: ID!
   "The captured object; {} when created without data."
@@ -3334,8 +3720,46 @@ type TrainingSnapshot {
   createdAt: Time!
 }
 
+"How to order ` + "`" + `contacts` + "`" + `."
+input ContactOrder {
+  "The value to order by."
+  field: ContactOrderField!
+  "Ascending or descending; ties are broken by id in the same direction."
+  direction: OrderDirection!
+}
+
+"What ` + "`" + `contacts` + "`" + ` can be ordered by."
+enum ContactOrderField {
+  "When the contact was created."
+  CREATED_AT
+  "When the contact last changed."
+  UPDATED_AT
+  "The contact's latest message; contacts without messages come first in ascending order and last in descending order."
+  LAST_ACTIVITY_AT
+  "The full name, case-insensitively (first and last name joined by a space)."
+  NAME
+}
+
+"A direction of order."
+enum OrderDirection {
+  "Smallest first."
+  ASC
+  "Largest first."
+  DESC
+}
+
+"A Contact in a page, with the cursor of its position."
+type ContactEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this contact."
+  cursor: String!
+  "The contact."
+  node: Contact!
+}
+
 "A page of contacts."
 type ContactConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ContactEdge!]!
   "The contacts of this page."
   nodes: [Contact!]!
   "Whether more follow, and the cursor to get them."
@@ -3344,8 +3768,18 @@ type ContactConnection {
   totalCount: Int!
 }
 
+"A Conversation in a page, with the cursor of its position."
+type ConversationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this conversation."
+  cursor: String!
+  "The conversation."
+  node: Conversation!
+}
+
 "A page of conversations."
 type ConversationConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ConversationEdge!]!
   "The conversations of this page."
   nodes: [Conversation!]!
   "Whether more follow, and the cursor to get them."
@@ -3354,8 +3788,18 @@ type ConversationConnection {
   totalCount: Int!
 }
 
+"A Message in a page, with the cursor of its position."
+type MessageEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this message."
+  cursor: String!
+  "The message."
+  node: Message!
+}
+
 "A page of messages."
 type MessageConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [MessageEdge!]!
   "The messages of this page."
   nodes: [Message!]!
   "Whether more follow, and the cursor to get them."
@@ -3364,8 +3808,18 @@ type MessageConnection {
   totalCount: Int!
 }
 
+"A Application in a page, with the cursor of its position."
+type ApplicationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this application."
+  cursor: String!
+  "The application."
+  node: Application!
+}
+
 "A page of job applications."
 type ApplicationConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ApplicationEdge!]!
   "The applications of this page."
   nodes: [Application!]!
   "Whether more follow, and the cursor to get them."
@@ -3374,8 +3828,18 @@ type ApplicationConnection {
   totalCount: Int!
 }
 
+"A ContactNote in a page, with the cursor of its position."
+type ContactNoteEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this contactNote."
+  cursor: String!
+  "The contactNote."
+  node: ContactNote!
+}
+
 "A page of notes."
 type ContactNoteConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ContactNoteEdge!]!
   "The notes of this page."
   nodes: [ContactNote!]!
   "Whether more follow, and the cursor to get them."
@@ -3384,8 +3848,18 @@ type ContactNoteConnection {
   totalCount: Int!
 }
 
+"A Reminder in a page, with the cursor of its position."
+type ReminderEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this reminder."
+  cursor: String!
+  "The reminder."
+  node: Reminder!
+}
+
 "A page of reminders."
 type ReminderConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ReminderEdge!]!
   "The reminders of this page."
   nodes: [Reminder!]!
   "Whether more follow, and the cursor to get them."
@@ -3394,8 +3868,18 @@ type ReminderConnection {
   totalCount: Int!
 }
 
+"A TrainingSnapshot in a page, with the cursor of its position."
+type TrainingSnapshotEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this trainingSnapshot."
+  cursor: String!
+  "The trainingSnapshot."
+  node: TrainingSnapshot!
+}
+
 "A page of training snapshots."
 type TrainingSnapshotConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [TrainingSnapshotEdge!]!
   "The snapshots of this page."
   nodes: [TrainingSnapshot!]!
   "Whether more follow, and the cursor to get them."
@@ -3404,8 +3888,18 @@ type TrainingSnapshotConnection {
   totalCount: Int!
 }
 
+"A ContactInbox in a page, with the cursor of its position."
+type ContactInboxEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this contactInbox."
+  cursor: String!
+  "The contactInbox."
+  node: ContactInbox!
+}
+
 "A page of inbox identities."
 type ContactInboxConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ContactInboxEdge!]!
   "The identities of this page."
   nodes: [ContactInbox!]!
   "Whether more follow, and the cursor to get them."
@@ -3824,7 +4318,7 @@ enum ContactOperationKind {
 }
 
 "One entry of the operation journal: a merge, separation or undo."
-type ContactOperation {
+type ContactOperation implements Node {
   "The entry's id (opaque); pass it to ` + "`" + `undoContactOperation` + "`" + `."
   id: ID!
   "What the operation did."
@@ -3863,8 +4357,18 @@ type UndoBlocker {
   message: String!
 }
 
+"A ContactOperation in a page, with the cursor of its position."
+type ContactOperationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this contactOperation."
+  cursor: String!
+  "The contactOperation."
+  node: ContactOperation!
+}
+
 "A page of journal entries, newest first."
 type ContactOperationConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [ContactOperationEdge!]!
   "The entries of this page."
   nodes: [ContactOperation!]!
   "Whether more follow, and the cursor to get them."
@@ -4189,7 +4693,7 @@ type DeleteWebhookPayload {
 }
 
 "An HTTP endpoint that receives the account's contact events."
-type Webhook {
+type Webhook implements Node {
   "The webhook's id."
   id: ID!
   "Where events are POSTed."
@@ -4206,11 +4710,25 @@ type Webhook {
     first: Int
     "The ` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page; omit for the first page. A malformed cursor is an INVALID error."
     after: String
+    "Backward pagination: the page size counting back from ` + "`" + `before` + "`" + ` (or from the end), with the same bounds as ` + "`" + `first` + "`" + `. Give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both (INVALID)."
+    last: Int
+    "The ` + "`" + `pageInfo.startCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) to page back from; omit with ` + "`" + `last` + "`" + ` for the last page. A malformed cursor is an INVALID error."
+    before: String
   ): WebhookDeliveryConnection!
+}
+
+"A WebhookDelivery in a page, with the cursor of its position."
+type WebhookDeliveryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from this webhookDelivery."
+  cursor: String!
+  "The webhookDelivery."
+  node: WebhookDelivery!
 }
 
 "A page of a webhook's deliveries."
 type WebhookDeliveryConnection {
+  "The page as Relay edges: each node with its cursor (the same nodes as ` + "`" + `nodes` + "`" + `, in the same order)."
+  edges: [WebhookDeliveryEdge!]!
   "The deliveries of the page."
   nodes: [WebhookDelivery!]!
   "Whether more follow, and the cursor to get them."
@@ -4228,7 +4746,7 @@ enum WebhookDeliveryStatus {
 }
 
 "One event sent (or to be sent) to one webhook, with the outcome of its last attempt."
-type WebhookDelivery {
+type WebhookDelivery implements Node {
   "The delivery's id: the ` + "`" + `webhook-id` + "`" + ` header, the same on every retry (use it to deduplicate)."
   id: ID!
   "The event delivered (see ` + "`" + `ContactEvent.id` + "`" + `)."
@@ -4274,6 +4792,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 
 func (ec *executionContext) childFields_ApplicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApplicationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ApplicationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4282,6 +4802,16 @@ func (ec *executionContext) childFields_ApplicationConnection(ctx context.Contex
 		return ec.fieldContext_ApplicationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ApplicationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4358,6 +4888,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 
 func (ec *executionContext) childFields_ContactConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ContactConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4366,6 +4898,16 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4410,6 +4952,8 @@ func (ec *executionContext) childFields_ContactInbox(ctx context.Context, field 
 
 func (ec *executionContext) childFields_ContactInboxConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactInboxConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ContactInboxConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4418,6 +4962,16 @@ func (ec *executionContext) childFields_ContactInboxConnection(ctx context.Conte
 		return ec.fieldContext_ContactInboxConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactInboxConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactInboxEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactInboxEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactInboxEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactInboxEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4436,6 +4990,8 @@ func (ec *executionContext) childFields_ContactNote(ctx context.Context, field g
 
 func (ec *executionContext) childFields_ContactNoteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactNoteConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ContactNoteConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4444,6 +5000,16 @@ func (ec *executionContext) childFields_ContactNoteConnection(ctx context.Contex
 		return ec.fieldContext_ContactNoteConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactNoteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactNoteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactNoteEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactNoteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactNoteEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactOperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4476,12 +5042,24 @@ func (ec *executionContext) childFields_ContactOperation(ctx context.Context, fi
 
 func (ec *executionContext) childFields_ContactOperationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactOperationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ContactOperationConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ContactOperationConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactOperationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactOperationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactOperationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactOperationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactOperationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4580,6 +5158,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 
 func (ec *executionContext) childFields_ConversationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConversationConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ConversationConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4588,6 +5168,16 @@ func (ec *executionContext) childFields_ConversationConnection(ctx context.Conte
 		return ec.fieldContext_ConversationConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConversationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ConversationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ConversationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4810,6 +5400,8 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 
 func (ec *executionContext) childFields_MessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MessageConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_MessageConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4820,12 +5412,26 @@ func (ec *executionContext) childFields_MessageConnection(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MessageConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessageEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
@@ -4848,6 +5454,8 @@ func (ec *executionContext) childFields_Reminder(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_ReminderConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReminderConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_ReminderConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4856,6 +5464,16 @@ func (ec *executionContext) childFields_ReminderConnection(ctx context.Context, 
 		return ec.fieldContext_ReminderConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReminderConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReminderEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReminderEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReminderEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReminderEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SeparateContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4920,6 +5538,8 @@ func (ec *executionContext) childFields_TrainingSnapshot(ctx context.Context, fi
 
 func (ec *executionContext) childFields_TrainingSnapshotConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrainingSnapshotConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_TrainingSnapshotConnection_nodes(ctx, field)
 	case "pageInfo":
@@ -4928,6 +5548,16 @@ func (ec *executionContext) childFields_TrainingSnapshotConnection(ctx context.C
 		return ec.fieldContext_TrainingSnapshotConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingSnapshotConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingSnapshotEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TrainingSnapshotEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TrainingSnapshotEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingSnapshotEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UndoBlocker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5054,12 +5684,24 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 
 func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_WebhookDeliveryConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5197,6 +5839,22 @@ func (ec *executionContext) field_ContactPreview_applications_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5219,6 +5877,22 @@ func (ec *executionContext) field_ContactPreview_contactInboxes_args(ctx context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5241,6 +5915,22 @@ func (ec *executionContext) field_ContactPreview_conversations_args(ctx context.
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5263,6 +5953,22 @@ func (ec *executionContext) field_ContactPreview_notes_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5285,6 +5991,22 @@ func (ec *executionContext) field_ContactPreview_reminders_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5307,6 +6029,22 @@ func (ec *executionContext) field_ContactPreview_trainingSnapshots_args(ctx cont
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5329,6 +6067,22 @@ func (ec *executionContext) field_Contact_applications_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5351,6 +6105,22 @@ func (ec *executionContext) field_Contact_contactInboxes_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5373,6 +6143,22 @@ func (ec *executionContext) field_Contact_conversations_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5395,6 +6181,22 @@ func (ec *executionContext) field_Contact_notes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5417,6 +6219,22 @@ func (ec *executionContext) field_Contact_operations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5439,6 +6257,22 @@ func (ec *executionContext) field_Contact_reminders_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5461,6 +6295,22 @@ func (ec *executionContext) field_Contact_trainingSnapshots_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5483,6 +6333,22 @@ func (ec *executionContext) field_Conversation_messages_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5811,6 +6677,22 @@ func (ec *executionContext) field_Query_contactOperations_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5847,22 +6729,46 @@ func (ec *executionContext) field_Query_contacts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["search"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*db.ContactOrder, error) {
+			return ec.unmarshalOContactOrder2ᚖcontactidᚋdbᚐContactOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "search",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["label"] = arg3
+	args["search"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg6
 	return args, nil
 }
 
@@ -5877,6 +6783,34 @@ func (ec *executionContext) field_Query_conversation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -5921,6 +6855,22 @@ func (ec *executionContext) field_Webhook_deliveries_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6076,6 +7026,38 @@ func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("Application", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _ApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ApplicationEdge) graphql.Marshaler {
+			return ec.marshalNApplicationEdge2ᚕcontactidᚋgraphᚋmodelᚐApplicationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplicationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6161,6 +7143,61 @@ func (ec *executionContext) _ApplicationConnection_totalCount(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ApplicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ApplicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖcontactidᚋcontactᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *contact.Contact) (ret graphql.Marshaler) {
@@ -6789,7 +7826,7 @@ func (ec *executionContext) _Contact_conversations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Conversations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Conversations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationConnection) graphql.Marshaler {
@@ -6833,7 +7870,7 @@ func (ec *executionContext) _Contact_applications(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Applications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Applications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
@@ -6877,7 +7914,7 @@ func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Notes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Notes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactNoteConnection) graphql.Marshaler {
@@ -6921,7 +7958,7 @@ func (ec *executionContext) _Contact_operations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Operations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Operations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
@@ -6965,7 +8002,7 @@ func (ec *executionContext) _Contact_reminders(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Reminders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().Reminders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReminderConnection) graphql.Marshaler {
@@ -7009,7 +8046,7 @@ func (ec *executionContext) _Contact_trainingSnapshots(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().TrainingSnapshots(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().TrainingSnapshots(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainingSnapshotConnection) graphql.Marshaler {
@@ -7053,7 +8090,7 @@ func (ec *executionContext) _Contact_contactInboxes(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().ContactInboxes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Contact().ContactInboxes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactInboxConnection) graphql.Marshaler {
@@ -7083,6 +8120,38 @@ func (ec *executionContext) fieldContext_Contact_contactInboxes(ctx context.Cont
 	if fc.Args, err = ec.field_Contact_contactInboxes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ContactEdge) graphql.Marshaler {
+			return ec.marshalNContactEdge2ᚕcontactidᚋgraphᚋmodelᚐContactEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactEdge(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7172,6 +8241,61 @@ func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚖcontactidᚋcontactᚐContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ContactEvent_id(ctx context.Context, field graphql.CollectedField, obj *contact.Event) (ret graphql.Marshaler) {
@@ -7532,6 +8656,38 @@ func (ec *executionContext) fieldContext_ContactInbox_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("ContactInbox", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _ContactInboxConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactInboxConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactInboxConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ContactInboxEdge) graphql.Marshaler {
+			return ec.marshalNContactInboxEdge2ᚕcontactidᚋgraphᚋmodelᚐContactInboxEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactInboxConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactInboxConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactInboxEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContactInboxConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContactInboxConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7617,6 +8773,61 @@ func (ec *executionContext) _ContactInboxConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_ContactInboxConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactInboxConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactInboxEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactInboxEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactInboxEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactInboxEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactInboxEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactInboxEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactInboxEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactInboxEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.ContactInbox) graphql.Marshaler {
+			return ec.marshalNContactInbox2ᚖcontactidᚋcontactᚐContactInbox(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactInboxEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactInboxEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactInbox(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ContactNote_id(ctx context.Context, field graphql.CollectedField, obj *contact.ContactNote) (ret graphql.Marshaler) {
@@ -7720,6 +8931,38 @@ func (ec *executionContext) fieldContext_ContactNote_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("ContactNote", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _ContactNoteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactNoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactNoteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ContactNoteEdge) graphql.Marshaler {
+			return ec.marshalNContactNoteEdge2ᚕcontactidᚋgraphᚋmodelᚐContactNoteEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactNoteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactNoteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactNoteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContactNoteConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContactNoteConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7805,6 +9048,61 @@ func (ec *executionContext) _ContactNoteConnection_totalCount(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ContactNoteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactNoteConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactNoteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactNoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactNoteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactNoteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactNoteEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactNoteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactNoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactNoteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.ContactNote) graphql.Marshaler {
+			return ec.marshalNContactNote2ᚖcontactidᚋcontactᚐContactNote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactNoteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactNoteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactNote(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ContactOperation_id(ctx context.Context, field graphql.CollectedField, obj *contact.Operation) (ret graphql.Marshaler) {
@@ -8096,6 +9394,38 @@ func (ec *executionContext) fieldContext_ContactOperation_undoBlockers(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ContactOperationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ContactOperationEdge) graphql.Marshaler {
+			return ec.marshalNContactOperationEdge2ᚕcontactidᚋgraphᚋmodelᚐContactOperationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContactOperationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8155,6 +9485,61 @@ func (ec *executionContext) fieldContext_ContactOperationConnection_pageInfo(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactOperationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactOperationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ContactOperationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactOperationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactOperationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+			return ec.marshalNContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactOperationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactOperationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactOperation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8763,7 +10148,7 @@ func (ec *executionContext) _ContactPreview_conversations(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().Conversations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().Conversations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationConnection) graphql.Marshaler {
@@ -8807,7 +10192,7 @@ func (ec *executionContext) _ContactPreview_applications(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().Applications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().Applications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
@@ -8851,7 +10236,7 @@ func (ec *executionContext) _ContactPreview_notes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().Notes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().Notes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactNoteConnection) graphql.Marshaler {
@@ -8895,7 +10280,7 @@ func (ec *executionContext) _ContactPreview_reminders(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().Reminders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().Reminders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReminderConnection) graphql.Marshaler {
@@ -8939,7 +10324,7 @@ func (ec *executionContext) _ContactPreview_trainingSnapshots(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().TrainingSnapshots(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().TrainingSnapshots(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainingSnapshotConnection) graphql.Marshaler {
@@ -8983,7 +10368,7 @@ func (ec *executionContext) _ContactPreview_contactInboxes(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ContactPreview().ContactInboxes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.ContactPreview().ContactInboxes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactInboxConnection) graphql.Marshaler {
@@ -9215,7 +10600,7 @@ func (ec *executionContext) _Conversation_messages(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Conversation().Messages(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Conversation().Messages(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MessageConnection) graphql.Marshaler {
@@ -9293,6 +10678,38 @@ func (ec *executionContext) _Conversation_updatedAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Conversation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConversationEdge) graphql.Marshaler {
+			return ec.marshalNConversationEdge2ᚕcontactidᚋgraphᚋmodelᚐConversationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationEdge(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ConversationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
@@ -9380,6 +10797,61 @@ func (ec *executionContext) _ConversationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_ConversationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConversationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConversationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConversationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖcontactidᚋcontactᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CreateApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.CreateApplicationPayload) (ret graphql.Marshaler) {
@@ -10917,6 +12389,38 @@ func (ec *executionContext) fieldContext_Message_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Message", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _MessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MessageEdge) graphql.Marshaler {
+			return ec.marshalNMessageEdge2ᚕcontactidᚋgraphᚋmodelᚐMessageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MessageConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MessageConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11002,6 +12506,61 @@ func (ec *executionContext) _MessageConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_MessageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖcontactidᚋcontactᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11842,6 +13401,140 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *db.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *db.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2contactidᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕcontactidᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11928,7 +13621,7 @@ func (ec *executionContext) _Query_contacts(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Contacts(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["search"].(*string), fc.Args["label"].(*string))
+			return ec.Resolvers.Query().Contacts(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*db.ContactOrder), fc.Args["search"].(*string), fc.Args["label"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
@@ -12048,7 +13741,7 @@ func (ec *executionContext) _Query_contactOperations(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ContactOperations(ctx, fc.Args["contactId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().ContactOperations(ctx, fc.Args["contactId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
@@ -12305,6 +13998,38 @@ func (ec *executionContext) fieldContext_Reminder_createdAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Reminder", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _ReminderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReminderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReminderConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ReminderEdge) graphql.Marshaler {
+			return ec.marshalNReminderEdge2ᚕcontactidᚋgraphᚋmodelᚐReminderEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReminderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReminderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReminderEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReminderConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ReminderConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12390,6 +14115,61 @@ func (ec *executionContext) _ReminderConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ReminderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReminderConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReminderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReminderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReminderEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReminderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReminderEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReminderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReminderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReminderEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.Reminder) graphql.Marshaler {
+			return ec.marshalNReminder2ᚖcontactidᚋcontactᚐReminder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReminderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReminderEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reminder(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SeparateContactPayload_originalContactId(ctx context.Context, field graphql.CollectedField, obj *model.SeparateContactPayload) (ret graphql.Marshaler) {
@@ -12982,6 +14762,38 @@ func (ec *executionContext) fieldContext_TrainingSnapshot_createdAt(_ context.Co
 	return graphql.NewScalarFieldContext("TrainingSnapshot", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _TrainingSnapshotConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TrainingSnapshotConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingSnapshotConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TrainingSnapshotEdge) graphql.Marshaler {
+			return ec.marshalNTrainingSnapshotEdge2ᚕcontactidᚋgraphᚋmodelᚐTrainingSnapshotEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingSnapshotConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingSnapshotConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingSnapshotEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TrainingSnapshotConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TrainingSnapshotConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13067,6 +14879,61 @@ func (ec *executionContext) _TrainingSnapshotConnection_totalCount(ctx context.C
 }
 func (ec *executionContext) fieldContext_TrainingSnapshotConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TrainingSnapshotConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TrainingSnapshotEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrainingSnapshotEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingSnapshotEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingSnapshotEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingSnapshotEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TrainingSnapshotEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TrainingSnapshotEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingSnapshotEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.TrainingSnapshot) graphql.Marshaler {
+			return ec.marshalNTrainingSnapshot2ᚖcontactidᚋcontactᚐTrainingSnapshot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingSnapshotEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingSnapshotEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingSnapshot(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UndoBlocker_contactId(ctx context.Context, field graphql.CollectedField, obj *contact.UndoBlocker) (ret graphql.Marshaler) {
@@ -13758,7 +15625,7 @@ func (ec *executionContext) _Webhook_deliveries(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Webhook().Deliveries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Webhook().Deliveries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookDeliveryConnection) graphql.Marshaler {
@@ -14022,6 +15889,38 @@ func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.C
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.WebhookDeliveryEdge) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryEdge2ᚕcontactidᚋgraphᚋmodelᚐWebhookDeliveryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WebhookDeliveryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14081,6 +15980,61 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contact.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖcontactidᚋcontactᚐWebhookDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15359,6 +17313,43 @@ func (ec *executionContext) unmarshalInputContactFieldSplit(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputContactOrder(ctx context.Context, obj any) (db.ContactOrder, error) {
+	var it db.ContactOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNContactOrderField2contactidᚋdbᚐContactOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2contactidᚋdbᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Context, obj any) (model.CreateApplicationInput, error) {
 	var it model.CreateApplicationInput
 	if obj == nil {
@@ -16625,6 +18616,117 @@ func (ec *executionContext) unmarshalInputUpdateConversationInput(ctx context.Co
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case contact.WebhookDelivery:
+		return ec._WebhookDelivery(ctx, sel, &obj)
+	case *contact.WebhookDelivery:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDelivery(ctx, sel, obj)
+	case contact.Webhook:
+		return ec._Webhook(ctx, sel, &obj)
+	case *contact.Webhook:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Webhook(ctx, sel, obj)
+	case contact.User:
+		return ec._User(ctx, sel, &obj)
+	case *contact.User:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._User(ctx, sel, obj)
+	case contact.TrainingSnapshot:
+		return ec._TrainingSnapshot(ctx, sel, &obj)
+	case *contact.TrainingSnapshot:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TrainingSnapshot(ctx, sel, obj)
+	case contact.Reminder:
+		return ec._Reminder(ctx, sel, &obj)
+	case *contact.Reminder:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Reminder(ctx, sel, obj)
+	case contact.Message:
+		return ec._Message(ctx, sel, &obj)
+	case *contact.Message:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Message(ctx, sel, obj)
+	case contact.Inbox:
+		return ec._Inbox(ctx, sel, &obj)
+	case *contact.Inbox:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Inbox(ctx, sel, obj)
+	case contact.Conversation:
+		return ec._Conversation(ctx, sel, &obj)
+	case *contact.Conversation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Conversation(ctx, sel, obj)
+	case contact.Operation:
+		return ec._ContactOperation(ctx, sel, &obj)
+	case *contact.Operation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactOperation(ctx, sel, obj)
+	case contact.ContactNote:
+		return ec._ContactNote(ctx, sel, &obj)
+	case *contact.ContactNote:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactNote(ctx, sel, obj)
+	case contact.ContactInbox:
+		return ec._ContactInbox(ctx, sel, &obj)
+	case *contact.ContactInbox:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactInbox(ctx, sel, obj)
+	case contact.Event:
+		return ec._ContactEvent(ctx, sel, &obj)
+	case *contact.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactEvent(ctx, sel, obj)
+	case contact.Contact:
+		return ec._Contact(ctx, sel, &obj)
+	case *contact.Contact:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Contact(ctx, sel, obj)
+	case contact.Application:
+		return ec._Application(ctx, sel, &obj)
+	case *contact.Application:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Application(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Sender(ctx context.Context, sel ast.SelectionSet, obj model.Sender) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -16656,7 +18758,7 @@ func (ec *executionContext) _Sender(ctx context.Context, sel ast.SelectionSet, o
 
 // region    **************************** object.gotpl ****************************
 
-var applicationImplementors = []string{"Application"}
+var applicationImplementors = []string{"Application", "Node"}
 
 func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *contact.Application) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationImplementors)
@@ -16721,6 +18823,11 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ApplicationConnection")
+		case "edges":
+			out.Values[i] = ec._ApplicationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ApplicationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16757,7 +18864,50 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 	return out
 }
 
-var contactImplementors = []string{"Contact", "Sender"}
+var applicationEdgeImplementors = []string{"ApplicationEdge"}
+
+func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ApplicationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationEdge")
+		case "cursor":
+			out.Values[i] = ec._ApplicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ApplicationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactImplementors = []string{"Contact", "Node", "Sender"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *contact.Contact) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
@@ -17264,6 +19414,11 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContactConnection")
+		case "edges":
+			out.Values[i] = ec._ContactConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ContactConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17300,7 +19455,50 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var contactEventImplementors = []string{"ContactEvent"}
+var contactEdgeImplementors = []string{"ContactEdge"}
+
+func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactEdge")
+		case "cursor":
+			out.Values[i] = ec._ContactEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContactEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactEventImplementors = []string{"ContactEvent", "Node"}
 
 func (ec *executionContext) _ContactEvent(ctx context.Context, sel ast.SelectionSet, obj *contact.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactEventImplementors)
@@ -17510,7 +19708,7 @@ func (ec *executionContext) _ContactEvent(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var contactInboxImplementors = []string{"ContactInbox"}
+var contactInboxImplementors = []string{"ContactInbox", "Node"}
 
 func (ec *executionContext) _ContactInbox(ctx context.Context, sel ast.SelectionSet, obj *contact.ContactInbox) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactInboxImplementors)
@@ -17646,6 +19844,11 @@ func (ec *executionContext) _ContactInboxConnection(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContactInboxConnection")
+		case "edges":
+			out.Values[i] = ec._ContactInboxConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ContactInboxConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17682,7 +19885,50 @@ func (ec *executionContext) _ContactInboxConnection(ctx context.Context, sel ast
 	return out
 }
 
-var contactNoteImplementors = []string{"ContactNote"}
+var contactInboxEdgeImplementors = []string{"ContactInboxEdge"}
+
+func (ec *executionContext) _ContactInboxEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactInboxEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactInboxEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactInboxEdge")
+		case "cursor":
+			out.Values[i] = ec._ContactInboxEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContactInboxEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactNoteImplementors = []string{"ContactNote", "Node"}
 
 func (ec *executionContext) _ContactNote(ctx context.Context, sel ast.SelectionSet, obj *contact.ContactNote) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactNoteImplementors)
@@ -17780,6 +20026,11 @@ func (ec *executionContext) _ContactNoteConnection(ctx context.Context, sel ast.
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContactNoteConnection")
+		case "edges":
+			out.Values[i] = ec._ContactNoteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ContactNoteConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17816,7 +20067,50 @@ func (ec *executionContext) _ContactNoteConnection(ctx context.Context, sel ast.
 	return out
 }
 
-var contactOperationImplementors = []string{"ContactOperation"}
+var contactNoteEdgeImplementors = []string{"ContactNoteEdge"}
+
+func (ec *executionContext) _ContactNoteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactNoteEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactNoteEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactNoteEdge")
+		case "cursor":
+			out.Values[i] = ec._ContactNoteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContactNoteEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactOperationImplementors = []string{"ContactOperation", "Node"}
 
 func (ec *executionContext) _ContactOperation(ctx context.Context, sel ast.SelectionSet, obj *contact.Operation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactOperationImplementors)
@@ -18180,6 +20474,11 @@ func (ec *executionContext) _ContactOperationConnection(ctx context.Context, sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContactOperationConnection")
+		case "edges":
+			out.Values[i] = ec._ContactOperationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ContactOperationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18187,6 +20486,49 @@ func (ec *executionContext) _ContactOperationConnection(ctx context.Context, sel
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ContactOperationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactOperationEdgeImplementors = []string{"ContactOperationEdge"}
+
+func (ec *executionContext) _ContactOperationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactOperationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactOperationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactOperationEdge")
+		case "cursor":
+			out.Values[i] = ec._ContactOperationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContactOperationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18663,7 +21005,7 @@ func (ec *executionContext) _ContactPreview(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var conversationImplementors = []string{"Conversation"}
+var conversationImplementors = []string{"Conversation", "Node"}
 
 func (ec *executionContext) _Conversation(ctx context.Context, sel ast.SelectionSet, obj *contact.Conversation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conversationImplementors)
@@ -18890,6 +21232,11 @@ func (ec *executionContext) _ConversationConnection(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ConversationConnection")
+		case "edges":
+			out.Values[i] = ec._ConversationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ConversationConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18902,6 +21249,49 @@ func (ec *executionContext) _ConversationConnection(ctx context.Context, sel ast
 			}
 		case "totalCount":
 			out.Values[i] = ec._ConversationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var conversationEdgeImplementors = []string{"ConversationEdge"}
+
+func (ec *executionContext) _ConversationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConversationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationEdge")
+		case "cursor":
+			out.Values[i] = ec._ConversationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ConversationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19538,7 +21928,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var inboxImplementors = []string{"Inbox"}
+var inboxImplementors = []string{"Inbox", "Node"}
 
 func (ec *executionContext) _Inbox(ctx context.Context, sel ast.SelectionSet, obj *contact.Inbox) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inboxImplementors)
@@ -19732,7 +22122,7 @@ func (ec *executionContext) _MergeSummary(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var messageImplementors = []string{"Message"}
+var messageImplementors = []string{"Message", "Node"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *contact.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
@@ -19873,6 +22263,11 @@ func (ec *executionContext) _MessageConnection(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MessageConnection")
+		case "edges":
+			out.Values[i] = ec._MessageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._MessageConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19885,6 +22280,49 @@ func (ec *executionContext) _MessageConnection(ctx context.Context, sel ast.Sele
 			}
 		case "totalCount":
 			out.Values[i] = ec._MessageConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var messageEdgeImplementors = []string{"MessageEdge"}
+
+func (ec *executionContext) _MessageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MessageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessageEdge")
+		case "cursor":
+			out.Values[i] = ec._MessageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MessageEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20098,6 +22536,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20139,6 +22587,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "node":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_node(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "nodes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_nodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "viewer":
 			field := field
 
@@ -20328,7 +22820,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var reminderImplementors = []string{"Reminder"}
+var reminderImplementors = []string{"Reminder", "Node"}
 
 func (ec *executionContext) _Reminder(ctx context.Context, sel ast.SelectionSet, obj *contact.Reminder) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reminderImplementors)
@@ -20398,6 +22890,11 @@ func (ec *executionContext) _ReminderConnection(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ReminderConnection")
+		case "edges":
+			out.Values[i] = ec._ReminderConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._ReminderConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20410,6 +22907,49 @@ func (ec *executionContext) _ReminderConnection(ctx context.Context, sel ast.Sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._ReminderConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reminderEdgeImplementors = []string{"ReminderEdge"}
+
+func (ec *executionContext) _ReminderEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReminderEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reminderEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReminderEdge")
+		case "cursor":
+			out.Values[i] = ec._ReminderEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReminderEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20610,7 +23150,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
-var trainingSnapshotImplementors = []string{"TrainingSnapshot"}
+var trainingSnapshotImplementors = []string{"TrainingSnapshot", "Node"}
 
 func (ec *executionContext) _TrainingSnapshot(ctx context.Context, sel ast.SelectionSet, obj *contact.TrainingSnapshot) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingSnapshotImplementors)
@@ -20670,6 +23210,11 @@ func (ec *executionContext) _TrainingSnapshotConnection(ctx context.Context, sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TrainingSnapshotConnection")
+		case "edges":
+			out.Values[i] = ec._TrainingSnapshotConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._TrainingSnapshotConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20682,6 +23227,49 @@ func (ec *executionContext) _TrainingSnapshotConnection(ctx context.Context, sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._TrainingSnapshotConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var trainingSnapshotEdgeImplementors = []string{"TrainingSnapshotEdge"}
+
+func (ec *executionContext) _TrainingSnapshotEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrainingSnapshotEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trainingSnapshotEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrainingSnapshotEdge")
+		case "cursor":
+			out.Values[i] = ec._TrainingSnapshotEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TrainingSnapshotEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20903,7 +23491,7 @@ func (ec *executionContext) _UpdateConversationPayload(ctx context.Context, sel 
 	return out
 }
 
-var userImplementors = []string{"User", "Sender"}
+var userImplementors = []string{"User", "Node", "Sender"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *contact.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
@@ -21009,7 +23597,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var webhookImplementors = []string{"Webhook"}
+var webhookImplementors = []string{"Webhook", "Node"}
 
 func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, obj *contact.Webhook) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookImplementors)
@@ -21138,7 +23726,7 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *contact.WebhookDelivery) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
@@ -21266,6 +23854,11 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("WebhookDeliveryConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookDeliveryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._WebhookDeliveryConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21273,6 +23866,49 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 			}
 		case "pageInfo":
 			out.Values[i] = ec._WebhookDeliveryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
+
+func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryEdge")
+		case "cursor":
+			out.Values[i] = ec._WebhookDeliveryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WebhookDeliveryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21709,6 +24345,16 @@ func (ec *executionContext) marshalNApplication2ᚕcontactidᚋcontactᚐApplica
 	return ret
 }
 
+func (ec *executionContext) marshalNApplication2ᚖcontactidᚋcontactᚐApplication(ctx context.Context, sel ast.SelectionSet, v *contact.Application) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Application(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApplicationConnection2ᚖcontactidᚋgraphᚋmodelᚐApplicationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -21717,6 +24363,26 @@ func (ec *executionContext) marshalNApplicationConnection2ᚖcontactidᚋgraph�
 		return graphql.Null
 	}
 	return ec._ApplicationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApplicationEdge2contactidᚋgraphᚋmodelᚐApplicationEdge(ctx context.Context, sel ast.SelectionSet, v model.ApplicationEdge) graphql.Marshaler {
+	return ec._ApplicationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApplicationEdge2ᚕcontactidᚋgraphᚋmodelᚐApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ApplicationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationEdge2contactidᚋgraphᚋmodelᚐApplicationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -21778,6 +24444,26 @@ func (ec *executionContext) marshalNContactConnection2ᚖcontactidᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._ContactConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactEdge2contactidᚋgraphᚋmodelᚐContactEdge(ctx context.Context, sel ast.SelectionSet, v model.ContactEdge) graphql.Marshaler {
+	return ec._ContactEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactEdge2ᚕcontactidᚋgraphᚋmodelᚐContactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContactEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactEdge2contactidᚋgraphᚋmodelᚐContactEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNContactEvent2ᚖcontactidᚋcontactᚐEvent(ctx context.Context, sel ast.SelectionSet, v *contact.Event) graphql.Marshaler {
@@ -21855,6 +24541,16 @@ func (ec *executionContext) marshalNContactInbox2ᚕcontactidᚋcontactᚐContac
 	return ret
 }
 
+func (ec *executionContext) marshalNContactInbox2ᚖcontactidᚋcontactᚐContactInbox(ctx context.Context, sel ast.SelectionSet, v *contact.ContactInbox) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactInbox(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContactInboxConnection2ᚖcontactidᚋgraphᚋmodelᚐContactInboxConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactInboxConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -21863,6 +24559,26 @@ func (ec *executionContext) marshalNContactInboxConnection2ᚖcontactidᚋgraph�
 		return graphql.Null
 	}
 	return ec._ContactInboxConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactInboxEdge2contactidᚋgraphᚋmodelᚐContactInboxEdge(ctx context.Context, sel ast.SelectionSet, v model.ContactInboxEdge) graphql.Marshaler {
+	return ec._ContactInboxEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactInboxEdge2ᚕcontactidᚋgraphᚋmodelᚐContactInboxEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContactInboxEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactInboxEdge2contactidᚋgraphᚋmodelᚐContactInboxEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNContactNote2contactidᚋcontactᚐContactNote(ctx context.Context, sel ast.SelectionSet, v contact.ContactNote) graphql.Marshaler {
@@ -21885,6 +24601,16 @@ func (ec *executionContext) marshalNContactNote2ᚕcontactidᚋcontactᚐContact
 	return ret
 }
 
+func (ec *executionContext) marshalNContactNote2ᚖcontactidᚋcontactᚐContactNote(ctx context.Context, sel ast.SelectionSet, v *contact.ContactNote) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactNote(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContactNoteConnection2ᚖcontactidᚋgraphᚋmodelᚐContactNoteConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactNoteConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -21893,6 +24619,26 @@ func (ec *executionContext) marshalNContactNoteConnection2ᚖcontactidᚋgraph�
 		return graphql.Null
 	}
 	return ec._ContactNoteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactNoteEdge2contactidᚋgraphᚋmodelᚐContactNoteEdge(ctx context.Context, sel ast.SelectionSet, v model.ContactNoteEdge) graphql.Marshaler {
+	return ec._ContactNoteEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactNoteEdge2ᚕcontactidᚋgraphᚋmodelᚐContactNoteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContactNoteEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactNoteEdge2contactidᚋgraphᚋmodelᚐContactNoteEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNContactOperation2contactidᚋcontactᚐOperation(ctx context.Context, sel ast.SelectionSet, v contact.Operation) graphql.Marshaler {
@@ -21915,6 +24661,16 @@ func (ec *executionContext) marshalNContactOperation2ᚕcontactidᚋcontactᚐOp
 	return ret
 }
 
+func (ec *executionContext) marshalNContactOperation2ᚖcontactidᚋcontactᚐOperation(ctx context.Context, sel ast.SelectionSet, v *contact.Operation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactOperation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContactOperationConnection2ᚖcontactidᚋgraphᚋmodelᚐContactOperationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactOperationConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -21925,6 +24681,26 @@ func (ec *executionContext) marshalNContactOperationConnection2ᚖcontactidᚋgr
 	return ec._ContactOperationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContactOperationEdge2contactidᚋgraphᚋmodelᚐContactOperationEdge(ctx context.Context, sel ast.SelectionSet, v model.ContactOperationEdge) graphql.Marshaler {
+	return ec._ContactOperationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactOperationEdge2ᚕcontactidᚋgraphᚋmodelᚐContactOperationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContactOperationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactOperationEdge2contactidᚋgraphᚋmodelᚐContactOperationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNContactOperationKind2contactidᚋgraphᚋmodelᚐContactOperationKind(ctx context.Context, v any) (model.ContactOperationKind, error) {
 	var res model.ContactOperationKind
 	err := res.UnmarshalGQL(v)
@@ -21933,6 +24709,23 @@ func (ec *executionContext) unmarshalNContactOperationKind2contactidᚋgraphᚋm
 
 func (ec *executionContext) marshalNContactOperationKind2contactidᚋgraphᚋmodelᚐContactOperationKind(ctx context.Context, sel ast.SelectionSet, v model.ContactOperationKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNContactOrderField2contactidᚋdbᚐContactOrderField(ctx context.Context, v any) (db.ContactOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.ContactOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactOrderField2contactidᚋdbᚐContactOrderField(ctx context.Context, sel ast.SelectionSet, v db.ContactOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNContactPreview2contactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v contact.Contact) graphql.Marshaler {
@@ -21993,6 +24786,26 @@ func (ec *executionContext) marshalNConversationConnection2ᚖcontactidᚋgraph�
 		return graphql.Null
 	}
 	return ec._ConversationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConversationEdge2contactidᚋgraphᚋmodelᚐConversationEdge(ctx context.Context, sel ast.SelectionSet, v model.ConversationEdge) graphql.Marshaler {
+	return ec._ConversationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConversationEdge2ᚕcontactidᚋgraphᚋmodelᚐConversationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConversationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConversationEdge2contactidᚋgraphᚋmodelᚐConversationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNConversationStatus2contactidᚋcontactᚐConversationStatus(ctx context.Context, v any) (contact.ConversationStatus, error) {
@@ -22262,6 +25075,16 @@ func (ec *executionContext) marshalNMessage2ᚕcontactidᚋcontactᚐMessageᚄ(
 	return ret
 }
 
+func (ec *executionContext) marshalNMessage2ᚖcontactidᚋcontactᚐMessage(ctx context.Context, sel ast.SelectionSet, v *contact.Message) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Message(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMessageConnection2ᚖcontactidᚋgraphᚋmodelᚐMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.MessageConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -22277,9 +25100,56 @@ func (ec *executionContext) unmarshalNMessageDivider2contactidᚋcontactᚐMessa
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMessageEdge2contactidᚋgraphᚋmodelᚐMessageEdge(ctx context.Context, sel ast.SelectionSet, v model.MessageEdge) graphql.Marshaler {
+	return ec._MessageEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMessageEdge2ᚕcontactidᚋgraphᚋmodelᚐMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MessageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMessageEdge2contactidᚋgraphᚋmodelᚐMessageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNNewConversationMeta2contactidᚋcontactᚐNewConversationMeta(ctx context.Context, v any) (contact.NewConversationMeta, error) {
 	res, err := ec.unmarshalInputNewConversationMeta(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNode2ᚕcontactidᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2contactidᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOrderDirection2contactidᚋdbᚐOrderDirection(ctx context.Context, v any) (db.OrderDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.OrderDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderDirection2contactidᚋdbᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v db.OrderDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖcontactidᚋdbᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *db.PageInfo) graphql.Marshaler {
@@ -22317,6 +25187,16 @@ func (ec *executionContext) marshalNReminder2ᚕcontactidᚋcontactᚐReminder�
 	return ret
 }
 
+func (ec *executionContext) marshalNReminder2ᚖcontactidᚋcontactᚐReminder(ctx context.Context, sel ast.SelectionSet, v *contact.Reminder) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Reminder(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReminderConnection2ᚖcontactidᚋgraphᚋmodelᚐReminderConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReminderConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -22325,6 +25205,26 @@ func (ec *executionContext) marshalNReminderConnection2ᚖcontactidᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._ReminderConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReminderEdge2contactidᚋgraphᚋmodelᚐReminderEdge(ctx context.Context, sel ast.SelectionSet, v model.ReminderEdge) graphql.Marshaler {
+	return ec._ReminderEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReminderEdge2ᚕcontactidᚋgraphᚋmodelᚐReminderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ReminderEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReminderEdge2contactidᚋgraphᚋmodelᚐReminderEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNRole2contactidᚋcontactᚐRole(ctx context.Context, v any) (contact.Role, error) {
@@ -22486,6 +25386,16 @@ func (ec *executionContext) marshalNTrainingSnapshot2ᚕcontactidᚋcontactᚐTr
 	return ret
 }
 
+func (ec *executionContext) marshalNTrainingSnapshot2ᚖcontactidᚋcontactᚐTrainingSnapshot(ctx context.Context, sel ast.SelectionSet, v *contact.TrainingSnapshot) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TrainingSnapshot(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTrainingSnapshotConnection2ᚖcontactidᚋgraphᚋmodelᚐTrainingSnapshotConnection(ctx context.Context, sel ast.SelectionSet, v *model.TrainingSnapshotConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -22494,6 +25404,26 @@ func (ec *executionContext) marshalNTrainingSnapshotConnection2ᚖcontactidᚋgr
 		return graphql.Null
 	}
 	return ec._TrainingSnapshotConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrainingSnapshotEdge2contactidᚋgraphᚋmodelᚐTrainingSnapshotEdge(ctx context.Context, sel ast.SelectionSet, v model.TrainingSnapshotEdge) graphql.Marshaler {
+	return ec._TrainingSnapshotEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrainingSnapshotEdge2ᚕcontactidᚋgraphᚋmodelᚐTrainingSnapshotEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TrainingSnapshotEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrainingSnapshotEdge2contactidᚋgraphᚋmodelᚐTrainingSnapshotEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNUndoBlocker2contactidᚋcontactᚐUndoBlocker(ctx context.Context, sel ast.SelectionSet, v contact.UndoBlocker) graphql.Marshaler {
@@ -22633,6 +25563,16 @@ func (ec *executionContext) marshalNWebhookDelivery2ᚕcontactidᚋcontactᚐWeb
 	return ret
 }
 
+func (ec *executionContext) marshalNWebhookDelivery2ᚖcontactidᚋcontactᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *contact.WebhookDelivery) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNWebhookDeliveryConnection2ᚖcontactidᚋgraphᚋmodelᚐWebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, v *model.WebhookDeliveryConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -22641,6 +25581,26 @@ func (ec *executionContext) marshalNWebhookDeliveryConnection2ᚖcontactidᚋgra
 		return graphql.Null
 	}
 	return ec._WebhookDeliveryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryEdge2contactidᚋgraphᚋmodelᚐWebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryEdge) graphql.Marshaler {
+	return ec._WebhookDeliveryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚕcontactidᚋgraphᚋmodelᚐWebhookDeliveryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookDeliveryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDeliveryEdge2contactidᚋgraphᚋmodelᚐWebhookDeliveryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryStatus2contactidᚋcontactᚐDeliveryStatus(ctx context.Context, v any) (contact.DeliveryStatus, error) {
@@ -22899,6 +25859,14 @@ func (ec *executionContext) marshalOContactOperation2ᚖcontactidᚋcontactᚐOp
 		return graphql.Null
 	}
 	return ec._ContactOperation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContactOrder2ᚖcontactidᚋdbᚐContactOrder(ctx context.Context, v any) (*db.ContactOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContactOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOContactPreview2ᚖcontactidᚋcontactᚐContact(ctx context.Context, sel ast.SelectionSet, v *contact.Contact) graphql.Marshaler {
@@ -23225,6 +26193,13 @@ func (ec *executionContext) unmarshalONewConversationMeta2ᚕcontactidᚋcontact
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalONode2contactidᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORecordAssignment2ᚕcontactidᚋcontactᚐRecordAssignmentᚄ(ctx context.Context, v any) ([]contact.RecordAssignment, error) {

@@ -12,12 +12,17 @@ import (
 
 // operationsPage answers a page of the operation history (of one contact
 // when contactID is set).
-func operationsPage(ctx context.Context, s *db.Store, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error) {
-	p, err := s.Operations(ctx, actor(ctx), contactID, db.NewPageArgs(first, after))
+func operationsPage(ctx context.Context, s *db.Store, contactID *string, w window) (*model.ContactOperationConnection, error) {
+	args, err := db.PageArgsOf(w.first, w.after, w.last, w.before)
 	if err != nil {
 		return nil, queryError(err)
 	}
-	return &model.ContactOperationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo}, nil
+	p, err := s.Operations(ctx, actor(ctx), contactID, args)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &model.ContactOperationConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ContactOperationEdge]),
+		PageInfo: &p.PageInfo}, nil
 }
 
 // operationSummary returns an operation's stored summary ({} when it has

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"contactid/contact"
@@ -89,12 +90,24 @@ var (
 		fetch: (*db.Store).MessagePages}
 )
 
+// window is a connection field's paging arguments: Relay's first, after,
+// last and before.
+type window struct {
+	first, last   *int
+	after, before *string
+}
+
 // pageRequest returns what a connection field f of type connType asks for:
-// its page (first and after, with SkipTotal and SkipPageInfo set when
-// totalCount or pageInfo are not selected) and the selection made on its
-// nodes (all `nodes` fields, aliases included, merged).
-func pageRequest(oc *graphql.OperationContext, f graphql.CollectedField, connType string, first *int, after *string) (db.PageArgs, ast.SelectionSet) {
-	args := db.NewPageArgs(first, after)
+// its page (with SkipTotal and SkipPageInfo set when totalCount, or
+// pageInfo and edges, are not selected) and the selection made on its
+// nodes (all `nodes` and `edges { node }` fields, aliases included,
+// merged). The error is INVALID for paging arguments that do not go
+// together or a malformed cursor.
+func pageRequest(oc *graphql.OperationContext, f graphql.CollectedField, connType string, w window) (db.PageArgs, ast.SelectionSet, error) {
+	args, err := db.PageArgsOf(w.first, w.after, w.last, w.before)
+	if err != nil {
+		return args, nil, err
+	}
 	args.SkipTotal, args.SkipPageInfo = true, true
 	var nodes ast.SelectionSet
 	for _, c := range graphql.CollectFields(oc, f.Selections, []string{connType}) {
@@ -105,30 +118,45 @@ func pageRequest(oc *graphql.OperationContext, f graphql.CollectedField, connTyp
 			args.SkipPageInfo = false
 		case "nodes":
 			nodes = append(nodes, c.Selections...)
+		case "edges":
+			args.SkipPageInfo = false
+			edgeType := strings.TrimSuffix(connType, "Connection") + "Edge"
+			for _, e := range graphql.CollectFields(oc, c.Selections, []string{edgeType}) {
+				if e.Name == "node" {
+					nodes = append(nodes, e.Selections...)
+				}
+			}
 		}
 	}
-	return args, nodes
+	return args, nodes, nil
 }
 
-// fieldPage returns the first and after arguments of a collected field, or
-// false when they cannot be read (left to the field's resolver to report).
-func fieldPage(oc *graphql.OperationContext, f graphql.CollectedField) (first *int, after *string, ok bool) {
+// fieldPage returns the paging arguments of a collected field, or false
+// when they cannot be read or do not go together (left to the field's
+// resolver to report).
+func fieldPage(oc *graphql.OperationContext, f graphql.CollectedField) (window, bool) {
 	args := f.ArgumentMap(oc.Variables)
-	if v := args["first"]; v != nil {
-		n, err := graphql.UnmarshalInt(v)
-		if err != nil {
-			return nil, nil, false
+	var w window
+	for name, dest := range map[string]**int{"first": &w.first, "last": &w.last} {
+		if v := args[name]; v != nil {
+			n, err := graphql.UnmarshalInt(v)
+			if err != nil {
+				return window{}, false
+			}
+			*dest = &n
 		}
-		first = &n
 	}
-	if v := args["after"]; v != nil {
-		s, isString := v.(string)
-		if !isString || db.CheckCursor(s) != nil {
-			return nil, nil, false
+	for name, dest := range map[string]**string{"after": &w.after, "before": &w.before} {
+		if v := args[name]; v != nil {
+			s, isString := v.(string)
+			if !isString {
+				return window{}, false
+			}
+			*dest = &s
 		}
-		after = &s
 	}
-	return first, after, true
+	page, err := db.PageArgsOf(w.first, w.after, w.last, w.before)
+	return w, err == nil && page.CheckCursors() == nil
 }
 
 // planFor loads the pages of connection c selected as f for every parent
@@ -139,11 +167,14 @@ func planFor[T any](ctx context.Context, c connection[T], f graphql.CollectedFie
 		return
 	}
 	oc := graphql.GetOperationContext(ctx)
-	first, after, ok := fieldPage(oc, f)
+	w, ok := fieldPage(oc, f)
 	if !ok {
 		return
 	}
-	args, nodeSel := pageRequest(oc, f, c.connType, first, after)
+	args, nodeSel, err := pageRequest(oc, f, c.connType, w)
+	if err != nil {
+		return
+	}
 	keys := make([]db.ChildPageKey, len(parents))
 	for i, id := range parents {
 		keys[i] = db.ChildPageKey{ParentID: id, PageArgs: args}
@@ -168,9 +199,15 @@ func planFor[T any](ctx context.Context, c connection[T], f graphql.CollectedFie
 // page resolves connection c of one parent: the planned page when its
 // parent's level planned it, else a page loaded through the request's
 // loader, whose nodes are then planned for their own connections.
-func (c connection[T]) page(ctx context.Context, parentID string, first *int, after *string) (db.Page[T], error) {
+func (c connection[T]) page(ctx context.Context, parentID string, w window) (db.Page[T], error) {
 	l := loadersFrom(ctx)
-	args, nodeSel := pageRequest(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field, c.connType, first, after)
+	args, nodeSel, err := pageRequest(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field, c.connType, w)
+	if err != nil {
+		return db.Page[T]{Nodes: []T{}}, err
+	}
+	if err := args.CheckCursors(); err != nil {
+		return db.Page[T]{Nodes: []T{}}, err
+	}
 	key := db.ChildPageKey{ParentID: parentID, PageArgs: args}
 	l.plan.mu.Lock()
 	pp, ok := l.plan.pages[planKey{field: c.field, ChildPageKey: key}]
@@ -178,9 +215,6 @@ func (c connection[T]) page(ctx context.Context, parentID string, first *int, af
 	if ok {
 		p, _ := pp.page.(db.Page[T])
 		return p, pp.err
-	}
-	if err := db.CheckCursor(args.After); err != nil {
-		return db.Page[T]{}, err
 	}
 	p, err := c.loader(l).Load(ctx, key)
 	if u, isUser := contact.AsUserErrors(err); isUser {
@@ -240,9 +274,16 @@ func planConversations(ctx context.Context, sel ast.SelectionSet, convs []contac
 // contactsPage resolves Query.contacts: one page of contacts (counted only
 // when totalCount is selected), with the connections selected on them
 // planned.
-func contactsPage(ctx context.Context, s *db.Store, first *int, after *string, search, label *string) (db.Page[contact.Contact], error) {
-	args, nodeSel := pageRequest(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field, "ContactConnection", first, after)
-	p, err := s.Contacts(ctx, actor(ctx), db.NewContactFilter(search, label), args)
+func contactsPage(ctx context.Context, s *db.Store, w window, orderBy *db.ContactOrder, search, label *string) (db.Page[contact.Contact], error) {
+	args, nodeSel, err := pageRequest(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field, "ContactConnection", w)
+	if err != nil {
+		return db.Page[contact.Contact]{Nodes: []contact.Contact{}}, err
+	}
+	f := db.NewContactFilter(search, label)
+	if orderBy != nil {
+		f.Order = *orderBy
+	}
+	p, err := s.Contacts(ctx, actor(ctx), f, args)
 	if err == nil {
 		planContacts(ctx, nodeSel, p.Nodes)
 	}

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"contactid/contact"
+	"contactid/db"
 	"contactid/graph/model"
 	"context"
 )
@@ -22,44 +23,44 @@ func (r *contactResolver) MergedContactIds(ctx context.Context, obj *contact.Con
 }
 
 // Conversations is the resolver for the conversations field.
-func (r *contactResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error) {
-	p, err := contactConversations.page(ctx, obj.LoadID(), first, after)
-	return &model.ConversationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ConversationConnection, error) {
+	p, err := contactConversations.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.ConversationConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ConversationEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Applications is the resolver for the applications field.
-func (r *contactResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error) {
-	p, err := contactApplications.page(ctx, obj.LoadID(), first, after)
-	return &model.ApplicationConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ApplicationConnection, error) {
+	p, err := contactApplications.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.ApplicationConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ApplicationEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Notes is the resolver for the notes field.
-func (r *contactResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error) {
-	p, err := contactNotes.page(ctx, obj.LoadID(), first, after)
-	return &model.ContactNoteConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactNoteConnection, error) {
+	p, err := contactNotes.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.ContactNoteConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ContactNoteEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Operations is the resolver for the operations field.
-func (r *contactResolver) Operations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactOperationConnection, error) {
-	return operationsPage(ctx, r.Store, &obj.ID, first, after)
+func (r *contactResolver) Operations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactOperationConnection, error) {
+	return operationsPage(ctx, r.Store, &obj.ID, window{first, last, after, before})
 }
 
 // Reminders is the resolver for the reminders field.
-func (r *contactResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error) {
-	p, err := contactReminders.page(ctx, obj.LoadID(), first, after)
-	return &model.ReminderConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ReminderConnection, error) {
+	p, err := contactReminders.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.ReminderConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ReminderEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // TrainingSnapshots is the resolver for the trainingSnapshots field.
-func (r *contactResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error) {
-	p, err := contactTrainingSnapshots.page(ctx, obj.LoadID(), first, after)
-	return &model.TrainingSnapshotConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.TrainingSnapshotConnection, error) {
+	p, err := contactTrainingSnapshots.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.TrainingSnapshotConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.TrainingSnapshotEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // ContactInboxes is the resolver for the contactInboxes field.
-func (r *contactResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error) {
-	p, err := contactContactInboxes.page(ctx, obj.LoadID(), first, after)
-	return &model.ContactInboxConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *contactResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactInboxConnection, error) {
+	p, err := contactContactInboxes.page(ctx, obj.LoadID(), window{first, last, after, before})
+	return &model.ContactInboxConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ContactInboxEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Kind is the resolver for the kind field.
@@ -153,33 +154,33 @@ func (r *contactPreviewResolver) Assignees(ctx context.Context, obj *contact.Con
 }
 
 // Conversations is the resolver for the conversations field.
-func (r *contactPreviewResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ConversationConnection, error) {
-	return r.asContact().Conversations(ctx, obj, first, after)
+func (r *contactPreviewResolver) Conversations(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ConversationConnection, error) {
+	return r.asContact().Conversations(ctx, obj, first, after, last, before)
 }
 
 // Applications is the resolver for the applications field.
-func (r *contactPreviewResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ApplicationConnection, error) {
-	return r.asContact().Applications(ctx, obj, first, after)
+func (r *contactPreviewResolver) Applications(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ApplicationConnection, error) {
+	return r.asContact().Applications(ctx, obj, first, after, last, before)
 }
 
 // Notes is the resolver for the notes field.
-func (r *contactPreviewResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactNoteConnection, error) {
-	return r.asContact().Notes(ctx, obj, first, after)
+func (r *contactPreviewResolver) Notes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactNoteConnection, error) {
+	return r.asContact().Notes(ctx, obj, first, after, last, before)
 }
 
 // Reminders is the resolver for the reminders field.
-func (r *contactPreviewResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ReminderConnection, error) {
-	return r.asContact().Reminders(ctx, obj, first, after)
+func (r *contactPreviewResolver) Reminders(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ReminderConnection, error) {
+	return r.asContact().Reminders(ctx, obj, first, after, last, before)
 }
 
 // TrainingSnapshots is the resolver for the trainingSnapshots field.
-func (r *contactPreviewResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.TrainingSnapshotConnection, error) {
-	return r.asContact().TrainingSnapshots(ctx, obj, first, after)
+func (r *contactPreviewResolver) TrainingSnapshots(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.TrainingSnapshotConnection, error) {
+	return r.asContact().TrainingSnapshots(ctx, obj, first, after, last, before)
 }
 
 // ContactInboxes is the resolver for the contactInboxes field.
-func (r *contactPreviewResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string) (*model.ContactInboxConnection, error) {
-	return r.asContact().ContactInboxes(ctx, obj, first, after)
+func (r *contactPreviewResolver) ContactInboxes(ctx context.Context, obj *contact.Contact, first *int, after *string, last *int, before *string) (*model.ContactInboxConnection, error) {
+	return r.asContact().ContactInboxes(ctx, obj, first, after, last, before)
 }
 
 // Contact is the resolver for the contact field.
@@ -198,9 +199,9 @@ func (r *conversationResolver) Assignees(ctx context.Context, obj *contact.Conve
 }
 
 // Messages is the resolver for the messages field.
-func (r *conversationResolver) Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string) (*model.MessageConnection, error) {
-	p, err := conversationMessages.page(ctx, obj.ID, first, after)
-	return &model.MessageConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
+func (r *conversationResolver) Messages(ctx context.Context, obj *contact.Conversation, first *int, after *string, last *int, before *string) (*model.MessageConnection, error) {
+	p, err := conversationMessages.page(ctx, obj.ID, window{first, last, after, before})
+	return &model.MessageConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.MessageEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, err
 }
 
 // Sender is the resolver for the sender field.
@@ -362,6 +363,20 @@ func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model
 	return &model.DeleteWebhookPayload{DeletedWebhookID: v, UserErrors: ue}, err
 }
 
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	found, err := lookUpNodes(ctx, r.Store, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return found[0], nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	return lookUpNodes(ctx, r.Store, ids)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*contact.User, error) {
 	u, err := r.Store.Viewer(ctx, actor(ctx))
@@ -375,9 +390,9 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*contact.Contac
 }
 
 // Contacts is the resolver for the contacts field.
-func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, search *string, label *string) (*model.ContactConnection, error) {
-	p, err := contactsPage(ctx, r.Store, first, after, search, label)
-	return &model.ContactConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, queryError(err)
+func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *db.ContactOrder, search *string, label *string) (*model.ContactConnection, error) {
+	p, err := contactsPage(ctx, r.Store, window{first, last, after, before}, orderBy, search, label)
+	return &model.ContactConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.ContactEdge]), PageInfo: &p.PageInfo, TotalCount: p.TotalCount}, queryError(err)
 }
 
 // Conversation is the resolver for the conversation field.
@@ -393,8 +408,8 @@ func (r *queryResolver) Inboxes(ctx context.Context) ([]contact.Inbox, error) {
 }
 
 // ContactOperations is the resolver for the contactOperations field.
-func (r *queryResolver) ContactOperations(ctx context.Context, contactID *string, first *int, after *string) (*model.ContactOperationConnection, error) {
-	return operationsPage(ctx, r.Store, contactID, first, after)
+func (r *queryResolver) ContactOperations(ctx context.Context, contactID *string, first *int, after *string, last *int, before *string) (*model.ContactOperationConnection, error) {
+	return operationsPage(ctx, r.Store, contactID, window{first, last, after, before})
 }
 
 // Webhooks is the resolver for the webhooks field.
@@ -413,8 +428,8 @@ func (r *webhookResolver) EventKinds(ctx context.Context, obj *contact.Webhook) 
 }
 
 // Deliveries is the resolver for the deliveries field.
-func (r *webhookResolver) Deliveries(ctx context.Context, obj *contact.Webhook, first *int, after *string) (*model.WebhookDeliveryConnection, error) {
-	return webhookDeliveries(ctx, r.Store, obj, first, after)
+func (r *webhookResolver) Deliveries(ctx context.Context, obj *contact.Webhook, first *int, after *string, last *int, before *string) (*model.WebhookDeliveryConnection, error) {
+	return webhookDeliveries(ctx, r.Store, obj, window{first, last, after, before})
 }
 
 // EventKind is the resolver for the eventKind field.

@@ -32,10 +32,15 @@ func webhookEventKinds(w *contact.Webhook) []model.ContactEventKind {
 }
 
 // webhookDeliveries answers a page of a webhook's deliveries.
-func webhookDeliveries(ctx context.Context, s *db.Store, w *contact.Webhook, first *int, after *string) (*model.WebhookDeliveryConnection, error) {
-	p, err := s.WebhookDeliveries(ctx, actor(ctx), w.ID, db.NewPageArgs(first, after))
+func webhookDeliveries(ctx context.Context, s *db.Store, w *contact.Webhook, win window) (*model.WebhookDeliveryConnection, error) {
+	args, err := db.PageArgsOf(win.first, win.after, win.last, win.before)
 	if err != nil {
 		return nil, queryError(err)
 	}
-	return &model.WebhookDeliveryConnection{Nodes: p.Nodes, PageInfo: &p.PageInfo}, nil
+	p, err := s.WebhookDeliveries(ctx, actor(ctx), w.ID, args)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &model.WebhookDeliveryConnection{Nodes: p.Nodes, Edges: edges(p.Nodes, p.PageInfo, newEdge[model.WebhookDeliveryEdge]),
+		PageInfo: &p.PageInfo}, nil
 }

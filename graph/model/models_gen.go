@@ -14,6 +14,8 @@ import (
 
 // A page of job applications.
 type ApplicationConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ApplicationEdge `json:"edges"`
 	// The applications of this page.
 	Nodes []contact.Application `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
@@ -22,8 +24,18 @@ type ApplicationConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// A Application in a page, with the cursor of its position.
+type ApplicationEdge struct {
+	// Pass as `after` (or `before`) to page from this application.
+	Cursor string `json:"cursor"`
+	// The application.
+	Node *contact.Application `json:"node"`
+}
+
 // A page of contacts.
 type ContactConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ContactEdge `json:"edges"`
 	// The contacts of this page.
 	Nodes []contact.Contact `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
@@ -32,8 +44,18 @@ type ContactConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// A Contact in a page, with the cursor of its position.
+type ContactEdge struct {
+	// Pass as `after` (or `before`) to page from this contact.
+	Cursor string `json:"cursor"`
+	// The contact.
+	Node *contact.Contact `json:"node"`
+}
+
 // A page of inbox identities.
 type ContactInboxConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ContactInboxEdge `json:"edges"`
 	// The identities of this page.
 	Nodes []contact.ContactInbox `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
@@ -42,8 +64,18 @@ type ContactInboxConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// A ContactInbox in a page, with the cursor of its position.
+type ContactInboxEdge struct {
+	// Pass as `after` (or `before`) to page from this contactInbox.
+	Cursor string `json:"cursor"`
+	// The contactInbox.
+	Node *contact.ContactInbox `json:"node"`
+}
+
 // A page of notes.
 type ContactNoteConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ContactNoteEdge `json:"edges"`
 	// The notes of this page.
 	Nodes []contact.ContactNote `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
@@ -52,22 +84,50 @@ type ContactNoteConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// A ContactNote in a page, with the cursor of its position.
+type ContactNoteEdge struct {
+	// Pass as `after` (or `before`) to page from this contactNote.
+	Cursor string `json:"cursor"`
+	// The contactNote.
+	Node *contact.ContactNote `json:"node"`
+}
+
 // A page of journal entries, newest first.
 type ContactOperationConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ContactOperationEdge `json:"edges"`
 	// The entries of this page.
 	Nodes []contact.Operation `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
 }
 
+// A ContactOperation in a page, with the cursor of its position.
+type ContactOperationEdge struct {
+	// Pass as `after` (or `before`) to page from this contactOperation.
+	Cursor string `json:"cursor"`
+	// The contactOperation.
+	Node *contact.Operation `json:"node"`
+}
+
 // A page of conversations.
 type ConversationConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ConversationEdge `json:"edges"`
 	// The conversations of this page.
 	Nodes []contact.Conversation `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
 	// How many conversations there are in all, across every page.
 	TotalCount int `json:"totalCount"`
+}
+
+// A Conversation in a page, with the cursor of its position.
+type ConversationEdge struct {
+	// Pass as `after` (or `before`) to page from this conversation.
+	Cursor string `json:"cursor"`
+	// The conversation.
+	Node *contact.Conversation `json:"node"`
 }
 
 // A new job application.
@@ -261,12 +321,22 @@ type MergeContactsPayload struct {
 
 // A page of messages.
 type MessageConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []MessageEdge `json:"edges"`
 	// The messages of this page.
 	Nodes []contact.Message `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
 	// How many messages there are in all, across every page.
 	TotalCount int `json:"totalCount"`
+}
+
+// A Message in a page, with the cursor of its position.
+type MessageEdge struct {
+	// Pass as `after` (or `before`) to page from this message.
+	Cursor string `json:"cursor"`
+	// The message.
+	Node *contact.Message `json:"node"`
 }
 
 // Every mutation returns a payload: expected failures are its `userErrors`. A payload is
@@ -281,12 +351,22 @@ type Query struct {
 
 // A page of reminders.
 type ReminderConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []ReminderEdge `json:"edges"`
 	// The reminders of this page.
 	Nodes []contact.Reminder `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
 	// How many reminders there are in all, across every page.
 	TotalCount int `json:"totalCount"`
+}
+
+// A Reminder in a page, with the cursor of its position.
+type ReminderEdge struct {
+	// Pass as `after` (or `before`) to page from this reminder.
+	Cursor string `json:"cursor"`
+	// The reminder.
+	Node *contact.Reminder `json:"node"`
 }
 
 // The answer of `separateContact`.
@@ -325,12 +405,22 @@ type Subscription struct {
 
 // A page of training snapshots.
 type TrainingSnapshotConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []TrainingSnapshotEdge `json:"edges"`
 	// The snapshots of this page.
 	Nodes []contact.TrainingSnapshot `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
 	// How many snapshots there are in all, across every page.
 	TotalCount int `json:"totalCount"`
+}
+
+// A TrainingSnapshot in a page, with the cursor of its position.
+type TrainingSnapshotEdge struct {
+	// Pass as `after` (or `before`) to page from this trainingSnapshot.
+	Cursor string `json:"cursor"`
+	// The trainingSnapshot.
+	Node *contact.TrainingSnapshot `json:"node"`
 }
 
 // The answer of `undoContactOperation`.
@@ -367,10 +457,20 @@ type UpdateConversationPayload struct {
 
 // A page of a webhook's deliveries.
 type WebhookDeliveryConnection struct {
+	// The page as Relay edges: each node with its cursor (the same nodes as `nodes`, in the same order).
+	Edges []WebhookDeliveryEdge `json:"edges"`
 	// The deliveries of the page.
 	Nodes []contact.WebhookDelivery `json:"nodes"`
 	// Whether more follow, and the cursor to get them.
 	PageInfo *db.PageInfo `json:"pageInfo"`
+}
+
+// A WebhookDelivery in a page, with the cursor of its position.
+type WebhookDeliveryEdge struct {
+	// Pass as `after` (or `before`) to page from this webhookDelivery.
+	Cursor string `json:"cursor"`
+	// The webhookDelivery.
+	Node *contact.WebhookDelivery `json:"node"`
 }
 
 // What kind of change a ContactEvent reports.
