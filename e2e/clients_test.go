@@ -77,3 +77,12 @@ func TestApolloCacheAfterMerge(t *testing.T) {
 		t.Fatalf("the mergee is still stored (%d)", n)
 	}
 }
+
+// TestRelayCompilerAcceptsTheSchema compiles Relay documents against
+// schema.graphqls with relay-compiler (e2e/clients/relay.mjs): a fragment
+// on Contact with @refetchable (through node(id:)) and a conversations
+// @connection, the contact list as a @connection with orderBy, and a
+// merge whose mergedContactIds are a @deleteRecord.
+func TestRelayCompilerAcceptsTheSchema(t *testing.T) {
+	runNodeTool(t, "clients", "relay-compiler", "relay.mjs")
+}
