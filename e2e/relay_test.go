@@ -183,7 +183,9 @@ func TestContactsOrderBy(t *testing.T) {
 		}
 	}
 	// Updated last: Bravo.
-	var upd struct{ UpdateContact struct{ UserErrors []userError } }
+	var upd struct {
+		UpdateContact struct{ UserErrors []userError }
+	}
 	f.Do(t, f.Acct.Token, updateContactDoc, map[string]any{"id": byName["Bravo"], "input": map[string]any{"status": "x"}}, &upd)
 
 	const doc = `query($o: ContactOrder, $first: Int, $after: String, $last: Int, $before: String) {
