@@ -231,12 +231,15 @@ func (r addressRules) merge(out *Contact, all []*Contact, _ map[MergeableField]*
 
 func (r addressRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *UserErrors) []SideAddress {
 	one, all := r.sp(fs)
-	if p := r.placement(fs, errs); p != nil {
-		switch *p {
-		case PlaceNew:
+	if p, name := r.placement(fs, errs); p != nil {
+		switch {
+		case one != nil || all != nil:
+			errs.Add(Invalid, fmt.Sprintf("give %s and %s either values or a placement, not both", r.one, r.all), SplitPath(name)...)
+			return nil
+		case *p == PlaceNew:
 			one, all = nil, &StringListSplit{New: *r.at(orig)}
-		case PlaceBoth:
-			errs.Add(Taken, fmt.Sprintf("an address in %s belongs to one contact: place it on original or new", r.all), SplitPath(r.one)...)
+		case *p == PlaceBoth:
+			errs.Add(Taken, fmt.Sprintf("an address in %s belongs to one contact: place it on original or new", r.all), SplitPath(name)...)
 		}
 	}
 	var addrs []SideAddress
@@ -245,17 +248,18 @@ func (r addressRules) split(fs *ContactFieldSplit, orig, o, n *Contact, errs *Us
 }
 
 // placement returns the placement Place gave the field under either of
-// its names (INVALID when given under both).
-func (r addressRules) placement(fs *ContactFieldSplit, errs *UserErrors) *FieldPlacement {
+// its names, and that name (INVALID when given under both).
+func (r addressRules) placement(fs *ContactFieldSplit, errs *UserErrors) (*FieldPlacement, string) {
 	one, all := fs.placement(r.one), fs.placement(r.all)
-	if one != nil && all != nil {
+	switch {
+	case one != nil && all != nil:
 		bothForms(errs, r.one, r.all, SplitPath(r.one)...)
-		return nil
+		return nil, ""
+	case one != nil:
+		return one, r.one
+	default:
+		return all, r.all
 	}
-	if one != nil {
-		return one
-	}
-	return all
 }
 
 func (r addressRules) empty(c *Contact) { emptyStrings(r.at(c)) }

@@ -69,3 +69,20 @@ func TestPlaceRefusals(t *testing.T) {
 		uerr(Invalid, "input.fieldSplit.email", "give email or emails, not both"),
 	})
 }
+
+// TestPlaceAddressWithValuesOfTheOtherName checks that a placement of one
+// address name and values of the other are refused, not half applied, and
+// that "both" is reported under the name it was given as.
+func TestPlaceAddressWithValuesOfTheOtherName(t *testing.T) {
+	orig := &Contact{ID: "c1", Emails: Strings{"jane@example.com"}}
+	var fs ContactFieldSplit
+	fs.Place("email", PlaceNew)
+	fs.Emails = &StringListSplit{Original: []string{"jane@example.com"}}
+	_, _, _, errs := SplitFields(orig, fs)
+	wantErrors(t, errs, []UserError{uerr(Invalid, "input.fieldSplit.email", "")})
+
+	fs = ContactFieldSplit{}
+	fs.Place("emails", PlaceBoth)
+	_, _, _, errs = SplitFields(orig, fs)
+	wantErrors(t, errs, []UserError{uerr(Taken, "input.fieldSplit.emails", "")})
+}

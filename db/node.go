@@ -38,7 +38,10 @@ var nodeTables = map[string]func(ctx context.Context, s *Store, a contact.Actor,
 	"reminders":          rowsByID(`SELECT `+contact.ReminderKind.Columns+` FROM reminders`, func(r *contact.Reminder) string { return r.ID }),
 	"training_snapshots": rowsByID(`SELECT `+contact.TrainingSnapshotKind.Columns+` FROM training_snapshots`, func(r *contact.TrainingSnapshot) string { return r.ID }),
 	"contact_inboxes":    rowsByID(`SELECT `+contact.ContactInboxKind.Columns+` FROM contact_inboxes`, func(r *contact.ContactInbox) string { return r.ID }),
-	"webhooks":           rowsByID(`SELECT `+webhookColumns+` FROM webhooks`, func(r *contact.Webhook) string { return r.ID }),
+	"webhooks": func(ctx context.Context, s *Store, a contact.Actor, ids []string) (map[string]any, error) {
+		rows, err := byID(ctx, s.rd, "webhooks", `SELECT `+webhookColumns+` FROM webhooks`, a.AccountID, ids, func(r *webhookRow) string { return r.ID })
+		return convertValues(rows, err, func(r *webhookRow) any { w := r.webhook(); return &w })
+	},
 	"webhook_deliveries": rowsByID(`SELECT `+deliveryColumns+` FROM webhook_deliveries`, func(r *contact.WebhookDelivery) string { return r.ID }),
 	"operation_journal": func(ctx context.Context, s *Store, a contact.Actor, ids []string) (map[string]any, error) {
 		rows, err := byID(ctx, s.rd, "operations", `SELECT `+opColumns+` FROM operation_journal`, a.AccountID, ids, func(r *opRow) string { return r.ID })
@@ -49,6 +52,10 @@ var nodeTables = map[string]func(ctx context.Context, s *Store, a contact.Actor,
 		return convertValues(rows, err, func(r *eventRow) any { e := r.event(); return &e })
 	},
 }
+
+// adminTables are the node tables only administrators may read (as
+// Store.Webhooks and Store.WebhookDeliveries refuse others).
+var adminTables = map[string]bool{"webhooks": true, "webhook_deliveries": true}
 
 // nodeQuery finds the table of each of the ids $2 of account $1: one
 // UNION ALL over nodeTables, in a fixed order.
@@ -64,8 +71,8 @@ var nodeQuery = sync.OnceValue(func() string {
 // their type: *contact.Contact (live ones only), *contact.User,
 // *contact.Inbox, *contact.Conversation, *contact.Message, the records
 // (*contact.Application, …), *contact.Operation, *contact.Event,
-// *contact.Webhook, *contact.WebhookDelivery. Unknown and malformed ids are
-// absent. One statement finds each id's table, then one statement per
+// *contact.Webhook, *contact.WebhookDelivery (these two for administrators
+// only). Unknown and malformed ids are absent. One statement finds each id's table, then one statement per
 // table found reads the objects. INVALID for more than MaxNodes ids.
 func (s *Store) Nodes(ctx context.Context, a contact.Actor, ids []string) (map[string]any, error) {
 	if len(ids) > MaxNodes {
@@ -88,6 +95,9 @@ func (s *Store) Nodes(ctx context.Context, a contact.Actor, ids []string) (map[s
 		byTable[f.Table] = append(byTable[f.Table], f.ID)
 	}
 	for table, tableIDs := range byTable {
+		if adminTables[table] && !a.IsAdmin() {
+			continue // not found, as for another account's id
+		}
 		objs, err := nodeTables[table](ctx, s, a, tableIDs)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // ContactOrder orders a list of contacts (the GraphQL input ContactOrder).
@@ -79,5 +81,23 @@ func (o ContactOrder) decode(arg, s string) (*orderCursor, error) {
 		return nil, contact.UserErrors{{Field: []string{arg}, Code: contact.Invalid,
 			Message: fmt.Sprintf("this cursor is of the order %s %s: page with the order it came from", parts[1], parts[2])}}
 	}
+	if !validSortKey(contactOrderKeys[o.Field].typ, parts[4]) {
+		return nil, contact.UserErrors{{Field: []string{arg}, Message: "malformed cursor", Code: contact.Invalid}}
+	}
 	return &orderCursor{Key: parts[4], ID: contact.CanonicalID(parts[3])}, nil
+}
+
+// pgTimestamptz is how PostgreSQL writes a timestamptz as text in a UTC
+// session.
+const pgTimestamptz = "2006-01-02 15:04:05.999999-07"
+
+// validSortKey reports whether key is a sort key PostgreSQL can take back
+// as its SQL type typ: a timestamp as PostgreSQL writes one (or
+// -infinity), or text without NUL.
+func validSortKey(typ, key string) bool {
+	if typ == "timestamptz" {
+		_, err := time.Parse(pgTimestamptz, key)
+		return key == "-infinity" || err == nil
+	}
+	return utf8.ValidString(key) && !strings.ContainsRune(key, 0)
 }

@@ -141,9 +141,14 @@ const deliveryColumns = `id, webhook_id, event_id, event_seq, event_kind, status
 	last_error, next_attempt_at, created_at, delivered_at`
 
 // WebhookDeliveries returns a page of the deliveries of the account's
-// webhook, newest event first. INVALID at ["after"] for a malformed cursor.
+// webhook, newest event first (or with page.Backward, the last ones before
+// page.Before). ErrForbidden unless the caller is an administrator;
+// INVALID at ["after"] or ["before"] for a malformed cursor.
 func (s *Store) WebhookDeliveries(ctx context.Context, a contact.Actor, webhookID string, page PageArgs) (Page[contact.WebhookDelivery], error) {
 	out := Page[contact.WebhookDelivery]{Nodes: []contact.WebhookDelivery{}}
+	if !a.IsAdmin() {
+		return out, contact.ErrForbidden
+	}
 	after, err := decodeDeliveryCursor("after", page.After)
 	if err != nil {
 		return out, err

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -72,6 +73,27 @@ func TestNodeFindsEveryType(t *testing.T) {
 		Typename  string `json:"__typename"`
 		FirstName string `json:"firstName"`
 	}{"Contact", "Node"})
+
+	// Webhooks are found for administrators only, as Query.webhooks is.
+	hook, _ := f.mustCreateWebhook(t, f.Acct.Token, map[string]any{"url": "https://93.184.215.14/contacts", "eventKinds": []string{"CONTACTS_MERGED"}})
+	_, agentToken := f.MustUser(t, f.Acct.Token, "Agent", "agent@example.com", "AGENT")
+	const hookDoc = `query($id: ID!) { node(id: $id) { __typename ... on Webhook { url eventKinds } } }`
+	var asAdmin, asAgent struct {
+		Node *struct {
+			Typename   string   `json:"__typename"`
+			URL        string   `json:"url"`
+			EventKinds []string `json:"eventKinds"`
+		} `json:"node"`
+	}
+	f.Do(t, f.Acct.Token, hookDoc, map[string]any{"id": hook.ID}, &asAdmin)
+	if asAdmin.Node == nil || asAdmin.Node.Typename != "Webhook" || asAdmin.Node.URL != "https://93.184.215.14/contacts" ||
+		!slices.Equal(asAdmin.Node.EventKinds, []string{"CONTACTS_MERGED"}) {
+		t.Fatalf("webhook for an administrator: %+v", asAdmin.Node)
+	}
+	f.Do(t, agentToken, hookDoc, map[string]any{"id": hook.ID}, &asAgent)
+	if asAgent.Node != nil {
+		t.Fatalf("an agent found the webhook: %+v", asAgent.Node)
+	}
 
 	res := f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
 		map[string]any{"ids": slices.Repeat([]string{person.ID}, 101)})
@@ -257,6 +279,22 @@ func TestContactsOrderBy(t *testing.T) {
 	apptest.MustEqual(t, "LAST_ACTIVITY_AT DESC", all(map[string]any{"field": "LAST_ACTIVITY_AT", "direction": "DESC"})[:3],
 		[]string{"echo", "charlie", "delta"})
 
+	// Every order's cursors work (a timestamp or -infinity, text), and a
+	// cursor whose key was tampered with is INVALID, not a database error.
+	for _, field := range []string{"UPDATED_AT", "LAST_ACTIVITY_AT", "NAME"} {
+		order := map[string]any{"field": field, "direction": "ASC"}
+		c := list(order, map[string]any{"first": 1}).PageInfo.EndCursor
+		if p := list(order, map[string]any{"first": 1, "after": *c}); len(p.Edges) != 1 {
+			t.Fatalf("%s: the page after the first is %+v", field, p)
+		}
+		raw, _ := base64.RawURLEncoding.DecodeString(*c)
+		parts := strings.SplitN(string(raw), "|", 5)
+		bad := base64.RawURLEncoding.EncodeToString([]byte(strings.Join(append(parts[:4], "garbage\x00"), "|")))
+		res := f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, doc, map[string]any{"o": order, "after": bad})
+		if len(res.Errors) != 1 || res.Errors[0].Extensions["code"] != "INVALID" {
+			t.Fatalf("%s with a tampered cursor: %+v", field, res.Errors)
+		}
+	}
 	nameCursor := list(map[string]any{"field": "NAME", "direction": "ASC"}, map[string]any{"first": 1}).PageInfo.EndCursor
 	for _, other := range []map[string]any{{"field": "NAME", "direction": "DESC"}, nil} {
 		res := f.Post(t, map[string]string{"Authorization": "Bearer " + f.Acct.Token}, doc, map[string]any{"o": other, "after": *nameCursor})

@@ -527,6 +527,7 @@ func TestRESTDryRunSeveralMergeesAndDocument(t *testing.T) {
 	apptest.MustEqual(t, "new", []string{got.Data.Preview.New.FirstName, got.Data.Preview.New.LastName}, []string{"Samantha", "Lee"})
 	apptest.MustEqual(t, "new's emails", got.Data.Preview.New.Emails, []string{"sam.lee@example.com", "samantha.lee@example.net"})
 	apptest.MustEqual(t, "new's id", got.Data.Preview.New.ID, (*string)(nil))
+	apptest.MustEqual(t, "X-Operation-Id of a dry run", res.Header.Get("X-Operation-Id"), "")
 	s.MustUnchanged(t, before)
 
 	res = s.mustREST(t, "/api/v1/accounts/"+acct.AccountID+"/actions/contact_merge", "application/json",

@@ -83,6 +83,9 @@ func countCost(oc *graphql.OperationContext, schema *ast.Schema, set ast.Selecti
 			}
 			childMult = min(mult*max(pageSize(size), 1), saturation)
 		}
+		if ids, ok := f.ArgumentMap(oc.Variables)["ids"].([]any); ok && top && f.Name == "nodes" {
+			childMult = min(mult*max(len(ids), 1), saturation) // each node repeats the selection
+		}
 		total = min(total+countCost(oc, schema, f.Selections, child, childMult, false), saturation)
 	}
 	return total

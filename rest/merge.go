@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"contactid/contact"
 )
@@ -83,13 +84,23 @@ func (cfg Config) merge(ctx context.Context, c call) (answer, *apiError) {
 	if err != nil {
 		return answer{}, storeFailure(err, mergeStatus, func(p []string) string { return inboxField(p, body.MergeeContactID != nil) })
 	}
-	identities, err := cfg.Store.ContactInboxes(ctx, c.actor, res.Contact.ID)
+	// The merge is committed: read the survivor's identities even when the
+	// request's deadline has passed, so the answer tells what was done.
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterCommitRead)
+	defer cancel()
+	identities, err := cfg.Store.ContactInboxes(readCtx, c.actor, res.Contact.ID)
 	if err != nil {
-		return answer{}, internal(err)
+		fail := internal(err)
+		fail.message = "the merge was saved (see the X-Operation-Id header) but the merged contact could not be read; read it again"
+		fail.details[0].Message = fail.message
+		return answer{operation: res.JournalID}, fail
 	}
 	out := mergeAnswer{ID: res.Contact.ID, Payload: []inboxContact{inboxContactOf(res.Contact, identities)}, OperationID: res.JournalID}
 	return answer{body: out, operation: res.JournalID}, nil
 }
+
+// afterCommitRead bounds the read of a merged contact's identities.
+const afterCommitRead = 5 * time.Second
 
 // exampleID shows the form of a contact id in messages.
 const exampleID = "0b7e8f64-5a57-4c3e-9d52-2f1a3c4d5e6f"

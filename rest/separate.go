@@ -95,7 +95,7 @@ func (cfg Config) separate(ctx context.Context, c call) (answer, *apiError) {
 	} else {
 		data.OperationID = &res.JournalID
 	}
-	return answer{body: crmAnswer{Success: true, Data: data}, operation: res.JournalID}, nil
+	return answer{body: crmAnswer{Success: true, Data: data}, operation: contact.Deref(data.OperationID)}, nil
 }
 
 // input turns the body into the domain's input, and returns for each

@@ -402,7 +402,11 @@ func (v *MergeContactsMergeContactsMergeContactsPayloadOperationContactOperation
 //
 // A contact as a dry run would leave it: the contact's fields and connections, but no
 // `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
-// it under, or confuse it with, a real contact. Nothing of it is stored.
+// it under, or confuse it with, a real contact. Nothing of it is stored. Its connections
+// list real records (with their real ids) as the operation would leave them, so a cache
+// does store those: under a preview, select the records' own fields, not their links
+// back to a contact (`Conversation.contact`, `Message.sender`), which show the would-be
+// owner.
 type MergeContactsMergeContactsMergeContactsPayloadPreviewContactPreview struct {
 	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
 	ContactId *string `json:"contactId"`
@@ -939,7 +943,11 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadNewContact) GetVers
 //
 // A contact as a dry run would leave it: the contact's fields and connections, but no
 // `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
-// it under, or confuse it with, a real contact. Nothing of it is stored.
+// it under, or confuse it with, a real contact. Nothing of it is stored. Its connections
+// list real records (with their real ids) as the operation would leave them, so a cache
+// does store those: under a preview, select the records' own fields, not their links
+// back to a contact (`Conversation.contact`, `Message.sender`), which show the would-be
+// owner.
 type SeparateContactSeparateContactSeparateContactPayloadNewPreviewContactPreview struct {
 	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
 	ContactId *string `json:"contactId"`
@@ -1095,7 +1103,11 @@ func (v *SeparateContactSeparateContactSeparateContactPayloadOriginalContact) Ge
 //
 // A contact as a dry run would leave it: the contact's fields and connections, but no
 // `id`, so normalized client caches (Apollo Client, urql's graphcache, Relay) never store
-// it under, or confuse it with, a real contact. Nothing of it is stored.
+// it under, or confuse it with, a real contact. Nothing of it is stored. Its connections
+// list real records (with their real ids) as the operation would leave them, so a cache
+// does store those: under a preview, select the records' own fields, not their links
+// back to a contact (`Conversation.contact`, `Message.sender`), which show the would-be
+// owner.
 type SeparateContactSeparateContactSeparateContactPayloadOriginalPreviewContactPreview struct {
 	// The id of the stored contact this previews (the merge's base, the separated contact); null for the contact a separation would create.
 	ContactId *string `json:"contactId"`
