@@ -180,7 +180,7 @@ func (s *Store) Contacts(ctx context.Context, a contact.Actor, f ContactFilter, 
 	if err != nil {
 		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
 	}
-	total, err := s.countContacts(ctx, a, f, args)
+	total, err := s.countContacts(ctx, where, params, args.SkipTotal)
 	if err != nil {
 		return Page[contact.Contact]{}, err
 	}
@@ -209,7 +209,7 @@ func (s *Store) contactsByCreation(ctx context.Context, a contact.Actor, f Conta
 	if err != nil {
 		return Page[contact.Contact]{}, fmt.Errorf("list contacts: %w", err)
 	}
-	total, err := s.countContacts(ctx, a, f, args)
+	total, err := s.countContacts(ctx, where, params, args.SkipTotal)
 	if err != nil {
 		return Page[contact.Contact]{}, err
 	}
@@ -231,14 +231,13 @@ func contactFilterSQL(a contact.Actor, f ContactFilter) (string, []any) {
 		[]any{a.AccountID, f.Label, pattern}
 }
 
-// countContacts counts the contacts f matches (0 without a query when
-// args.SkipTotal).
-func (s *Store) countContacts(ctx context.Context, a contact.Actor, f ContactFilter, args PageArgs) (int, error) {
+// countContacts counts the contacts the filter condition where (with its
+// parameters, from contactFilterSQL) matches; 0 without a query when skip.
+func (s *Store) countContacts(ctx context.Context, where string, params []any, skip bool) (int, error) {
 	var total int
-	if args.SkipTotal {
+	if skip {
 		return 0, nil
 	}
-	where, params := contactFilterSQL(a, f)
 	if err := s.rd.GetContext(ctx, &total, `SELECT count(*) FROM contacts c WHERE `+where, params...); err != nil {
 		return 0, fmt.Errorf("count contacts: %w", err)
 	}
