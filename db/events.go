@@ -51,16 +51,23 @@ func writeEvent(ctx context.Context, tx q, a contact.Actor, kind contact.EventKi
 }
 
 // eventSQL returns the CTEs and final SELECT that write an event to the
-// outbox, given the SQL of its parameters: it takes the account's next event
-// number (the account row's lock orders the commits of its events, so it
-// belongs in the transaction's last statement) and wakes listeners at commit
-// (NOTIFY contact_events with the account id).
+// outbox, given the SQL of its parameters (see eventCTEs).
 func eventSQL(acct, kind, actor, contactIDs, operationID, summary string) string {
+	return eventCTEs(acct, kind, actor, contactIDs, operationID, summary) + ` SELECT count(*) FROM notified`
+}
+
+// eventCTEs returns the CTEs that write an event to the outbox, given the
+// SQL of its parameters: it takes the account's next event number (the
+// account row's lock orders the commits of its events, so it belongs in the
+// transaction's last statement) and wakes listeners at commit (NOTIFY
+// contact_events with the account id). The statement's main query must read
+// the last CTE, notified, for the notification to be sent.
+func eventCTEs(acct, kind, actor, contactIDs, operationID, summary string) string {
 	return `n AS (UPDATE accounts SET event_seq = event_seq + 1 WHERE id = ` + acct + ` RETURNING event_seq),
 		e AS (INSERT INTO contact_events (account_id, seq, kind, actor_user_id, contact_ids, operation_id, summary)
 			SELECT ` + acct + `, n.event_seq, ` + kind + `, ` + actor + `::uuid, ` + contactIDs + `::uuid[], ` + operationID + `::uuid, ` + summary + `::jsonb
-			FROM n RETURNING seq)
-		SELECT pg_notify('contact_events', ` + acct + `::text) FROM e`
+			FROM n RETURNING seq),
+		notified AS (SELECT pg_notify('contact_events', ` + acct + `::text) FROM e)`
 }
 
 // eventActor returns the user id an event records for a, nil for none.

@@ -170,22 +170,90 @@ type operationEvent struct {
 // summary its payload returns and the version each of contacts has now
 // (an undo requires them unchanged); with ev (nil on a dry run) the same
 // statement writes the operation's event, with the same summary, to the
-// outbox (see eventSQL).
+// outbox (see eventCTEs).
 func finishJournal(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent) error {
-	b, err := json.Marshal(summary)
+	query, args, err := finishSQL(a, j, summary, contacts, ev, false)
 	if err != nil {
-		return fmt.Errorf("journal summary: %w", err)
-	}
-	query := `UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
-			SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM contacts WHERE account_id = $1 AND id = ANY($4::uuid[]))
-		WHERE account_id = $1 AND id = $2`
-	args := []any{j.acct, j.id, string(b), pqArray(contacts)}
-	if ev != nil {
-		query = `WITH fin AS (` + query + `), ` + eventSQL("$1", "$5", "$6", "$7", "$2", "$3")
-		args = append(args, string(ev.kind), eventActor(a), pqArray(ev.contactIDs))
+		return err
 	}
 	_, err = tx.ExecContext(ctx, query, args...)
 	return wrapErr("finish journal", err)
+}
+
+// activity is what finishWithActivity reads back of a contact: the
+// columns the database sets.
+type activity struct {
+	ID             string     `db:"id"`
+	Version        int        `db:"version"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+	LastActivityAt *time.Time `db:"last_activity_at"`
+}
+
+// finishWithActivity is finishJournal that, in the same statement, first
+// sets each of contacts' lastActivityAt to its latest message, and returns
+// by id what the database set of each (see activity). A contact that is gone
+// is an error.
+func finishWithActivity(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent) (map[string]*activity, error) {
+	query, args, err := finishSQL(a, j, summary, contacts, ev, true)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*activity
+	if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, wrapf("finish journal", err)
+	}
+	out := make(map[string]*activity, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	for _, id := range contacts {
+		if out[id] == nil {
+			return nil, fmt.Errorf("finish journal: contact %s is gone", id)
+		}
+	}
+	return out, nil
+}
+
+// finishSQL returns the statement of finishJournal, or of
+// finishWithActivity when activity is set, and its parameters: $1 the
+// account, $2 the journal row, $3 the summary, $4 the contacts, then the
+// event's kind, actor and contacts.
+func finishSQL(a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent, activity bool) (string, []any, error) {
+	b, err := json.Marshal(summary)
+	if err != nil {
+		return "", nil, fmt.Errorf("journal summary: %w", err)
+	}
+	args := []any{j.acct, j.id, string(b), pqArray(contacts)}
+	versions := `contacts WHERE account_id = $1 AND id = ANY($4::uuid[])`
+	with := []string{}
+	if activity {
+		// The latest message of each conversation is one step down the
+		// messages' timeline index.
+		with = append(with, `act AS (UPDATE contacts c SET last_activity_at = (
+				SELECT max(l.last) FROM conversations cv CROSS JOIN LATERAL (
+					SELECT max(m.created_at) AS last FROM messages m WHERE m.account_id = $1 AND m.conversation_id = cv.id) l
+				WHERE cv.account_id = $1 AND cv.contact_id = c.id)
+			WHERE c.account_id = $1 AND c.id = ANY($4::uuid[])
+			RETURNING c.id, c.version, c.created_at, c.updated_at, c.last_activity_at)`)
+		versions = `act`
+	}
+	with = append(with, `fin AS (UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
+			SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM `+versions+`)
+		WHERE account_id = $1 AND id = $2)`)
+	main := `SELECT 1`
+	if ev != nil {
+		with = append(with, eventCTEs("$1", "$5", "$6", "$7", "$2", "$3"))
+		args = append(args, string(ev.kind), eventActor(a), pqArray(ev.contactIDs))
+		main = `SELECT count(*) FROM notified`
+	}
+	if activity {
+		main = `SELECT act.* FROM act`
+		if ev != nil {
+			main += ` WHERE (SELECT count(*) FROM notified) >= 0`
+		}
+	}
+	return `WITH ` + strings.Join(with, `, `) + ` ` + main, args, nil
 }
 
 // readJournal returns the journal row id of the account, decoded. The

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -339,10 +338,12 @@ func (p *separation) applyMeta(ctx context.Context, tx q, acct string, divided m
 	return errs, nil
 }
 
-// run writes a validated separation in five statements: the original's
+// run writes a validated separation in four statements: the original's
 // row, then the new contact and both contacts' addresses, then the journal
-// row with every record move and cut, then the messages' senders, then
-// both contacts' activity, read back.
+// row with every record move and cut and the messages' senders, then both
+// contacts' activity (read back) with the journal's summary and the event.
+// Cuts move messages, so with cuts the senders change in a statement of
+// their own.
 func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
@@ -369,15 +370,27 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 		}
 	}
 	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
+	var convsArg string // the conversations assigned NEW, when there are any
 	for _, k := range contact.RecordKinds {
 		if len(p.toNew[k.Key]) == 0 {
 			moves = append(moves, journalMove{key: k.Key}) // nothing of this kind moves
 			continue
 		}
 		both()
+		ids := pj.add(pqArray(p.toNew[k.Key]))
+		if k.Key == contact.ConversationKind.Key {
+			convsArg = ids
+		}
 		moves = append(moves, journalMove{key: k.Key, owner: origArg, stmt: `UPDATE ` + k.Table + ` SET ` + k.OwnerColumn + ` = ` + newArg + `, updated_at = now()
-			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + pj.add(pqArray(p.toNew[k.Key])) + `::uuid[])
+			WHERE account_id = $1 AND ` + k.OwnerColumn + ` = ` + origArg + ` AND id = ANY(` + ids + `::uuid[])
 			RETURNING id, ` + origArg + `::uuid AS owner`})
+	}
+	held := -1 // the move counting the messages the new contact's conversations hold
+	if len(p.tails) == 0 && convsArg != "" {
+		// Without cuts the new contact's conversations are exactly those
+		// assigned NEW, so their senders change in the same statement.
+		moves = append(moves, senderSteps(newArg, origArg, `m.conversation_id = ANY(`+convsArg+`::uuid[])`)...)
+		held = len(moves) - 1
 	}
 	if len(p.tails) > 0 {
 		both()
@@ -397,40 +410,52 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 		*k.Separated(&res.Summary) = int(n[i])
 	}
 	res.Summary.ConversationsCreated = len(p.tails)
-	// Every message the original sent in a conversation the new contact now
-	// has changes sender: $3 the new contact, $4 the original.
-	pj = journalParams(j)
-	newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
-	if _, err := writeJournal(ctx, tx, j, nil, pj, journalMove{key: contact.JournalSenderChanged, owner: origArg, stmt: `UPDATE messages m
-		SET sender_contact_id = ` + newArg + `, updated_at = now()
-		FROM conversations c
-		WHERE c.account_id = $1 AND c.contact_id = ` + newArg + ` AND m.account_id = $1 AND m.conversation_id = c.id
-		  AND m.sender_contact_id = ` + origArg + ` RETURNING m.id, ` + origArg + `::uuid AS owner`}); err != nil {
-		return res, err
+	if held >= 0 {
+		res.Summary.MessagesReassigned = int(n[held])
 	}
-	// Every message now in a conversation of the new contact was the
-	// original's before; tails handed back to the original keep their owner.
-	// (Contact rows are updated only now: row-locking checks of the foreign
-	// keys above are much slower on a row this transaction already updated.)
-	got, err := refreshActivity(ctx, tx, acct, p.orig.ID, newID)
-	if err != nil {
-		return res, err
+	if len(p.tails) > 0 {
+		// The cuts moved messages into new conversations, so the senders
+		// change in a statement of their own, which sees them: $3 the new
+		// contact, $4 the original.
+		pj = journalParams(j)
+		newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
+		n, err := writeJournal(ctx, tx, j, nil, pj, senderSteps(newArg, origArg, `m.conversation_id IN (
+			SELECT c.id FROM conversations c WHERE c.account_id = $1 AND c.contact_id = `+newArg+`)`)...)
+		if err != nil {
+			return res, err
+		}
+		res.Summary.MessagesReassigned = int(n[1])
 	}
-	res.Original, res.New = got[p.orig.ID].apply(p.origNext), got[newID].apply(p.newC)
-	res.Summary.MessagesReassigned = got[newID].Messages
 	var ev *operationEvent
 	if !p.in.DryRun {
 		ev = &operationEvent{kind: contact.EventContactSplit, contactIDs: []string{p.orig.ID, newID}}
 	}
-	if err := finishJournal(ctx, tx, a, j, res.Summary, []string{p.orig.ID, newID}, ev); err != nil {
+	// Contact rows are updated only now: row-locking checks of the foreign
+	// keys above are much slower on a row this transaction already updated.
+	got, err := finishWithActivity(ctx, tx, a, j, res.Summary, []string{p.orig.ID, newID}, ev)
+	if err != nil {
 		return res, err
 	}
+	res.Original, res.New = got[p.orig.ID].apply(p.origNext), got[newID].apply(p.newC)
 	if p.in.DryRun {
 		res.New.ID, res.New.RowID = contact.DryRunContactID, newID
 	} else {
 		res.NewContactID = &newID
 	}
 	return res, nil
+}
+
+// senderSteps are the steps of a journal statement that give the new
+// contact (newArg) every message the original (origArg) sent in the
+// conversations inConvs selects (a condition on messages m), journaled,
+// and then count the messages those conversations hold (the summary's
+// messagesReassigned; a change of sender does not change it).
+func senderSteps(newArg, origArg, inConvs string) []journalMove {
+	return []journalMove{{key: contact.JournalSenderChanged, owner: origArg, stmt: `UPDATE messages m
+		SET sender_contact_id = ` + newArg + `, updated_at = now()
+		WHERE m.account_id = $1 AND ` + inConvs + ` AND m.sender_contact_id = ` + origArg + `
+		RETURNING m.id, ` + origArg + `::uuid AS owner`},
+		{stmt: `SELECT 1 FROM messages m WHERE m.account_id = $1 AND ` + inConvs}}
 }
 
 // insertNewSQL inserts the new contact of a separation and both contacts'
@@ -498,51 +523,12 @@ func (p *separation) cutTails(pj *params, newArg, origArg string) ([]journalMove
 			RETURNING m.id, d.conv AS owner`}}, nil
 }
 
-// activity is what refreshActivity reads back of a contact: the columns
-// the database sets (the rest is what the separation wrote), and how many
-// messages its conversations hold.
-type activity struct {
-	ID             string     `db:"id"`
-	Version        int        `db:"version"`
-	CreatedAt      time.Time  `db:"created_at"`
-	UpdatedAt      time.Time  `db:"updated_at"`
-	LastActivityAt *time.Time `db:"last_activity_at"`
-	Messages       int        `db:"messages_held"`
-}
-
 // apply returns c, as the separation wrote it, with the columns the
 // database set.
 func (a *activity) apply(c *contact.Contact) *contact.Contact {
 	out := *c
 	out.ID, out.Version, out.CreatedAt, out.UpdatedAt, out.LastActivityAt = a.ID, a.Version, a.CreatedAt, a.UpdatedAt, a.LastActivityAt
 	return &out
-}
-
-// refreshActivity sets each contact's lastActivityAt to its latest
-// message and returns, by id, what the database set of each (see activity).
-// A contact that is gone is an error.
-func refreshActivity(ctx context.Context, tx q, acct string, contactIDs ...string) (map[string]*activity, error) {
-	var rows []*activity
-	err := tx.SelectContext(ctx, &rows, `UPDATE contacts c SET last_activity_at = s.last
-		FROM (SELECT x.id, a.n, a.last FROM unnest($2::uuid[]) AS x(id) CROSS JOIN LATERAL (
-			SELECT count(*) AS n, max(m.created_at) AS last FROM messages m
-			JOIN conversations cv ON cv.account_id = m.account_id AND cv.id = m.conversation_id
-			WHERE cv.account_id = $1 AND cv.contact_id = x.id) a) s
-		WHERE c.account_id = $1 AND c.id = s.id
-		RETURNING c.id, c.version, c.created_at, c.updated_at, c.last_activity_at, s.n AS messages_held`, acct, pqArray(contactIDs))
-	if err != nil {
-		return nil, wrapf("contact activity", err)
-	}
-	out := make(map[string]*activity, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	for _, id := range contactIDs {
-		if out[id] == nil {
-			return nil, fmt.Errorf("contact activity: contact %s is gone", id)
-		}
-	}
-	return out, nil
 }
 
 // givesNothing reports whether the separation would leave the new contact
