@@ -413,19 +413,47 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Co
 // in the locking statement could return ones a concurrent transaction has
 // since changed.
 func lockContacts(ctx context.Context, db q, acct string, ids []string) (map[string]*contact.Contact, error) {
+	return lockContactsWith(ctx, db, acct, ids, nil)
+}
+
+// extraColumn is one more column of the statement that reads locked
+// contacts (see lockContactsWith): SQL over the contact row c giving a
+// text[], with its own parameters numbered from $3. Each contact's value is
+// stored in out by id.
+type extraColumn struct {
+	sql  string
+	args []any
+	out  map[string][]string
+}
+
+// lockContactsWith is lockContacts that, with extra, also reads one more
+// column of each locked contact in the same statement as its row: a value
+// read after the locks are held.
+func lockContactsWith(ctx context.Context, db q, acct string, ids []string, extra *extraColumn) (map[string]*contact.Contact, error) {
 	var locked []string
 	if err := db.SelectContext(ctx, &locked, `SELECT id FROM contacts
 		WHERE account_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, acct, pqArray(validIDs(ids))); err != nil {
 		return nil, fmt.Errorf("lock contacts: %w", err)
 	}
-	var rows []*contact.Contact
-	if err := db.SelectContext(ctx, &rows, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, acct, pqArray(locked)); err != nil {
+	query, args := `SELECT `+contactColumns, []any{acct, pqArray(locked)}
+	if extra != nil {
+		query += `, ` + extra.sql + ` AS extra`
+		args = append(args, extra.args...)
+	}
+	var rows []*struct {
+		contact.Contact
+		Extra pq.StringArray `db:"extra"`
+	}
+	if err := db.SelectContext(ctx, &rows, query+` FROM contacts c
+		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`, args...); err != nil {
 		return nil, fmt.Errorf("read locked contacts: %w", err)
 	}
 	out := make(map[string]*contact.Contact, len(rows))
-	for _, c := range rows {
-		out[c.ID] = c
+	for _, r := range rows {
+		out[r.ID] = &r.Contact
+		if extra != nil {
+			extra.out[r.ID] = r.Extra
+		}
 	}
 	return out, nil
 }

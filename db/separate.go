@@ -4,6 +4,7 @@ import (
 	"contactid/contact"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,13 +55,24 @@ type separation struct {
 // planSeparation locks the contact and validates the whole input against the
 // database, returning every problem at once.
 func planSeparation(ctx context.Context, tx q, acct, id string, in contact.SeparateInput) (*separation, error) {
-	locked, err := lockContacts(ctx, tx, acct, []string{id})
+	// The records the assignment lists that the contact owns are read with
+	// its row, under its lock.
+	ownedCol := ownedRecords(&in.ChildRecordAssignment)
+	locked, err := lockContactsWith(ctx, tx, acct, []string{id}, ownedCol)
 	if err != nil {
 		return nil, err
 	}
 	orig := locked[contact.CanonicalID(id)]
 	if orig == nil {
 		return nil, notFound("contact", "id")
+	}
+	owned := map[string]map[string]bool{}
+	for _, kr := range ownedCol.out[orig.ID] {
+		kind, rid, _ := strings.Cut(kr, ":")
+		if owned[kind] == nil {
+			owned[kind] = map[string]bool{}
+		}
+		owned[kind][rid] = true
 	}
 	p := &separation{in: in, orig: orig, toNew: map[string][]string{}}
 	origNext, newC, addrs, errs := contact.SplitFields(orig, in.FieldSplit)
@@ -88,10 +100,6 @@ func planSeparation(ctx context.Context, tx q, acct, id string, in contact.Separ
 		errs = append(errs, uerrs...)
 	}
 	convSide := map[string]contact.SplitSide{}
-	owned, err := ownedRecords(ctx, tx, acct, orig.ID, &in.ChildRecordAssignment)
-	if err != nil {
-		return nil, err
-	}
 	for _, k := range contact.RecordKinds {
 		list := k.Assigned(&in.ChildRecordAssignment)
 		errs = append(errs, checkOwned(owned[k.Key], list, "input", "childRecordAssignment", k.Key)...)
@@ -147,11 +155,11 @@ func checkSplitIdentifiers(ctx context.Context, tx q, acct, origID string, orig,
 	return errs, nil
 }
 
-// ownedRecords returns, by record kind, which of the records the
-// assignment lists the contact owns, in one statement for every kind.
-func ownedRecords(ctx context.Context, tx q, acct, contactID string, a *contact.ChildRecordAssignment) (map[string]map[string]bool, error) {
-	out := map[string]map[string]bool{}
-	p := params{acct, contactID}
+// ownedRecords returns the column of lockContactsWith that lists, as
+// "kind:id", which of the records the assignment lists the contact owns,
+// every kind at once.
+func ownedRecords(a *contact.ChildRecordAssignment) *extraColumn {
+	p := params{nil, nil} // $1 the account and $2 the contacts are lockContactsWith's
 	var parts []string
 	for _, k := range contact.RecordKinds {
 		list := k.Assigned(a)
@@ -162,27 +170,14 @@ func ownedRecords(ctx context.Context, tx q, acct, contactID string, a *contact.
 		for i, ra := range list {
 			ids[i] = ra.ID
 		}
-		parts = append(parts, `SELECT `+pq.QuoteLiteral(k.Key)+` AS kind, id FROM `+k.Table+
-			` WHERE account_id = $1 AND `+k.OwnerColumn+` = $2 AND id = ANY(`+p.add(pqArray(validIDs(ids)))+`::uuid[])`)
+		parts = append(parts, `SELECT `+pq.QuoteLiteral(k.Key+":")+` || r.id FROM `+k.Table+` r
+			WHERE r.account_id = c.account_id AND r.`+k.OwnerColumn+` = c.id AND r.id = ANY(`+p.add(pqArray(validIDs(ids)))+`::uuid[])`)
 	}
-	if len(parts) == 0 {
-		return out, nil
+	col := &extraColumn{sql: `'{}'::text[]`, out: map[string][]string{}}
+	if len(parts) > 0 {
+		col.sql, col.args = `ARRAY(`+strings.Join(parts, ` UNION ALL `)+`)`, p[2:]
 	}
-	var rows []struct {
-		Kind string `db:"kind"`
-		ID   string `db:"id"`
-	}
-	// $1 account, $2 contact, then each listed kind's record ids.
-	if err := tx.SelectContext(ctx, &rows, strings.Join(parts, ` UNION ALL `), p...); err != nil {
-		return nil, wrapf("check records", err)
-	}
-	for _, r := range rows {
-		if out[r.Kind] == nil {
-			out[r.Kind] = map[string]bool{}
-		}
-		out[r.Kind][r.ID] = true
-	}
-	return out, nil
+	return col
 }
 
 // checkOwned validates one record kind's assignments against the ids of
@@ -338,8 +333,8 @@ func (p *separation) applyMeta(ctx context.Context, tx q, acct string, divided m
 	return errs, nil
 }
 
-// run writes a validated separation in four statements: the original's
-// row, then the new contact and both contacts' addresses, then the journal
+// run writes a validated separation in three statements: both contacts'
+// rows and addresses, then the journal
 // row with every record move and cut and the messages' senders, then both
 // contacts' activity (read back) with the journal's summary and the event.
 // Cuts move messages, so with cuts the senders change in a statement of
@@ -349,16 +344,9 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
 	j := newJournalRow(acct)
 	res.JournalID = j.id
-	// The original's addresses are cleared first, so that the new contact
-	// can take some of them in the next statement.
-	if _, err := tx.ExecContext(ctx, `WITH emails AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $2),
-		phones AS (DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $2) `+contactSQL.update,
-		append([]any{acct, p.orig.ID, p.origNext.LastActivityAt}, storedFields(p.origNext)...)...); err != nil {
-		return res, identifierTaken(wrapf("update contact", err), contact.SplitPath("identifier", "original")...)
-	}
-	newID, err := p.insertNew(ctx, tx, acct)
+	newID, err := p.writeContacts(ctx, tx, acct)
 	if err != nil {
-		return res, identifierTaken(err, contact.SplitPath("identifier", "new")...)
+		return res, err
 	}
 	// $3 the new contact, $4 the original (when anything moves), then each
 	// kind's ids assigned NEW and the cuts.
@@ -458,39 +446,71 @@ func senderSteps(newArg, origArg, inConvs string) []journalMove {
 		{stmt: `SELECT 1 FROM messages m WHERE m.account_id = $1 AND ` + inConvs}}
 }
 
-// insertNewSQL inserts the new contact of a separation and both contacts'
-// addresses in one statement: contactSQL.insert's parameters, then the
-// original's id, its emails and phone numbers, and the new contact's
-// emails and phone numbers (text[]).
-var insertNewSQL = func() string {
-	arg := func(i int) string { return "$" + strconv.Itoa(len(storedColumns())+2+i) }
-	addrs := func(name, table, col, owner, from, list string) string {
-		return name + ` AS (INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
-			SELECT $1, v, ` + owner + `, o - 1 FROM ` + from + `unnest(` + list + `::text[]) WITH ORDINALITY AS x(v, o))`
+// writeContactsSQL writes both contacts of a separation and their
+// addresses in one statement: it clears the original's addresses, updates
+// its row (contactSQL.update's parameters: $1 the account, $2 the original,
+// $3 its activity, then its stored fields), inserts the new contact (its
+// stored fields follow) and then both contacts' emails and phone numbers
+// (four text[]). Each step that must come after another reads that step's
+// rows, which makes PostgreSQL run the other to completion first: the new
+// contact can take the original's identifier or addresses.
+var writeContactsSQL = func() string {
+	n := len(storedColumns())
+	arg := func(i int) string { return "$" + strconv.Itoa(i) }
+	var cols, vals []string
+	for i, f := range storedColumns() {
+		cols = append(cols, f.Column)
+		vals = append(vals, arg(n+4+i))
 	}
-	return `WITH c AS (` + contactSQL.insert + `), ` +
-		addrs("oe", "contact_emails", "email", arg(0)+"::uuid", "", arg(1)) + `, ` +
-		addrs("op", "contact_phone_numbers", "phone_number", arg(0)+"::uuid", "", arg(2)) + `, ` +
-		addrs("ne", "contact_emails", "email", "c.id", "c, ", arg(3)) + `, ` +
-		addrs("np", "contact_phone_numbers", "phone_number", "c.id", "c, ", arg(4)) + `
+	lists := 2*n + 4
+	addrs := func(name, table, col, cleared, owner, from string, list int) string {
+		return name + ` AS (INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
+			SELECT $1, x.v, ` + owner + `, x.o - 1 FROM ` + from + `unnest(` + arg(list) + `::text[]) WITH ORDINALITY AS x(v, o)
+			WHERE (SELECT count(*) FROM ` + cleared + `) >= 0)`
+	}
+	return `WITH de AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $2 RETURNING 1),
+		dp AS (DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $2 RETURNING 1),
+		orig AS (` + contactSQL.update + ` RETURNING 1),
+		c AS (INSERT INTO contacts (account_id, ` + strings.Join(cols, ", ") + `)
+			SELECT $1, ` + strings.Join(vals, ", ") + ` WHERE (SELECT count(*) FROM orig) = 1 RETURNING id), ` +
+		addrs("oe", "contact_emails", "email", "de", "$2", "", lists) + `, ` +
+		addrs("op", "contact_phone_numbers", "phone_number", "dp", "$2", "", lists+1) + `, ` +
+		addrs("ne", "contact_emails", "email", "de", "c.id", "c, ", lists+2) + `, ` +
+		addrs("np", "contact_phone_numbers", "phone_number", "dp", "c.id", "c, ", lists+3) + `
 		SELECT id FROM c`
 }()
 
-// insertNew inserts the new contact and writes both contacts' addresses
-// (the original's were cleared by the previous statement), and returns the
-// new contact's id. A unique violation of the identifier is returned as it
-// is (see identifierTaken); one of an address is the UserErrors
-// writeAddresses returns.
-func (p *separation) insertNew(ctx context.Context, tx q, acct string) (string, error) {
-	args := append([]any{acct}, storedFields(p.newC)...)
-	args = append(args, p.orig.ID, pq.Array(p.origNext.Emails), pq.Array(p.origNext.PhoneNumbers),
+// writeContacts writes both contacts and their addresses (see
+// writeContactsSQL) and returns the new contact's id. A unique violation of
+// an identifier or an address (a concurrent writer took it) is a TAKEN user
+// error.
+func (p *separation) writeContacts(ctx context.Context, tx q, acct string) (string, error) {
+	args := append([]any{acct, p.orig.ID, p.origNext.LastActivityAt}, storedFields(p.origNext)...)
+	args = append(args, storedFields(p.newC)...)
+	args = append(args, pq.Array(p.origNext.Emails), pq.Array(p.origNext.PhoneNumbers),
 		pq.Array(p.newC.Emails), pq.Array(p.newC.PhoneNumbers))
 	var id string
-	if err := addressTaken(tx.GetContext(ctx, &id, insertNewSQL, args...), "insert contact"); err != nil {
+	err := tx.GetContext(ctx, &id, writeContactsSQL, args...)
+	if uniqueViolation(err, identifierIndex) {
+		return "", identifierTaken(err, contact.SplitPath("identifier", p.takenSide(err))...)
+	}
+	if err := addressTaken(err, "write contacts"); err != nil {
 		return "", err
 	}
 	p.newC.ID = id
 	return id, nil
+}
+
+// takenSide names the side ("original" or "new") whose identifier a unique
+// violation of the identifier reports: the new contact's, unless the
+// violation names another value and the original's identifier changed.
+func (p *separation) takenSide(err error) string {
+	var pe *pq.Error
+	changed := p.origNext.Identifier != nil && (p.orig.Identifier == nil || *p.orig.Identifier != *p.origNext.Identifier)
+	if errors.As(err, &pe) && changed && (p.newC.Identifier == nil || !strings.Contains(pe.Detail, ", "+*p.newC.Identifier+")")) {
+		return "original"
+	}
+	return "new"
 }
 
 // cutTails returns the steps of the journal statement that create one
