@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"contactid/contact"
 	"context"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ReadJournal exposes readJournal to the external tests: the journal row id
@@ -50,4 +52,19 @@ func WriteTime(text []byte) (string, error) {
 	var out bytes.Buffer
 	err := writeTime(&out, text)
 	return out.String(), err
+}
+
+// WriteSeparatedContacts runs a separation's write of both contacts and
+// their addresses (writeContacts) without its validation, as a concurrent
+// writer could leave it, in a transaction committed when the write
+// succeeds: orig as it was read, origNext and newC as the split leaves them.
+// It returns the new contact's id.
+func WriteSeparatedContacts(ctx context.Context, s *Store, acct string, orig, origNext, newC *contact.Contact) (string, error) {
+	var id string
+	err := s.runTx(ctx, false, func(tx *sqlx.Tx) error {
+		var err error
+		id, err = (&separation{orig: orig, origNext: origNext, newC: newC}).writeContacts(ctx, tx, acct)
+		return err
+	})
+	return id, err
 }

@@ -19,10 +19,11 @@ import (
 // journalEnv is a store with one account and inbox, for the store tests
 // and benchmarks.
 type journalEnv struct {
-	conn  *sqlx.DB
-	store *db.Store
-	actor contact.Actor
-	inbox string
+	conn     *sqlx.DB
+	store    *db.Store
+	actor    contact.Actor
+	inbox    string
+	analyzed bool // a benchmark has collected statistics (see contactWithHistory)
 }
 
 // mustJournalEnv prepares a fresh database with an account and an inbox.
