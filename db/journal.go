@@ -172,7 +172,7 @@ type operationEvent struct {
 // statement writes the operation's event, with the same summary, to the
 // outbox (see eventCTEs).
 func finishJournal(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent) error {
-	query, args, err := finishSQL(a, j, summary, contacts, ev, false)
+	query, args, err := finishSQL(a, j, summary, contacts, ev, nil)
 	if err != nil {
 		return err
 	}
@@ -180,8 +180,8 @@ func finishJournal(ctx context.Context, tx q, a contact.Actor, j journalRow, sum
 	return wrapErr("finish journal", err)
 }
 
-// activity is what finishWithActivity reads back of a contact: the
-// columns the database sets.
+// activity is what finishWithWrite reads back of a contact: the columns
+// the database sets.
 type activity struct {
 	ID             string     `db:"id"`
 	Version        int        `db:"version"`
@@ -190,12 +190,41 @@ type activity struct {
 	LastActivityAt *time.Time `db:"last_activity_at"`
 }
 
-// finishWithActivity is finishJournal that, in the same statement, first
-// sets each of contacts' lastActivityAt to its latest message, and returns
-// by id what the database set of each (see activity). A contact that is gone
-// is an error.
-func finishWithActivity(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent) (map[string]*activity, error) {
-	query, args, err := finishSQL(a, j, summary, contacts, ev, true)
+// apply returns c, as the operation wrote it, with the columns the
+// database set.
+func (a *activity) apply(c *contact.Contact) *contact.Contact {
+	out := *c
+	out.ID, out.Version, out.CreatedAt, out.UpdatedAt, out.LastActivityAt = a.ID, a.Version, a.CreatedAt, a.UpdatedAt, a.LastActivityAt
+	return &out
+}
+
+// contactWrite is the last write of an operation to its contacts, run in
+// the journal's closing statement (see finishWithWrite): CTEs whose last,
+// act, updates the contacts and returns activity's columns, with their
+// parameters args, of which $1 is the account.
+type contactWrite struct {
+	with string
+	args []any
+}
+
+// activityWrite sets each of contacts' lastActivityAt to its latest message
+// (the latest message of each conversation is one step down the messages'
+// timeline index).
+func activityWrite(acct string, contacts []string) contactWrite {
+	return contactWrite{args: []any{acct, pqArray(contacts)}, with: `act AS (UPDATE contacts c SET last_activity_at = (
+			SELECT max(l.last) FROM conversations cv CROSS JOIN LATERAL (
+				SELECT max(m.created_at) AS last FROM messages m WHERE m.account_id = $1 AND m.conversation_id = cv.id) l
+			WHERE cv.account_id = $1 AND cv.contact_id = c.id)
+		WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])
+		RETURNING c.id, c.version, c.created_at, c.updated_at, c.last_activity_at)`}
+}
+
+// finishWithWrite is finishJournal that, in the same statement, first runs
+// w, records the versions it left and returns by id what the database set
+// of each contact it wrote (see activity). Each of contacts must be among
+// them: one that is gone is an error.
+func finishWithWrite(ctx context.Context, tx q, a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent, w contactWrite) (map[string]*activity, error) {
+	query, args, err := finishSQL(a, j, summary, contacts, ev, &w)
 	if err != nil {
 		return nil, err
 	}
@@ -215,45 +244,37 @@ func finishWithActivity(ctx context.Context, tx q, a contact.Actor, j journalRow
 	return out, nil
 }
 
-// finishSQL returns the statement of finishJournal, or of
-// finishWithActivity when activity is set, and its parameters: $1 the
-// account, $2 the journal row, $3 the summary, $4 the contacts, then the
-// event's kind, actor and contacts.
-func finishSQL(a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent, activity bool) (string, []any, error) {
+// finishSQL returns the statement of finishJournal, or of finishWithWrite
+// when w is not nil, and its parameters: $1 the account, w's own, then the
+// journal row, the summary, the contacts (without w) and the event's kind,
+// actor and contacts.
+func finishSQL(a contact.Actor, j journalRow, summary any, contacts []string, ev *operationEvent, w *contactWrite) (string, []any, error) {
 	b, err := json.Marshal(summary)
 	if err != nil {
 		return "", nil, fmt.Errorf("journal summary: %w", err)
 	}
-	args := []any{j.acct, j.id, string(b), pqArray(contacts)}
-	versions := `contacts WHERE account_id = $1 AND id = ANY($4::uuid[])`
-	with := []string{}
-	if activity {
-		// The latest message of each conversation is one step down the
-		// messages' timeline index.
-		with = append(with, `act AS (UPDATE contacts c SET last_activity_at = (
-				SELECT max(l.last) FROM conversations cv CROSS JOIN LATERAL (
-					SELECT max(m.created_at) AS last FROM messages m WHERE m.account_id = $1 AND m.conversation_id = cv.id) l
-				WHERE cv.account_id = $1 AND cv.contact_id = c.id)
-			WHERE c.account_id = $1 AND c.id = ANY($4::uuid[])
-			RETURNING c.id, c.version, c.created_at, c.updated_at, c.last_activity_at)`)
-		versions = `act`
+	p := params{j.acct}
+	var with []string
+	if w != nil {
+		p, with = append(params{}, w.args...), []string{w.with}
 	}
-	with = append(with, `fin AS (UPDATE operation_journal SET summary = $3::jsonb, after_versions = (
+	row, sum := p.add(j.id), p.add(string(b))
+	versions := `act`
+	if w == nil {
+		versions = `contacts WHERE account_id = $1 AND id = ANY(` + p.add(pqArray(contacts)) + `::uuid[])`
+	}
+	with = append(with, `fin AS (UPDATE operation_journal SET summary = `+sum+`::jsonb, after_versions = (
 			SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM `+versions+`)
-		WHERE account_id = $1 AND id = $2)`)
-	main := `SELECT 1`
+		WHERE account_id = $1 AND id = `+row+`)`)
+	main, notified := `SELECT 1`, ``
 	if ev != nil {
-		with = append(with, eventCTEs("$1", "$5", "$6", "$7", "$2", "$3"))
-		args = append(args, string(ev.kind), eventActor(a), pqArray(ev.contactIDs))
-		main = `SELECT count(*) FROM notified`
+		with = append(with, eventCTEs("$1", p.add(string(ev.kind)), p.add(eventActor(a)), p.add(pqArray(ev.contactIDs)), row, sum))
+		main, notified = `SELECT count(*) FROM notified`, ` WHERE (SELECT count(*) FROM notified) >= 0`
 	}
-	if activity {
-		main = `SELECT act.* FROM act`
-		if ev != nil {
-			main += ` WHERE (SELECT count(*) FROM notified) >= 0`
-		}
+	if w != nil {
+		main = `SELECT act.* FROM act` + notified
 	}
-	return `WITH ` + strings.Join(with, `, `) + ` ` + main, args, nil
+	return `WITH ` + strings.Join(with, `, `) + ` ` + main, p, nil
 }
 
 // readJournal returns the journal row id of the account, decoded. The

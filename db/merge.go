@@ -171,43 +171,51 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 		*k.Merged(&res.Summary) = moved[k.Key]
 	}
 	res.Summary.MessagesReassigned = moved[contact.JournalMessages]
-	// The survivor's fields and addresses, which may be ones a mergee had.
-	if err := rewriteContact(ctx, tx, a.AccountID, survivor); err != nil {
-		return res, identifierTaken(err, "input", "baseContactId")
-	}
 	res.MergedContactIDs = p.mergees
 	var ev *operationEvent
 	if !in.DryRun {
 		ev = &operationEvent{kind: contact.EventContactsMerged, contactIDs: append([]string{base.ID}, p.mergees...)}
 	}
-	if err := finishJournal(ctx, tx, a, j, res.Summary, []string{base.ID}, ev); err != nil {
-		return res, err
+	// The survivor's fields and addresses, which may be ones a mergee had,
+	// are written by the journal's closing statement.
+	got, err := finishWithWrite(ctx, tx, a, j, res.Summary, []string{base.ID}, ev, rewriteWrite(a.AccountID, survivor))
+	if err != nil {
+		return res, identifierTaken(addressTaken(err, "finish merge"), "input", "baseContactId")
 	}
-	res.Contact, err = getContact(ctx, tx, a.AccountID, base.ID, false)
-	return res, err
+	res.Contact = got[base.ID].apply(survivor)
+	return res, nil
 }
 
-// rewriteContactSQL writes a contact's row and inserts its addresses in
-// one statement: contactSQL.update's parameters, then the emails and the
-// phone numbers (text[]).
-var rewriteContactSQL = func() string {
+// rewriteContactCTEs write a contact's row and insert its addresses, as
+// the CTEs of one statement whose last, act, returns activity's columns:
+// contactSQL.update's parameters, then the emails and the phone numbers
+// (text[]).
+var rewriteContactCTEs = func() string {
 	next := len(storedColumns()) + 4
-	return `WITH emails AS (INSERT INTO contact_emails (account_id, email, contact_id, position)
+	return `emails AS (INSERT INTO contact_emails (account_id, email, contact_id, position)
 			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next) + `::text[]) WITH ORDINALITY AS x(v, o)),
 		phones AS (INSERT INTO contact_phone_numbers (account_id, phone_number, contact_id, position)
-			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next+1) + `::text[]) WITH ORDINALITY AS x(v, o))
-		` + contactSQL.update
+			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next+1) + `::text[]) WITH ORDINALITY AS x(v, o)),
+		act AS (` + contactSQL.update + ` RETURNING id, version, created_at, updated_at, last_activity_at)`
 }()
 
-// rewriteContact writes every field of c over its row and bumps the
-// version, like updateContact, and inserts its addresses, in one statement:
-// the contact must have no addresses left (the caller deleted them in an
-// earlier statement). An address another contact has is the UserErrors
-// writeAddresses returns; a unique violation of the identifier is returned
-// as it is (see identifierTaken).
-func rewriteContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
+// rewriteWrite writes every field of c over its row and bumps the version,
+// like updateContact, and inserts its addresses (rewriteContactCTEs): the
+// contact must have no addresses left (the caller deleted them in an
+// earlier statement). An address another contact has is a unique
+// violation of its table (see addressTaken); one of the identifier, of
+// identifierIndex (see identifierTaken).
+func rewriteWrite(acct string, c *contact.Contact) contactWrite {
 	args := append([]any{acct, c.ID, c.LastActivityAt}, storedFields(c)...)
-	_, err := tx.ExecContext(ctx, rewriteContactSQL, append(args, pq.Array(c.Emails), pq.Array(c.PhoneNumbers))...)
+	return contactWrite{with: rewriteContactCTEs, args: append(args, pq.Array(c.Emails), pq.Array(c.PhoneNumbers))}
+}
+
+// rewriteContact runs rewriteWrite on its own. An address another contact
+// has is the UserErrors writeAddresses returns; a unique violation of the
+// identifier is returned as it is (see identifierTaken).
+func rewriteContact(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Contact) error {
+	w := rewriteWrite(acct, c)
+	_, err := tx.ExecContext(ctx, `WITH `+w.with+` SELECT count(*) FROM act`, w.args...)
 	return addressTaken(err, "update contact")
 }
 

@@ -420,7 +420,8 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	}
 	// Contact rows are updated only now: row-locking checks of the foreign
 	// keys above are much slower on a row this transaction already updated.
-	got, err := finishWithActivity(ctx, tx, a, j, res.Summary, []string{p.orig.ID, newID}, ev)
+	contacts := []string{p.orig.ID, newID}
+	got, err := finishWithWrite(ctx, tx, a, j, res.Summary, contacts, ev, activityWrite(acct, contacts))
 	if err != nil {
 		return res, err
 	}
@@ -541,14 +542,6 @@ func (p *separation) cutTails(pj *params, newArg, origArg string) ([]journalMove
 			WHERE f.account_id = $1 AND f.id = d.first_msg
 			  AND m.account_id = $1 AND m.conversation_id = d.conv AND (m.created_at, m.id) >= (f.created_at, f.id)
 			RETURNING m.id, d.conv AS owner`}}, nil
-}
-
-// apply returns c, as the separation wrote it, with the columns the
-// database set.
-func (a *activity) apply(c *contact.Contact) *contact.Contact {
-	out := *c
-	out.ID, out.Version, out.CreatedAt, out.UpdatedAt, out.LastActivityAt = a.ID, a.Version, a.CreatedAt, a.UpdatedAt, a.LastActivityAt
-	return &out
 }
 
 // givesNothing reports whether the separation would leave the new contact
