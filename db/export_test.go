@@ -54,16 +54,17 @@ func WriteTime(text []byte) (string, error) {
 	return out.String(), err
 }
 
-// WriteSeparatedContacts runs a separation's write of both contacts and
-// their addresses (writeContacts) without its validation, as a concurrent
-// writer could leave it, in a transaction committed when the write
-// succeeds: orig as it was read, origNext and newC as the split leaves them.
-// It returns the new contact's id.
-func WriteSeparatedContacts(ctx context.Context, s *Store, acct string, orig, origNext, newC *contact.Contact) (string, error) {
+// RunSeparation writes a separation that changes only fields (run)
+// without its validation, as a concurrent writer could leave it, in a
+// transaction committed when it succeeds: orig as it was read, origNext and
+// newC as the split leaves them. It returns the new contact's id.
+func RunSeparation(ctx context.Context, s *Store, a contact.Actor, orig, origNext, newC *contact.Contact) (string, error) {
 	var id string
 	err := s.runTx(ctx, false, func(tx *sqlx.Tx) error {
-		var err error
-		id, err = (&separation{orig: orig, origNext: origNext, newC: newC}).writeContacts(ctx, tx, acct)
+		res, err := (&separation{orig: orig, origNext: origNext, newC: newC, toNew: map[string][]string{}}).run(ctx, tx, a)
+		if res.NewContactID != nil {
+			id = *res.NewContactID
+		}
 		return err
 	})
 	return id, err

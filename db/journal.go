@@ -61,6 +61,10 @@ type journalHead struct {
 	// of the chain ("" for the row itself) and depth the row's place in it.
 	undoes, root string
 	depth        int
+	// writes are further CTEs of the statement ("name AS (…), …"), with
+	// their values already added to its parameters, that write rows the
+	// moves do not journal (a separation's two contacts).
+	writes string
 }
 
 // journalMove is one step of writeJournal: a data-changing statement (a
@@ -126,6 +130,9 @@ func writeJournal(ctx context.Context, db q, j journalRow, head *journalHead, p 
 			VALUES ($1, $2, `+p.add(string(head.kind))+`, `+p.add(actorID)+`::uuid, `+p.add(string(in))+`::jsonb, `+
 			p.add(string(bi))+`::jsonb, `+p.add(string(mv))+`::jsonb, `+p.add(pqArray(head.contacts))+`::uuid[], `+
 			p.add(root)+`::uuid, `+p.add(undoes)+`::uuid, `+p.add(head.depth)+`::int))`)
+		if head.writes != "" {
+			with = append(with, head.writes)
+		}
 	}
 	for i, m := range moves {
 		if m.stmt == "" {

@@ -344,19 +344,13 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
 	j := newJournalRow(acct)
 	res.JournalID = j.id
-	newID, err := p.writeContacts(ctx, tx, acct)
-	if err != nil {
-		return res, err
-	}
-	// $3 the new contact, $4 the original (when anything moves), then each
+	// $3 the new contact, $4 the original, then both contacts' values, each
 	// kind's ids assigned NEW and the cuts.
+	newID := uuid.NewString()
+	p.newC.ID = newID
 	pj := journalParams(j)
-	var newArg, origArg string // added when a statement uses them (PostgreSQL refuses untyped unused parameters)
-	both := func() {
-		if newArg == "" {
-			newArg, origArg = pj.add(newID), pj.add(p.orig.ID)
-		}
-	}
+	newArg, origArg := pj.add(newID), pj.add(p.orig.ID)
+	writes := p.contactWrites(&pj, newArg, origArg)
 	moves := make([]journalMove, 0, len(contact.RecordKinds)+2)
 	var convsArg string // the conversations assigned NEW, when there are any
 	for _, k := range contact.RecordKinds {
@@ -364,7 +358,6 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 			moves = append(moves, journalMove{key: k.Key}) // nothing of this kind moves
 			continue
 		}
-		both()
 		ids := pj.add(pqArray(p.toNew[k.Key]))
 		if k.Key == contact.ConversationKind.Key {
 			convsArg = ids
@@ -381,7 +374,6 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 		held = len(moves) - 1
 	}
 	if len(p.tails) > 0 {
-		both()
 		tails, err := p.cutTails(&pj, newArg, origArg)
 		if err != nil {
 			return res, err
@@ -390,9 +382,9 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	}
 	n, err := writeJournal(ctx, tx, j, &journalHead{actor: a, kind: contact.JournalSeparate, input: p.in,
 		before: contact.JournalBeforeImages{Original: new(contact.NewContactImage(p.orig))},
-		moved:  contact.JournalMoved{NewContactID: newID, Dividers: p.tails}, contacts: []string{p.orig.ID, newID}}, pj, moves...)
+		moved:  contact.JournalMoved{NewContactID: newID, Dividers: p.tails}, contacts: []string{p.orig.ID, newID}, writes: writes}, pj, moves...)
 	if err != nil {
-		return res, err
+		return res, p.takenError(err)
 	}
 	for i, k := range contact.RecordKinds {
 		*k.Separated(&res.Summary) = int(n[i])
@@ -447,59 +439,52 @@ func senderSteps(newArg, origArg, inConvs string) []journalMove {
 		{stmt: `SELECT 1 FROM messages m WHERE m.account_id = $1 AND ` + inConvs}}
 }
 
-// writeContactsSQL writes both contacts of a separation and their
-// addresses in one statement: it clears the original's addresses, updates
-// its row (contactSQL.update's parameters: $1 the account, $2 the original,
-// $3 its activity, then its stored fields), inserts the new contact (its
-// stored fields follow) and then both contacts' emails and phone numbers
-// (four text[]). Each step that must come after another reads that step's
-// rows, which makes PostgreSQL run the other to completion first: the new
-// contact can take the original's identifier or addresses.
-var writeContactsSQL = func() string {
-	n := len(storedColumns())
-	arg := func(i int) string { return "$" + strconv.Itoa(i) }
-	var cols, vals []string
+// contactWrites returns the CTEs of the journal statement that write both
+// contacts and their addresses, adding their values to pj: they clear the
+// original's addresses, update its row, insert the new contact (with the id
+// newArg) and then insert both contacts' emails and phone numbers. Each
+// step that must come after another reads that step's rows, which makes
+// PostgreSQL run the other to completion first: the new contact can take
+// the original's identifier or addresses. The moves of the same statement
+// need none of them (they name the new contact by its id), and its
+// foreign-key checks run at the end of the statement, after them.
+func (p *separation) contactWrites(pj *params, newArg, origArg string) string {
+	var sets, cols, vals []string
+	orig, newer := storedFields(p.origNext), storedFields(p.newC)
 	for i, f := range storedColumns() {
+		sets = append(sets, f.Column+` = `+pj.add(orig[i]))
 		cols = append(cols, f.Column)
-		vals = append(vals, arg(n+4+i))
+		vals = append(vals, pj.add(newer[i]))
 	}
-	lists := 2*n + 4
-	addrs := func(name, table, col, cleared, owner, from string, list int) string {
+	addrs := func(name, table, col, cleared, owner string, list []string) string {
 		return name + ` AS (INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
-			SELECT $1, x.v, ` + owner + `, x.o - 1 FROM ` + from + `unnest(` + arg(list) + `::text[]) WITH ORDINALITY AS x(v, o)
-			WHERE (SELECT count(*) FROM ` + cleared + `) >= 0)`
+			SELECT $1, x.v, ` + owner + `::uuid, x.o - 1 FROM unnest(` + pj.add(pq.Array(list)) + `::text[]) WITH ORDINALITY AS x(v, o)
+			WHERE (SELECT count(*) FROM ` + cleared + `) >= 0 AND (SELECT count(*) FROM c) = 1)`
 	}
-	return `WITH de AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = $2 RETURNING 1),
-		dp AS (DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = $2 RETURNING 1),
-		orig AS (` + contactSQL.update + ` RETURNING 1),
-		c AS (INSERT INTO contacts (account_id, ` + strings.Join(cols, ", ") + `)
-			SELECT $1, ` + strings.Join(vals, ", ") + ` WHERE (SELECT count(*) FROM orig) = 1 RETURNING id), ` +
-		addrs("oe", "contact_emails", "email", "de", "$2", "", lists) + `, ` +
-		addrs("op", "contact_phone_numbers", "phone_number", "dp", "$2", "", lists+1) + `, ` +
-		addrs("ne", "contact_emails", "email", "de", "c.id", "c, ", lists+2) + `, ` +
-		addrs("np", "contact_phone_numbers", "phone_number", "dp", "c.id", "c, ", lists+3) + `
-		SELECT id FROM c`
-}()
+	return `de AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ` + origArg + ` RETURNING 1),
+		dp AS (DELETE FROM contact_phone_numbers WHERE account_id = $1 AND contact_id = ` + origArg + ` RETURNING 1),
+		orig AS (UPDATE contacts SET ` + strings.Join(sets, ", ") + `, last_activity_at = ` + pj.add(p.origNext.LastActivityAt) + `,
+				version = version + 1, updated_at = now()
+			WHERE account_id = $1 AND id = ` + origArg + ` RETURNING 1),
+		c AS (INSERT INTO contacts (account_id, id, ` + strings.Join(cols, ", ") + `)
+			SELECT $1, ` + newArg + `, ` + strings.Join(vals, ", ") + ` WHERE (SELECT count(*) FROM orig) = 1 RETURNING id), ` +
+		addrs("oe", "contact_emails", "email", "de", origArg, p.origNext.Emails) + `, ` +
+		addrs("op", "contact_phone_numbers", "phone_number", "dp", origArg, p.origNext.PhoneNumbers) + `, ` +
+		addrs("ne", "contact_emails", "email", "de", newArg, p.newC.Emails) + `, ` +
+		addrs("np", "contact_phone_numbers", "phone_number", "dp", newArg, p.newC.PhoneNumbers)
+}
 
-// writeContacts writes both contacts and their addresses (see
-// writeContactsSQL) and returns the new contact's id. A unique violation of
-// an identifier or an address (a concurrent writer took it) is a TAKEN user
-// error.
-func (p *separation) writeContacts(ctx context.Context, tx q, acct string) (string, error) {
-	args := append([]any{acct, p.orig.ID, p.origNext.LastActivityAt}, storedFields(p.origNext)...)
-	args = append(args, storedFields(p.newC)...)
-	args = append(args, pq.Array(p.origNext.Emails), pq.Array(p.origNext.PhoneNumbers),
-		pq.Array(p.newC.Emails), pq.Array(p.newC.PhoneNumbers))
-	var id string
-	err := tx.GetContext(ctx, &id, writeContactsSQL, args...)
+// takenError returns, for a unique violation of an identifier or an
+// address (a concurrent writer took it after validation), the TAKEN user
+// error on the side that asked for it, and err itself otherwise.
+func (p *separation) takenError(err error) error {
 	if uniqueViolation(err, identifierIndex) {
-		return "", identifierTaken(err, contact.SplitPath("identifier", p.takenSide(err))...)
+		return identifierTaken(err, contact.SplitPath("identifier", p.takenSide(err))...)
 	}
-	if err := addressTaken(err, "write contacts"); err != nil {
-		return "", err
+	if ue := addressTaken(err, ""); errors.As(ue, new(contact.UserErrors)) {
+		return ue
 	}
-	p.newC.ID = id
-	return id, nil
+	return err
 }
 
 // takenSide names the side ("original" or "new") whose identifier a unique

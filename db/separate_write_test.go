@@ -10,8 +10,8 @@ import (
 	"contactid/db"
 )
 
-// TestSeparationWritesBothContactsInOneStatement checks the statement that
-// writes both contacts of a separation: the new contact can take the
+// TestSeparationWritesBothContactsInOneStatement checks the journal
+// statement's writes of both contacts of a separation: the new contact can take the
 // original's identifier and addresses (the original's are cleared first),
 // and an identifier or address a concurrent writer took after validation is
 // TAKEN on the side that asked for it, with nothing written.
@@ -56,7 +56,7 @@ func TestSeparationWritesBothContactsInOneStatement(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := count()
 			origNext, newC := split(tc.origIdentifier, tc.newIdentifier, tc.origEmails, tc.newEmails)
-			_, err := db.WriteSeparatedContacts(ctx, e.store, e.actor.AccountID, orig, origNext, newC)
+			_, err := db.RunSeparation(ctx, e.store, e.actor, orig, origNext, newC)
 			var ue contact.UserErrors
 			if !errors.As(err, &ue) || len(ue) != 1 || ue[0].Code != contact.Taken || !slices.Equal(ue[0].Field, tc.path) {
 				t.Fatalf("error = %v, want TAKEN at %v", err, tc.path)
@@ -73,7 +73,7 @@ func TestSeparationWritesBothContactsInOneStatement(t *testing.T) {
 
 	t.Run("the new contact takes the original's identifier and email", func(t *testing.T) {
 		origNext, newC := split(nil, new("ID-A"), []string{"a2@example.com"}, []string{"a@example.com"})
-		id, err := db.WriteSeparatedContacts(ctx, e.store, e.actor.AccountID, orig, origNext, newC)
+		id, err := db.RunSeparation(ctx, e.store, e.actor, orig, origNext, newC)
 		if err != nil {
 			t.Fatal(err)
 		}
