@@ -333,12 +333,12 @@ func (p *separation) applyMeta(ctx context.Context, tx q, acct string, divided m
 	return errs, nil
 }
 
-// run writes a validated separation in three statements: both contacts'
-// rows and addresses, then the journal
-// row with every record move and cut and the messages' senders, then both
-// contacts' activity (read back) with the journal's summary and the event.
-// Cuts move messages, so with cuts the senders change in a statement of
-// their own.
+// run writes a validated separation in two statements: the journal
+// statement writes both contacts' rows and addresses, the journal row, every
+// record move and cut and the messages' senders; the closing statement
+// writes both contacts' activity (read back), the journal's summary and the
+// event. Cuts move messages, so with cuts the senders change in a statement
+// of their own, between the two.
 func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.SeparateResult, error) {
 	acct := a.AccountID
 	res := contact.SeparateResult{DryRun: p.in.DryRun}
@@ -410,8 +410,9 @@ func (p *separation) run(ctx context.Context, tx q, a contact.Actor) (contact.Se
 	if !p.in.DryRun {
 		ev = &operationEvent{kind: contact.EventContactSplit, contactIDs: []string{p.orig.ID, newID}}
 	}
-	// Contact rows are updated only now: row-locking checks of the foreign
-	// keys above are much slower on a row this transaction already updated.
+	// The activity is written only now: the row-locking checks of the
+	// foreign keys above (one on the new contact per message) are much
+	// slower on a row this transaction has updated.
 	contacts := []string{p.orig.ID, newID}
 	got, err := finishWithWrite(ctx, tx, a, j, res.Summary, contacts, ev, activityWrite(acct, contacts))
 	if err != nil {
