@@ -394,8 +394,7 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Co
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE account_id = $1 AND contact_id = $2`, acct, c.ID); err != nil {
 			return fmt.Errorf("clear %s: %w", t.table, err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (account_id, `+t.col+`, contact_id, position)
-			SELECT $1, v, $2, o - 1 FROM unnest($3::text[]) WITH ORDINALITY AS x(v, o)`, acct, c.ID, pq.Array(t.values))
+		_, err := tx.ExecContext(ctx, addressInsertSQL(t.table, t.col, "$2", "$3"), acct, c.ID, pq.Array(t.values))
 		if uniqueViolation(err, "") {
 			return contact.UserErrors{{Field: []string{"input", t.field}, Code: contact.Taken, Message: "already belongs to another contact"}}
 		} else if err != nil {
@@ -403,6 +402,14 @@ func writeAddresses(ctx context.Context, tx *sqlx.Tx, acct string, c *contact.Co
 		}
 	}
 	return nil
+}
+
+// addressInsertSQL returns the statement that inserts the values of list
+// (the placeholder of a text[]) as table's col of the contact owner (the
+// SQL of its id), in order; $1 is the account. A caller may add a WHERE.
+func addressInsertSQL(table, col, owner, list string) string {
+	return `INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
+		SELECT $1, x.v, ` + owner + `, x.o - 1 FROM unnest(` + list + `::text[]) WITH ORDINALITY AS x(v, o)`
 }
 
 // lockContacts locks the live contacts among ids with FOR UPDATE in ascending

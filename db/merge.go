@@ -192,10 +192,8 @@ func runMerge(ctx context.Context, tx *sqlx.Tx, a contact.Actor, in contact.Merg
 // (text[]).
 var rewriteContactCTEs = func() string {
 	next := len(storedColumns()) + 4
-	return `emails AS (INSERT INTO contact_emails (account_id, email, contact_id, position)
-			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next) + `::text[]) WITH ORDINALITY AS x(v, o)),
-		phones AS (INSERT INTO contact_phone_numbers (account_id, phone_number, contact_id, position)
-			SELECT $1, v, $2, o - 1 FROM unnest($` + strconv.Itoa(next+1) + `::text[]) WITH ORDINALITY AS x(v, o)),
+	return `emails AS (` + addressInsertSQL("contact_emails", "email", "$2", "$"+strconv.Itoa(next)) + `),
+		phones AS (` + addressInsertSQL("contact_phone_numbers", "phone_number", "$2", "$"+strconv.Itoa(next+1)) + `),
 		act AS (` + contactSQL.update + ` RETURNING id, version, created_at, updated_at, last_activity_at)`
 }()
 

@@ -458,8 +458,7 @@ func (p *separation) contactWrites(pj *params, newArg, origArg string) string {
 		vals = append(vals, pj.add(newer[i]))
 	}
 	addrs := func(name, table, col, cleared, owner string, list []string) string {
-		return name + ` AS (INSERT INTO ` + table + ` (account_id, ` + col + `, contact_id, position)
-			SELECT $1, x.v, ` + owner + `::uuid, x.o - 1 FROM unnest(` + pj.add(pq.Array(list)) + `::text[]) WITH ORDINALITY AS x(v, o)
+		return name + ` AS (` + addressInsertSQL(table, col, owner+`::uuid`, pj.add(pq.Array(list))) + `
 			WHERE (SELECT count(*) FROM ` + cleared + `) >= 0 AND (SELECT count(*) FROM c) = 1)`
 	}
 	return `de AS (DELETE FROM contact_emails WHERE account_id = $1 AND contact_id = ` + origArg + ` RETURNING 1),
